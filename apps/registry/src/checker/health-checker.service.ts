@@ -1,0 +1,113 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { Mutex, Semaphore } from 'async-mutex';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { HaproxyMembership } from '../haproxy/haproxy-membership.service';
+import { InstancesRepository } from '../instances/instances.repository';
+import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
+import { ChecksRepository } from './checks.repository';
+import { HealthProbe } from './health-probe';
+import { type RoundRecord, RoundsRepository } from './rounds.repository';
+
+/** What one round did. */
+export type RoundSummary = Pick<RoundRecord, 'checked' | 'failed' | 'pruned'>;
+
+const ROUND = 'health-check-round';
+
+/**
+ * Every HEALTH_CHECK_INTERVAL_MS, probes every instance in parallel (capped), records the results,
+ * prunes instances after HEALTH_FAILURES_BEFORE_PRUNE failures in a row and reconciles HAProxy.
+ * Rounds never overlap: a mutex within the process, a lease row across processes.
+ */
+@Injectable()
+export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(HealthChecker.name);
+  private readonly mutex = new Mutex();
+  private readonly semaphore: Semaphore;
+  /** Who holds the lease; unique per process. */
+  readonly holder = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+
+  constructor(
+    @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
+    private readonly scheduler: SchedulerRegistry,
+    private readonly probe: HealthProbe,
+    private readonly instances: InstancesRepository,
+    private readonly checks: ChecksRepository,
+    private readonly rounds: RoundsRepository,
+    private readonly haproxy: HaproxyMembership,
+  ) {
+    this.semaphore = new Semaphore(config.HEALTH_CHECK_CONCURRENCY);
+  }
+
+  onApplicationBootstrap(): void {
+    const timer = setInterval(() => void this.tick(), this.config.HEALTH_CHECK_INTERVAL_MS);
+    this.scheduler.addInterval(ROUND, timer);
+    // A restarted registry puts HAProxy back in line at once rather than a round later.
+    void this.haproxy.reconcile(this.instances.all());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.scheduler.deleteInterval(ROUND);
+    await this.mutex.waitForUnlock();
+    this.rounds.release(this.holder);
+  }
+
+  /** Runs a round unless one is running; returns its summary, or undefined when skipped. */
+  async tick(): Promise<RoundSummary | undefined> {
+    if (this.mutex.isLocked()) {
+      this.logger.warn('previous health-check round still running; skipping this one');
+      return undefined;
+    }
+    return this.mutex.runExclusive(() => this.round());
+  }
+
+  private async round(): Promise<RoundSummary | undefined> {
+    const { HEALTH_CHECK_INTERVAL_MS: interval, HEALTH_CHECK_TIMEOUT_MS: timeout } = this.config;
+    // The lease outlives the longest round; a holder that dies is replaced once it expires.
+    if (!this.rounds.tryAcquire(this.holder, Math.max(2 * interval, 60_000))) return undefined;
+    const seq = this.rounds.start(this.holder);
+    let summary: RoundSummary = { checked: 0, failed: 0, pruned: 0 };
+    try {
+      summary = await this.checkAll();
+      return summary;
+    } catch (error) {
+      this.logger.error(`health-check round failed: ${String(error)}`);
+      return undefined;
+    } finally {
+      this.rounds.finish(seq, summary);
+      // Keep leading: another process takes over only if this one misses a round.
+      this.rounds.extend(this.holder, interval + 2 * timeout);
+    }
+  }
+
+  private async checkAll(): Promise<RoundSummary> {
+    const instances = this.instances.all();
+    const results = await Promise.all(
+      instances.map((instance) =>
+        this.semaphore.runExclusive(async () => ({ instance, result: await this.probe.probe(instance) })),
+      ),
+    );
+    const checkedAt = Date.now();
+    this.checks.append(
+      results.map(({ instance, result }) => ({
+        service_name: instance.service_name,
+        instance_id: instance.id,
+        url: instance.url,
+        checked_at: checkedAt,
+        ...result,
+      })),
+      this.config.HEALTH_HISTORY_LIMIT,
+    );
+    const pruned = this.instances.applyOutcomes(
+      results.map(({ instance, result }) => ({ ...instance, passed: result.passed })),
+      this.config.HEALTH_FAILURES_BEFORE_PRUNE,
+    );
+    for (const instance of pruned) {
+      this.logger.warn(`pruned ${instance.service_name} ${instance.url} after ${instance.consecutive_failures} failed check(s)`);
+    }
+    await Promise.all(pruned.map((i) => this.haproxy.remove(i.service_name, i.id)));
+    await this.haproxy.reconcile(this.instances.all());
+    return { checked: results.length, failed: results.filter((r) => !r.result.passed).length, pruned: pruned.length };
+  }
+}

@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import axios, { type AxiosInstance } from 'axios';
+import { Agent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { Instance } from '../instances/instance';
+import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
+
+/** What one probe saw: the status (null when no response came), how long it took, and why it failed. */
+export interface ProbeResult {
+  status_code: number | null;
+  latency_ms: number;
+  error: string | null;
+  passed: boolean;
+}
+
+/**
+ * One HTTP call to an instance's health path with a hard timeout. It never follows redirects and
+ * never uses a proxy, so a check reaches only the registered host (see Consul's CVE-2022-29153).
+ */
+@Injectable()
+export class HealthProbe {
+  private readonly http: AxiosInstance;
+
+  constructor(@Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig) {
+    this.http = axios.create({
+      maxRedirects: 0,
+      proxy: false,
+      validateStatus: () => true,
+      maxContentLength: 64 * 1024,
+      responseType: 'text',
+      // A fresh connection per check: a reused socket could hide that the instance stopped listening.
+      httpAgent: new Agent({ keepAlive: false }),
+      httpsAgent: new HttpsAgent({ keepAlive: false }),
+    });
+  }
+
+  async probe(instance: Pick<Instance, 'url' | 'health_path' | 'http'>): Promise<ProbeResult> {
+    const timeout = this.config.HEALTH_CHECK_TIMEOUT_MS;
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    try {
+      const response = await this.http.request({
+        method: instance.http,
+        url: instance.url + instance.health_path,
+        timeout,
+        signal: AbortSignal.timeout(timeout),
+      });
+      const passed = response.status === 200;
+      return {
+        status_code: response.status,
+        latency_ms: elapsed(),
+        error: passed ? null : `HTTP ${response.status}`,
+        passed,
+      };
+    } catch (error) {
+      const timedOut = axios.isCancel(error) || (error as { code?: string }).code === 'ECONNABORTED';
+      const message = timedOut
+        ? `timed out after ${timeout} ms`
+        : ((error as { code?: string }).code ?? (error as Error).message);
+      return { status_code: null, latency_ms: elapsed(), error: message, passed: false };
+    }
+  }
+}

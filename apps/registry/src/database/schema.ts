@@ -1,0 +1,44 @@
+/** The registry's tables; applied at every start, so each statement is idempotent. */
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS instances (
+  service_name         TEXT    NOT NULL,
+  id                   TEXT    NOT NULL,
+  url                  TEXT    NOT NULL,
+  http                 TEXT    NOT NULL,
+  health_path          TEXT    NOT NULL,
+  status               TEXT    NOT NULL CHECK (status IN ('passing', 'critical')),
+  consecutive_failures INTEGER NOT NULL DEFAULT 0,
+  registered_at        INTEGER NOT NULL,
+  last_seen            INTEGER NOT NULL,
+  PRIMARY KEY (service_name, id)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS checks (
+  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+  service_name TEXT    NOT NULL,
+  instance_id  TEXT    NOT NULL,
+  url          TEXT    NOT NULL,
+  checked_at   INTEGER NOT NULL,
+  status_code  INTEGER,
+  latency_ms   INTEGER NOT NULL,
+  error        TEXT,
+  passed       INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS checks_by_service ON checks (service_name, seq);
+
+CREATE TABLE IF NOT EXISTS rounds (
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  holder      TEXT    NOT NULL,
+  started_at  INTEGER NOT NULL,
+  finished_at INTEGER,
+  checked     INTEGER NOT NULL DEFAULT 0,
+  failed      INTEGER NOT NULL DEFAULT 0,
+  pruned      INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS leases (
+  name       TEXT    PRIMARY KEY,
+  holder     TEXT    NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+`;

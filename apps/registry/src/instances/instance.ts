@@ -1,0 +1,31 @@
+/** `passing` instances receive traffic; `critical` ones failed their last check but are not pruned yet. */
+export type InstanceStatus = 'passing' | 'critical';
+
+/** One registered instance of a service, as the API returns it. */
+export interface Instance {
+  id: string;
+  service_name: string;
+  url: string;
+  http: 'GET' | 'HEAD';
+  health_path: string;
+  status: InstanceStatus;
+  consecutive_failures: number;
+  registered_at: string;
+  last_seen: string;
+}
+
+/** What a caller supplies to register an instance. */
+export type Registration = Pick<Instance, 'service_name' | 'url' | 'http' | 'health_path'>;
+
+/** An instance's id within its service: `host:port`, which is also its HAProxy server name. */
+export function instanceId(url: string): string {
+  const { hostname, port, protocol } = new URL(url);
+  return `${hostname.replace(/^\[|\]$/g, '')}:${port || (protocol === 'https:' ? '443' : '80')}`;
+}
+
+/** The address HAProxy should connect to for an instance. */
+export function instanceAddress(url: string): { host: string; port: number } {
+  const { hostname, port, protocol } = new URL(url);
+  const host = hostname === 'localhost' ? '127.0.0.1' : hostname.replace(/^\[|\]$/g, '');
+  return { host, port: Number(port) || (protocol === 'https:' ? 443 : 80) };
+}

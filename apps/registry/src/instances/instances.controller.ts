@@ -1,0 +1,67 @@
+import { Controller, Delete, Get, HttpCode, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type { z } from 'zod';
+import { Input } from '@app/http';
+import type { CheckRecord } from '../checker/checks.repository';
+import {
+  instanceParams,
+  lookupSchema,
+  registrationSchema,
+  reportedHealthSchema,
+  serviceParams,
+} from './dto/registration.schema';
+import { historyQuery } from './dto/history.schema';
+import type { Instance } from './instance';
+import { InstancesService } from './instances.service';
+
+/** The registry's API: the seed's routes and the resource routes of DESIGN.md. */
+@Controller()
+export class InstancesController {
+  constructor(private readonly instances: InstancesService) {}
+
+  @Post(['services', 'new/service'])
+  async register(
+    @Input(registrationSchema) registration: z.output<typeof registrationSchema>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Instance> {
+    const { instance, created } = await this.instances.register(registration);
+    void reply.status(created ? 201 : 200);
+    return instance;
+  }
+
+  @Post('service/exists')
+  @HttpCode(200)
+  exists(@Input(lookupSchema) { service_name, url }: z.output<typeof lookupSchema>): Instance {
+    return this.instances.lookup(service_name, url);
+  }
+
+  @Get('services')
+  all(): { services: Instance[] } {
+    return { services: this.instances.all() };
+  }
+
+  @Get('services/:name/instances')
+  healthy(@Input(serviceParams) { name }: z.output<typeof serviceParams>): { service_name: string; instances: Instance[] } {
+    return { service_name: name, instances: this.instances.healthy(name) };
+  }
+
+  @Get('services/:name/instances/:id')
+  one(@Input(instanceParams) { name, id }: z.output<typeof instanceParams>): Instance {
+    return this.instances.get(name, id);
+  }
+
+  @Delete('services/:name/instances/:id')
+  deregister(@Input(instanceParams) { name, id }: z.output<typeof instanceParams>): Promise<Instance> {
+    return this.instances.deregister(name, id);
+  }
+
+  @Get('services/:name/health')
+  health(@Input(historyQuery) { name, limit }: z.output<typeof historyQuery>): { service_name: string; checks: CheckRecord[] } {
+    return { service_name: name, checks: this.instances.history(name, limit) };
+  }
+
+  @Post('urls/healths')
+  report(@Input(reportedHealthSchema) input: z.output<typeof reportedHealthSchema>): CheckRecord {
+    return this.instances.report(input.service_name, input.url, input.status_code);
+  }
+}

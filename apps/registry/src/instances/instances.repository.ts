@@ -1,0 +1,107 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type Database from 'better-sqlite3';
+import { SQLITE } from '../database/database.module';
+import { type Instance, instanceId, type InstanceStatus, type Registration } from './instance';
+
+interface InstanceRow {
+  service_name: string;
+  id: string;
+  url: string;
+  http: Instance['http'];
+  health_path: string;
+  status: InstanceStatus;
+  consecutive_failures: number;
+  registered_at: number;
+  last_seen: number;
+}
+
+/** The outcome of one health check of one instance, as the checker records it. */
+export interface CheckOutcome {
+  service_name: string;
+  id: string;
+  passed: boolean;
+}
+
+const toInstance = (row: InstanceRow): Instance => ({
+  ...row,
+  registered_at: new Date(row.registered_at).toISOString(),
+  last_seen: new Date(row.last_seen).toISOString(),
+});
+
+/** The `instances` table: the registry's membership, the source of truth for HAProxy. */
+@Injectable()
+export class InstancesRepository {
+  private readonly statements;
+
+  constructor(@Inject(SQLITE) private readonly db: Database.Database) {
+    this.statements = {
+      find: db.prepare<[string, string], InstanceRow>('SELECT * FROM instances WHERE service_name = ? AND id = ?'),
+      all: db.prepare<[], InstanceRow>('SELECT * FROM instances ORDER BY service_name, registered_at, id'),
+      byService: db.prepare<[string], InstanceRow>(
+        'SELECT * FROM instances WHERE service_name = ? ORDER BY registered_at, id',
+      ),
+      // A re-registration refreshes the record and counts as a passing sign of life.
+      upsert: db.prepare(`
+        INSERT INTO instances (service_name, id, url, http, health_path, status, consecutive_failures, registered_at, last_seen)
+        VALUES (@service_name, @id, @url, @http, @health_path, 'passing', 0, @now, @now)
+        ON CONFLICT (service_name, id) DO UPDATE SET
+          url = excluded.url, http = excluded.http, health_path = excluded.health_path,
+          status = 'passing', consecutive_failures = 0, last_seen = excluded.last_seen`),
+      remove: db.prepare('DELETE FROM instances WHERE service_name = ? AND id = ?'),
+      passed: db.prepare(`UPDATE instances SET status = 'passing', consecutive_failures = 0, last_seen = @now
+        WHERE service_name = @service_name AND id = @id`),
+      failed: db.prepare<{ service_name: string; id: string }, InstanceRow>(`UPDATE instances
+        SET status = 'critical', consecutive_failures = consecutive_failures + 1
+        WHERE service_name = @service_name AND id = @id RETURNING *`),
+    };
+  }
+
+  find(serviceName: string, id: string): Instance | undefined {
+    const row = this.statements.find.get(serviceName, id);
+    return row && toInstance(row);
+  }
+
+  all(): Instance[] {
+    return this.statements.all.all().map(toInstance);
+  }
+
+  byService(serviceName: string): Instance[] {
+    return this.statements.byService.all(serviceName).map(toInstance);
+  }
+
+  /** Inserts or refreshes an instance; `created` tells which. */
+  upsert(registration: Registration, now = Date.now()): { instance: Instance; created: boolean } {
+    const id = instanceId(registration.url);
+    return this.db.transaction(() => {
+      const created = !this.statements.find.get(registration.service_name, id);
+      this.statements.upsert.run({ ...registration, id, now });
+      return { instance: this.find(registration.service_name, id)!, created };
+    })();
+  }
+
+  remove(serviceName: string, id: string): boolean {
+    return this.statements.remove.run(serviceName, id).changes > 0;
+  }
+
+  /**
+   * Applies a round's outcomes in one transaction and deletes the instances that have now failed
+   * `failuresBeforePrune` times in a row; returns those pruned.
+   */
+  applyOutcomes(outcomes: CheckOutcome[], failuresBeforePrune: number, now = Date.now()): Instance[] {
+    return this.db.transaction(() => {
+      const pruned: Instance[] = [];
+      for (const outcome of outcomes) {
+        if (outcome.passed) {
+          this.statements.passed.run({ ...outcome, now });
+          continue;
+        }
+        const row = this.statements.failed.get(outcome);
+        if (row && row.consecutive_failures >= failuresBeforePrune) {
+          this.statements.remove.run(row.service_name, row.id);
+          pruned.push(toInstance(row));
+        }
+      }
+      return pruned;
+    })();
+  }
+}

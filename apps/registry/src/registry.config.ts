@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { count, millis, parseEnv, serverEnv } from '@app/config';
+
+const hostList = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+  );
+
+/** The registry's environment: where its database is, how it checks, and how it reaches HAProxy. */
+export const registryEnv = serverEnv.extend({
+  PORT: serverEnv.shape.PORT.default(5501),
+  REGISTRY_DB_PATH: z.string().default('var/registry.db'),
+  HEALTH_CHECK_INTERVAL_MS: millis(30_000),
+  HEALTH_CHECK_TIMEOUT_MS: millis(2_000),
+  HEALTH_CHECK_CONCURRENCY: count(64),
+  HEALTH_FAILURES_BEFORE_PRUNE: count(1),
+  /** Rows of check history kept (the newest), across all instances. */
+  HEALTH_HISTORY_LIMIT: count(10_000),
+  /** Hosts besides loopback that instances may register from. */
+  REGISTRY_ALLOWED_HOSTS: hostList,
+  /** HAProxy's Runtime API (host:port, loopback); empty disables HAProxy updates. */
+  HAPROXY_RUNTIME_ADDR: z.string().default('127.0.0.1:5590'),
+  /** How long a deregistered instance may take to finish its connections before it is removed. */
+  HAPROXY_DRAIN_TIMEOUT_MS: millis(10_000),
+});
+
+/** The registry's validated configuration. */
+export type RegistryConfig = z.output<typeof registryEnv>;
+
+/** Injection token of {@link RegistryConfig}. */
+export const REGISTRY_CONFIG = Symbol('REGISTRY_CONFIG');
+
+export function loadRegistryConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig {
+  return parseEnv(registryEnv, env);
+}

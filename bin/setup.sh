@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what `npm start` and `npm test` need on a fresh Debian/Ubuntu machine, then the npm
+# packages and the build. Each step is skipped when already done, so it is cheap to run every time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+fail() { printf 'setup: %s\n' "$*" >&2; exit 1; }
+
+# binary -> Debian package that provides it
+declare -A packages=(
+  [redis-server]=redis-server
+  [haproxy]=haproxy
+  [foreman]=ruby-foreman
+  [http]=httpie
+  [java]=default-jre-headless
+)
+missing=()
+for bin in "${!packages[@]}"; do
+  command -v "$bin" >/dev/null 2>&1 || missing+=("${packages[$bin]}")
+done
+if ((${#missing[@]})); then
+  step "installing system packages: ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    fail "missing ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}"
+  fi
+  command -v apt-get >/dev/null || fail "missing ${missing[*]} and no apt-get here; install them by hand"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq || fail "apt-get update failed"
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || fail "apt-get install ${missing[*]} failed"
+else
+  step "system packages present (redis-server, haproxy, foreman, httpie, java)"
+fi
+
+# npm ci only when the lockfile changed since the last install (npm records it in node_modules).
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "npm ci"
+  npm ci --no-audit --no-fund || fail "npm ci failed"
+else
+  step "npm packages up to date"
+fi
+
+step "building apps (nest build)"
+npm run --silent build >/dev/null || { npm run build; fail "build failed"; }

@@ -1,0 +1,45 @@
+import { type LogLevel, type DynamicModule, Logger, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type ServerEnv } from '@app/config';
+
+/** What runs once the HTTP server listens: the discovery client registers then. Every app provides one. */
+export interface AfterListen {
+  afterListen(): void;
+}
+/** The injection token of the optional {@link AfterListen} hook. */
+export const AFTER_LISTEN = Symbol('AFTER_LISTEN');
+
+const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+
+/** Bodies above this are refused with 413 before they reach a handler. */
+const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** Creates a Fastify-backed Nest app (JSON and form bodies) with Chirp's error shape, without listening. */
+export async function createApp(
+  module: Type | DynamicModule,
+  env: Pick<ServerEnv, 'LOG_LEVEL'>,
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: 'idle' });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    logger: LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1),
+  });
+  return app;
+}
+
+/** Starts an app: listens, then runs its {@link AfterListen} hook; SIGINT/SIGTERM close it within a bound. */
+export async function bootstrap(module: Type | DynamicModule, env: ServerEnv): Promise<NestFastifyApplication> {
+  const app = await createApp(module, env);
+  app.enableShutdownHooks(['SIGINT', 'SIGTERM']);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        new Logger('Shutdown').error(`still closing after ${env.SHUTDOWN_TIMEOUT_MS} ms; exiting`);
+        process.exit(1);
+      }, env.SHUTDOWN_TIMEOUT_MS).unref();
+    });
+  }
+  await app.listen(env.PORT, env.HOST);
+  app.get<AfterListen>(AFTER_LISTEN, { strict: false }).afterListen();
+  return app;
+}

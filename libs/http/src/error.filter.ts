@@ -1,0 +1,48 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+
+/** The JSON body of every error response: a reason phrase and a sentence for humans. */
+export interface ErrorBody {
+  error: string;
+  message: string;
+}
+
+/** Turns any thrown value into `{ error, message }` with the right status; unknown errors are a logged 500. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ErrorFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const { status, body } = toErrorResponse(exception);
+    if (status >= 500 && status !== 503) this.logger.error(exception);
+    void reply.status(status).send(body);
+  }
+}
+
+/** Maps an exception to a status and an {@link ErrorBody}. Nest routes Fastify's own errors here too. */
+export function toErrorResponse(exception: unknown): { status: number; body: ErrorBody } {
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    const message =
+      typeof response === 'string' ? response : messageOf((response as { message?: unknown }).message);
+    return { status, body: { error: STATUS_CODES[status] ?? 'Error', message: message ?? exception.message } };
+  }
+  // Fastify's own errors (bad JSON, body too large, bad content type) carry a 4xx statusCode.
+  const statusCode = (exception as { statusCode?: unknown })?.statusCode;
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    return {
+      status: statusCode,
+      body: { error: STATUS_CODES[statusCode] ?? 'Error', message: (exception as Error).message },
+    };
+  }
+  const status = HttpStatus.INTERNAL_SERVER_ERROR;
+  return { status, body: { error: STATUS_CODES[status]!, message: 'Internal server error' } };
+}
+
+function messageOf(value: unknown): string | undefined {
+  if (Array.isArray(value)) return value.join('; ');
+  return typeof value === 'string' ? value : undefined;
+}
