@@ -2,6 +2,7 @@ import { type LogLevel, type DynamicModule, Logger, type Type } from '@nestjs/co
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type ServerEnv } from '@app/config';
+import { registerBodyParsers } from './body-parsers';
 
 /** What runs once the HTTP server listens: the discovery client registers then. Every app provides one. */
 export interface AfterListen {
@@ -23,7 +24,9 @@ export async function createApp(
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: 'idle' });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1),
+    bodyParser: false,
   });
+  registerBodyParsers(app.getHttpAdapter().getInstance());
   return app;
 }
 

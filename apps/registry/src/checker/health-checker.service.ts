@@ -25,6 +25,7 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger(HealthChecker.name);
   private readonly mutex = new Mutex();
   private readonly semaphore: Semaphore;
+  private timer?: NodeJS.Timeout;
   /** Who holds the lease; unique per process. */
   readonly holder = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
 
@@ -41,14 +42,14 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   onApplicationBootstrap(): void {
-    const timer = setInterval(() => void this.tick(), this.config.HEALTH_CHECK_INTERVAL_MS);
-    this.scheduler.addInterval(ROUND, timer);
+    this.timer = setInterval(() => void this.tick(), this.config.HEALTH_CHECK_INTERVAL_MS);
+    this.scheduler.addInterval(ROUND, this.timer);
     // A restarted registry puts HAProxy back in line at once rather than a round later.
     void this.haproxy.reconcile(this.instances.all());
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.scheduler.deleteInterval(ROUND);
+    clearInterval(this.timer); // the schedule module may have cleared it already; harmless
     await this.mutex.waitForUnlock();
     this.rounds.release(this.holder);
   }

