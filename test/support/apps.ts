@@ -14,7 +14,11 @@ export class TestApp {
   }
 
   /** Starts `apps/<name>` with `env`, and waits until it listens (its /health-check answers). */
-  static async start(name: string, env: NodeJS.ProcessEnv, options: { healthy?: boolean } = {}): Promise<TestApp> {
+  static async start(
+    name: string,
+    env: NodeJS.ProcessEnv,
+    options: { healthy?: boolean } = {},
+  ): Promise<TestApp> {
     const port = Number(env.PORT) || (await freePort());
     const child = new Child(`${name}:${port}`, process.execPath, [`dist/apps/${name}/main.js`], {
       LOG_LEVEL: 'warn',
@@ -26,7 +30,10 @@ export class TestApp {
       `${name} on :${port}\n${child.output}`,
       async () => {
         if (!child.alive) throw new Error(`${name} exited:\n${child.output}`);
-        return (await answers(`${app.url}/health-check`)) || (options.healthy === false && (await answers(`${app.url}/health-check`, 503)));
+        return (
+          (await answers(`${app.url}/health-check`)) ||
+          (options.healthy === false && (await answers(`${app.url}/health-check`, 503)))
+        );
       },
       30_000,
     );

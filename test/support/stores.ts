@@ -31,7 +31,11 @@ export class StoreProcess {
 
   async start(): Promise<this> {
     this.child = this.make().start();
-    await waitFor(`${this.child.name} on :${this.port}\n${this.child.output}`, () => listening(this.port), 30_000);
+    await waitFor(
+      `${this.child.name} on :${this.port}\n${this.child.output}`,
+      () => listening(this.port),
+      30_000,
+    );
     return this;
   }
 
@@ -50,7 +54,18 @@ export class StoreProcess {
 export async function startRedis(): Promise<StoreProcess> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'chirp-redis-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--appendonly',
+    'yes',
+    '--save',
+    '',
+  ];
   return new StoreProcess(port, () => new Child('redis', 'redis-server', args)).start();
 }
 

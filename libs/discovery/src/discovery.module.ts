@@ -16,7 +16,8 @@ export class DiscoveryModule {
         {
           provide: RegistrationService,
           inject: [RegistryClient],
-          useFactory: (client: RegistryClient) => new RegistrationService(client, options.env.REGISTRY_HEARTBEAT_MS),
+          useFactory: (client: RegistryClient) =>
+            new RegistrationService(client, options.env.REGISTRY_HEARTBEAT_MS),
         },
         { provide: AFTER_LISTEN, useExisting: RegistrationService },
       ],

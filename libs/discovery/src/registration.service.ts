@@ -53,7 +53,9 @@ export class RegistrationService implements AfterListen, BeforeApplicationShutdo
       retry: (error, attempt) => {
         if (this.stopping) return false;
         if (attempt === 1 || attempt % 10 === 0) {
-          this.logger.warn(`registry not reachable at ${this.client.url} yet (attempt ${attempt}): ${String(error)}`);
+          this.logger.warn(
+            `registry not reachable at ${this.client.url} yet (attempt ${attempt}): ${String(error)}`,
+          );
         }
         return true;
       },

@@ -43,7 +43,9 @@ export class RegistryClient {
 
   /** True when the registry still has this instance, false when it forgot it (pruned or restarted empty). */
   async isRegistered(id: string): Promise<boolean> {
-    const response = await this.http.get(this.instancePath(id), { validateStatus: (s) => s === 200 || s === 404 });
+    const response = await this.http.get(this.instancePath(id), {
+      validateStatus: (s) => s === 200 || s === 404,
+    });
     return response.status === 200;
   }
 

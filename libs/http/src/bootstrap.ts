@@ -31,7 +31,10 @@ export async function createApp(
 }
 
 /** Starts an app: listens, then runs its {@link AfterListen} hook; SIGINT/SIGTERM close it within a bound. */
-export async function bootstrap(module: Type | DynamicModule, env: ServerEnv): Promise<NestFastifyApplication> {
+export async function bootstrap(
+  module: Type | DynamicModule,
+  env: ServerEnv,
+): Promise<NestFastifyApplication> {
   const app = await createApp(module, env);
   app.enableShutdownHooks(['SIGINT', 'SIGTERM']);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -28,7 +28,10 @@ export function toErrorResponse(exception: unknown): { status: number; body: Err
     const response = exception.getResponse();
     const message =
       typeof response === 'string' ? response : messageOf((response as { message?: unknown }).message);
-    return { status, body: { error: STATUS_CODES[status] ?? 'Error', message: message ?? exception.message } };
+    return {
+      status,
+      body: { error: STATUS_CODES[status] ?? 'Error', message: message ?? exception.message },
+    };
   }
   // Fastify's own errors (bad JSON, body too large, bad content type) carry a 4xx statusCode.
   const statusCode = (exception as { statusCode?: unknown })?.statusCode;

@@ -20,7 +20,8 @@ export class TokenGuard implements CanActivate {
     if (!this.expected || READS.has(request.method)) return true;
     const [scheme, token] = (request.headers.authorization ?? '').split(' ');
     // Comparing digests keeps the comparison constant-time whatever the token's length.
-    if (scheme?.toLowerCase() === 'bearer' && token && timingSafeEqual(digest(token), this.expected)) return true;
+    if (scheme?.toLowerCase() === 'bearer' && token && timingSafeEqual(digest(token), this.expected))
+      return true;
     throw new UnauthorizedException('a valid bearer token is required for changes');
   }
 }

@@ -23,7 +23,8 @@ export class ChecksRepository {
 
   constructor(@Inject(SQLITE) private readonly db: Database.Database) {
     this.statements = {
-      insert: db.prepare(`INSERT INTO checks (service_name, instance_id, url, checked_at, status_code, latency_ms, error, passed)
+      insert:
+        db.prepare(`INSERT INTO checks (service_name, instance_id, url, checked_at, status_code, latency_ms, error, passed)
         VALUES (@service_name, @instance_id, @url, @checked_at, @status_code, @latency_ms, @error, @passed)`),
       trim: db.prepare('DELETE FROM checks WHERE seq <= (SELECT MAX(seq) FROM checks) - ?'),
       byService: db.prepare<[string, number], CheckRow>(
@@ -43,6 +44,8 @@ export class ChecksRepository {
 
   /** A service's checks, newest first. */
   byService(serviceName: string, limit: number): CheckRecord[] {
-    return this.statements.byService.all(serviceName, limit).map((row) => ({ ...row, passed: row.passed === 1 }));
+    return this.statements.byService
+      .all(serviceName, limit)
+      .map((row) => ({ ...row, passed: row.passed === 1 }));
   }
 }

@@ -105,10 +105,16 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
       this.config.HEALTH_FAILURES_BEFORE_PRUNE,
     );
     for (const instance of pruned) {
-      this.logger.warn(`pruned ${instance.service_name} ${instance.url} after ${instance.consecutive_failures} failed check(s)`);
+      this.logger.warn(
+        `pruned ${instance.service_name} ${instance.url} after ${instance.consecutive_failures} failed check(s)`,
+      );
     }
     await Promise.all(pruned.map((i) => this.haproxy.remove(i.service_name, i.id)));
     await this.haproxy.reconcile(this.instances.all());
-    return { checked: results.length, failed: results.filter((r) => !r.result.passed).length, pruned: pruned.length };
+    return {
+      checked: results.length,
+      failed: results.filter((r) => !r.result.passed).length,
+      pruned: pruned.length,
+    };
   }
 }

@@ -26,10 +26,13 @@ export class RoundsRepository {
 
   constructor(@Inject(SQLITE) db: Database.Database) {
     this.statements = {
-      acquire: db.prepare(`INSERT INTO leases (name, holder, expires_at) VALUES ('${LEASE}', @holder, @expires)
+      acquire:
+        db.prepare(`INSERT INTO leases (name, holder, expires_at) VALUES ('${LEASE}', @holder, @expires)
         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
         WHERE leases.expires_at <= @now OR leases.holder = @holder`),
-      extend: db.prepare(`UPDATE leases SET expires_at = @expires WHERE name = '${LEASE}' AND holder = @holder`),
+      extend: db.prepare(
+        `UPDATE leases SET expires_at = @expires WHERE name = '${LEASE}' AND holder = @holder`,
+      ),
       release: db.prepare(`DELETE FROM leases WHERE name = '${LEASE}' AND holder = ?`),
       start: db.prepare<[string, number], { seq: number }>(
         'INSERT INTO rounds (holder, started_at) VALUES (?, ?) RETURNING seq',

@@ -37,7 +37,9 @@ export class RuntimeApi {
         reject(
           error instanceof HaproxyUnavailableError
             ? error
-            : new HaproxyUnavailableError(`HAProxy Runtime API at ${this.host}:${this.port}: ${error.message}`),
+            : new HaproxyUnavailableError(
+                `HAProxy Runtime API at ${this.host}:${this.port}: ${error.message}`,
+              ),
         ),
       );
       socket.on('close', () => resolve(answer.trim()));

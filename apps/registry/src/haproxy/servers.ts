@@ -61,13 +61,20 @@ export function parseSessions(csv: string): Map<string, number> {
  * Compares HAProxy's servers with the registry's: adds what is missing, removes what the registry
  * no longer has (or has at another address). Backends HAProxy does not have are left alone.
  */
-export function planReconcile(backends: string[], actual: BackendServer[], desired: DesiredServer[]): ReconcilePlan {
+export function planReconcile(
+  backends: string[],
+  actual: BackendServer[],
+  desired: DesiredServer[],
+): ReconcilePlan {
   const known = new Set(backends);
-  const key = (backend: string, name: string, host: string, port: number) => `${backend}/${name}@${host}:${port}`;
+  const key = (backend: string, name: string, host: string, port: number) =>
+    `${backend}/${name}@${host}:${port}`;
   const wanted = new Set(desired.map((d) => key(d.backend, d.name, d.host, d.port)));
   const present = new Set(actual.map((a) => key(a.backend, a.name, a.address, a.port)));
   return {
     add: desired.filter((d) => known.has(d.backend) && !present.has(key(d.backend, d.name, d.host, d.port))),
-    remove: actual.filter((a) => known.has(a.backend) && !wanted.has(key(a.backend, a.name, a.address, a.port))),
+    remove: actual.filter(
+      (a) => known.has(a.backend) && !wanted.has(key(a.backend, a.name, a.address, a.port)),
+    ),
   };
 }

@@ -41,7 +41,10 @@ export class InstancesController {
   }
 
   @Get('services/:name/instances')
-  healthy(@Input(serviceParams) { name }: z.output<typeof serviceParams>): { service_name: string; instances: Instance[] } {
+  healthy(@Input(serviceParams) { name }: z.output<typeof serviceParams>): {
+    service_name: string;
+    instances: Instance[];
+  } {
     return { service_name: name, instances: this.instances.healthy(name) };
   }
 
@@ -56,7 +59,10 @@ export class InstancesController {
   }
 
   @Get('services/:name/health')
-  health(@Input(historyQuery) { name, limit }: z.output<typeof historyQuery>): { service_name: string; checks: CheckRecord[] } {
+  health(@Input(historyQuery) { name, limit }: z.output<typeof historyQuery>): {
+    service_name: string;
+    checks: CheckRecord[];
+  } {
     return { service_name: name, checks: this.instances.history(name, limit) };
   }
 

@@ -35,7 +35,9 @@ export class InstancesRepository {
 
   constructor(@Inject(SQLITE) private readonly db: Database.Database) {
     this.statements = {
-      find: db.prepare<[string, string], InstanceRow>('SELECT * FROM instances WHERE service_name = ? AND id = ?'),
+      find: db.prepare<[string, string], InstanceRow>(
+        'SELECT * FROM instances WHERE service_name = ? AND id = ?',
+      ),
       all: db.prepare<[], InstanceRow>('SELECT * FROM instances ORDER BY service_name, registered_at, id'),
       byService: db.prepare<[string], InstanceRow>(
         'SELECT * FROM instances WHERE service_name = ? ORDER BY registered_at, id',

@@ -22,7 +22,10 @@ const instanceUrl = z
     } else if (url.username || url.password) {
       ctx.addIssue({ code: 'custom', message: 'must not carry credentials' });
     } else if (url.pathname !== '/' || url.search || url.hash) {
-      ctx.addIssue({ code: 'custom', message: 'must be a base URL (no path, query or fragment); use health_path' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a base URL (no path, query or fragment); use health_path',
+      });
     }
     return url.origin;
   });
