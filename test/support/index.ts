@@ -4,3 +4,5 @@ export * from './haproxy';
 export * from './ports';
 export * from './stores';
 export * from './wait';
+export * from './echo';
+export * from './http';

@@ -59,7 +59,7 @@ export class StoreHealth {
   }
 
   private isDown(error: ServiceUnavailableException | HealthCheckError, name: string): boolean {
-    const response = error instanceof ServiceUnavailableException ? error.getResponse() : error.causes;
+    const response = error instanceof ServiceUnavailableException ? error.getResponse() : (error.causes as unknown);
     const failures = (response as { error?: Record<string, unknown> }).error ?? {};
     return name in failures;
   }

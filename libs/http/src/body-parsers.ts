@@ -8,7 +8,7 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
   const json = fastify.getDefaultJsonParser('error', 'error');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body === '') done(null, undefined);
-    else json(request, body as string, done);
+    else void json(request, body as string, done);
   });
   fastify.addContentTypeParser(
     'application/x-www-form-urlencoded',

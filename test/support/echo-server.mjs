@@ -1,0 +1,10 @@
+// A minimal instance for registry tests: answers every request with its own port.
+// HANG=1 makes /health-check never answer (a hung instance).
+import { createServer } from 'node:http';
+
+const port = Number(process.env.PORT);
+createServer((request, response) => {
+  if (process.env.HANG === '1' && request.url === '/health-check') return; // never answers
+  response.setHeader('content-type', 'application/json');
+  response.end(JSON.stringify({ port, url: request.url }));
+}).listen(port, '127.0.0.1');
