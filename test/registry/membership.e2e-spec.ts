@@ -57,7 +57,7 @@ describe('registry and HAProxy membership', () => {
       const servers = await likesServers();
       return servers.get(`127.0.0.1:${a.port}`) === 'UP' && servers.get(`127.0.0.1:${b.port}`) === 'UP';
     });
-    const ports = [];
+    const ports: number[] = [];
     for (let i = 0; i < 6; i++) ports.push(await viaHaproxy());
     expect(new Set(ports)).toEqual(new Set([a.port, b.port]));
     // round-robin: never the same instance twice in a row

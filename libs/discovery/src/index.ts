@@ -3,4 +3,5 @@ export * from './discovery.options';
 export * from './health.module';
 export * from './registration.service';
 export * from './registry.client';
-export { type HealthReport, type StoreProbe, StoreHealth } from './store-health';
+export { type HealthOptions, type StoreProbe } from './health.options';
+export { type HealthReport, StoreHealth } from './store-health';

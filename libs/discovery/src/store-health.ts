@@ -1,26 +1,6 @@
-import { ConfigurableModuleBuilder, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { HealthController } from './health.controller';
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckError, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-
-/** One store an app depends on: its name (as shown in errors) and a cheap round trip to it. */
-export interface StoreProbe {
-  name: string;
-  ping(): Promise<unknown>;
-}
-
-/** Options of the health module: the app's stores. */
-export interface HealthOptions {
-  probes: StoreProbe[];
-}
-
-export const { ConfigurableModuleClass: HealthModuleBase, MODULE_OPTIONS_TOKEN: HEALTH_OPTIONS } =
-  new ConfigurableModuleBuilder<HealthOptions>()
-    // `controller: false` for an app that serves `/health-check` itself (the registry does).
-    .setExtras({ controller: true }, (definition, extras) => ({
-      ...definition,
-      controllers: extras.controller ? [HealthController] : [],
-    }))
-    .build();
+import { HEALTH_OPTIONS, type HealthOptions } from './health.options';
 
 /** The body of a healthy answer: every store named with its state. */
 export interface HealthReport {
@@ -59,7 +39,8 @@ export class StoreHealth {
   }
 
   private isDown(error: ServiceUnavailableException | HealthCheckError, name: string): boolean {
-    const response = error instanceof ServiceUnavailableException ? error.getResponse() : (error.causes as unknown);
+    const response =
+      error instanceof ServiceUnavailableException ? error.getResponse() : (error.causes as unknown);
     const failures = (response as { error?: Record<string, unknown> }).error ?? {};
     return name in failures;
   }

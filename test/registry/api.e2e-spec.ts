@@ -1,0 +1,314 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '@app/http';
+import { loadRegistryConfig } from '../../apps/registry/src/registry.config';
+import { RegistryModule } from '../../apps/registry/src/registry.module';
+
+type Payload = Record<string, unknown> | string;
+interface Call {
+  method: 'GET' | 'POST' | 'DELETE' | 'PUT';
+  url: string;
+  json?: Payload;
+  form?: string;
+  headers?: Record<string, string>;
+}
+
+/** The registry in-process against a real SQLite file, HAProxy updates off. */
+async function startRegistry(env: Record<string, string> = {}): Promise<NestFastifyApplication> {
+  const config = loadRegistryConfig({
+    REGISTRY_DB_PATH: join(mkdtempSync(join(tmpdir(), 'chirp-api-')), 'registry.db'),
+    HAPROXY_RUNTIME_ADDR: '',
+    LOG_LEVEL: 'error',
+    ...env,
+  });
+  const app = await createApp(RegistryModule.forRoot(config), config);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}
+
+function call(app: NestFastifyApplication, { method, url, json, form, headers = {} }: Call) {
+  const payload = json === undefined ? form : typeof json === 'string' ? json : JSON.stringify(json);
+  const contentType =
+    json !== undefined
+      ? 'application/json'
+      : form !== undefined
+        ? 'application/x-www-form-urlencoded'
+        : undefined;
+  return app.inject({
+    method,
+    url,
+    payload,
+    headers: { ...(contentType && { 'content-type': contentType }), ...headers },
+  });
+}
+
+describe('registry API', () => {
+  let app: NestFastifyApplication;
+  const services = async () =>
+    (await call(app, { method: 'GET', url: '/services' })).json<{ services: unknown[] }>().services;
+
+  beforeAll(async () => {
+    app = await startRegistry();
+  });
+  afterAll(() => app.close());
+
+  it('registers from a JSON body, a form body or the query string, idempotently', async () => {
+    const json = await call(app, {
+      method: 'POST',
+      url: '/services',
+      json: { service_name: 'likes', url: 'http://127.0.0.1:7401' },
+    });
+    expect(json.statusCode).toBe(201);
+    expect(json.json()).toMatchObject({
+      id: '127.0.0.1:7401',
+      service_name: 'likes',
+      http: 'GET',
+      health_path: '/health-check',
+      status: 'passing',
+    });
+
+    const again = await call(app, {
+      method: 'POST',
+      url: '/new/service',
+      form: 'service_name=likes&url=http://127.0.0.1:7401/',
+    });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ id: '127.0.0.1:7401' });
+
+    // The seed's own example: url written as "http:localhost:5500", method given as http=GET.
+    const seed = await call(app, {
+      method: 'POST',
+      url: '/new/service?service_name=serviceRegistry&url=http:localhost:5500&http=GET',
+    });
+    expect(seed.statusCode).toBe(201);
+    expect(seed.json()).toMatchObject({ url: 'http://localhost:5500', id: 'localhost:5500' });
+    expect(await services()).toHaveLength(2);
+  });
+
+  it('answers lookups: exists, by service, by id, history', async () => {
+    const exists = await call(app, {
+      method: 'POST',
+      url: '/service/exists?service_name=likes&url=http://127.0.0.1:7401',
+    });
+    expect(exists.statusCode).toBe(200);
+    const missing = await call(app, {
+      method: 'POST',
+      url: '/service/exists',
+      json: { service_name: 'likes', url: 'http://127.0.0.1:9' },
+    });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toEqual({ error: 'Not Found', message: expect.stringContaining('127.0.0.1:9') });
+
+    const healthy = await call(app, { method: 'GET', url: '/services/likes/instances' });
+    expect(healthy.json()).toMatchObject({ service_name: 'likes', instances: [{ id: '127.0.0.1:7401' }] });
+    expect(
+      (await call(app, { method: 'GET', url: '/services/likes/instances/127.0.0.1:7401' })).statusCode,
+    ).toBe(200);
+    expect(
+      (await call(app, { method: 'GET', url: '/services/nobody/instances/127.0.0.1:1' })).statusCode,
+    ).toBe(404);
+
+    const reported = await call(app, {
+      method: 'POST',
+      url: '/urls/healths?service_name=likes&url=http://127.0.0.1:7401&status_code=200',
+    });
+    expect(reported.statusCode).toBe(201);
+    const history = await call(app, { method: 'GET', url: '/health-check?service_name=likes' });
+    expect(history.json()).toMatchObject({
+      service_name: 'likes',
+      checks: [{ instance_id: '127.0.0.1:7401', passed: true }],
+    });
+    expect((await call(app, { method: 'GET', url: '/health-check' })).json()).toEqual({
+      status: 'ok',
+      stores: { sqlite: 'up' },
+    });
+  });
+
+  it('deregisters, returning the removed record', async () => {
+    const removed = await call(app, {
+      method: 'DELETE',
+      url: '/services/serviceRegistry/instances/localhost:5500',
+    });
+    expect(removed.statusCode).toBe(200);
+    expect(removed.json()).toMatchObject({ service_name: 'serviceRegistry' });
+    expect(
+      (await call(app, { method: 'DELETE', url: '/services/serviceRegistry/instances/localhost:5500' }))
+        .statusCode,
+    ).toBe(404);
+  });
+
+  const badInput: [string, Call, number][] = [
+    ['no fields', { method: 'POST', url: '/services', json: {} }, 400],
+    ['no url', { method: 'POST', url: '/services', json: { service_name: 'likes' } }, 400],
+    [
+      'number as name',
+      { method: 'POST', url: '/services', json: { service_name: 42, url: 'http://127.0.0.1:1' } },
+      400,
+    ],
+    ['array body', { method: 'POST', url: '/services', json: '[1,2]' }, 400],
+    ['string body', { method: 'POST', url: '/services', json: '"likes"' }, 400],
+    ['broken JSON', { method: 'POST', url: '/services', json: '{"service_name":' }, 400],
+    [
+      'oversized body',
+      {
+        method: 'POST',
+        url: '/services',
+        json: { service_name: 'likes', url: 'http://127.0.0.1:1', pad: 'x'.repeat(100_000) },
+      },
+      413,
+    ],
+    [
+      'not a URL',
+      { method: 'POST', url: '/services', json: { service_name: 'likes', url: 'not a url' } },
+      400,
+    ],
+    [
+      'ftp URL',
+      { method: 'POST', url: '/services', json: { service_name: 'likes', url: 'ftp://127.0.0.1:21' } },
+      400,
+    ],
+    [
+      'file URL',
+      { method: 'POST', url: '/services', json: { service_name: 'likes', url: 'file:///etc/passwd' } },
+      400,
+    ],
+    [
+      'credentials',
+      { method: 'POST', url: '/services', json: { service_name: 'likes', url: 'http://u:p@127.0.0.1:1' } },
+      400,
+    ],
+    [
+      'URL with a path',
+      { method: 'POST', url: '/services', json: { service_name: 'likes', url: 'http://127.0.0.1:1/admin' } },
+      400,
+    ],
+    [
+      'public host',
+      { method: 'POST', url: '/services', json: { service_name: 'likes', url: 'http://example.com' } },
+      400,
+    ],
+    [
+      'private host',
+      { method: 'POST', url: '/services', json: { service_name: 'likes', url: 'http://10.0.0.1:80' } },
+      400,
+    ],
+    [
+      'metadata host',
+      { method: 'POST', url: '/services', json: { service_name: 'likes', url: 'http://169.254.169.254' } },
+      400,
+    ],
+    [
+      'loopback look-alike',
+      {
+        method: 'POST',
+        url: '/services',
+        json: { service_name: 'likes', url: 'http://127.0.0.1.example.com' },
+      },
+      400,
+    ],
+    [
+      'health path as URL',
+      {
+        method: 'POST',
+        url: '/services',
+        json: { service_name: 'likes', url: 'http://127.0.0.1:1', health_path: 'http://example.com/' },
+      },
+      400,
+    ],
+    [
+      'protocol-relative path',
+      {
+        method: 'POST',
+        url: '/services',
+        json: { service_name: 'likes', url: 'http://127.0.0.1:1', health_path: '//example.com/x' },
+      },
+      400,
+    ],
+    [
+      'bad method',
+      {
+        method: 'POST',
+        url: '/services',
+        json: { service_name: 'likes', url: 'http://127.0.0.1:1', http: 'DELETE' },
+      },
+      400,
+    ],
+    [
+      'odd unicode name',
+      { method: 'POST', url: '/services', json: { service_name: 'lïkes\u202e', url: 'http://127.0.0.1:1' } },
+      400,
+    ],
+    [
+      'name with spaces',
+      {
+        method: 'POST',
+        url: '/services',
+        json: { service_name: 'likes; drop table', url: 'http://127.0.0.1:1' },
+      },
+      400,
+    ],
+    [
+      'huge name',
+      { method: 'POST', url: '/services', json: { service_name: 'a'.repeat(64), url: 'http://127.0.0.1:1' } },
+      400,
+    ],
+    ['form without fields', { method: 'POST', url: '/new/service', form: 'x=1' }, 400],
+    [
+      'status code out of range',
+      {
+        method: 'POST',
+        url: '/urls/healths',
+        json: { service_name: 'likes', url: 'http://127.0.0.1:7401', status_code: 42 },
+      },
+      400,
+    ],
+    ['bad history limit', { method: 'GET', url: '/services/likes/health?limit=-1' }, 400],
+    ['wrong method', { method: 'PUT', url: '/services' }, 404],
+  ];
+
+  it.each(badInput)('refuses %s with a JSON 4xx and stores nothing', async (_name, request, status) => {
+    const before = await services();
+    const response = await call(app, request);
+    expect(response.statusCode).toBe(status);
+    expect(response.json()).toEqual({ error: expect.any(String), message: expect.any(String) });
+    expect(await services()).toEqual(before);
+  });
+});
+
+describe('registry API with REGISTRY_TOKEN', () => {
+  let app: NestFastifyApplication;
+  const register = {
+    method: 'POST' as const,
+    url: '/services',
+    json: { service_name: 'likes', url: 'http://127.0.0.1:7401' },
+  };
+
+  beforeAll(async () => {
+    app = await startRegistry({ REGISTRY_TOKEN: 's3cret' });
+  });
+  afterAll(() => app.close());
+
+  it('refuses mutations without the bearer token', async () => {
+    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: 's3cret' }] as Record<
+      string,
+      string
+    >[]) {
+      const response = await call(app, { ...register, headers });
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toMatchObject({ error: 'Unauthorized' });
+    }
+    expect(
+      (await call(app, { method: 'DELETE', url: '/services/likes/instances/127.0.0.1:7401' })).statusCode,
+    ).toBe(401);
+  });
+
+  it('accepts them with it, and keeps reads open', async () => {
+    expect((await call(app, { ...register, headers: { authorization: 'Bearer s3cret' } })).statusCode).toBe(
+      201,
+    );
+    expect((await call(app, { method: 'GET', url: '/services' })).statusCode).toBe(200);
+  });
+});
