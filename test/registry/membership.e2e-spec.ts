@@ -3,13 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EchoServer, request, TestApp, TestHaproxy, waitFor } from '../support';
 
-interface Round {
-  holder: string;
-  started_at: number;
-  finished_at: number | null;
-  checked: number;
-}
-
 const INTERVAL_MS = 1000;
 const TIMEOUT_MS = 600;
 
