@@ -1,0 +1,64 @@
+import { Logger } from '@nestjs/common';
+import { RegistrationService } from './registration.service';
+import type { RegisteredInstance, RegistryClient } from './registry.client';
+
+const instance: RegisteredInstance = {
+  id: '127.0.0.1:7400',
+  service_name: 'likes',
+  url: 'http://127.0.0.1:7400',
+};
+const until = async (check: () => boolean) => {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(check()).toBe(true);
+};
+
+describe(RegistrationService.name, () => {
+  let client: jest.Mocked<Pick<RegistryClient, 'register' | 'isRegistered' | 'deregister' | 'url'>>;
+  let sut: RegistrationService;
+
+  beforeAll(() => Logger.overrideLogger(false));
+  beforeEach(() => {
+    client = {
+      url: 'http://127.0.0.1:5500',
+      register: jest.fn(() => Promise.resolve(instance)),
+      isRegistered: jest.fn(() => Promise.resolve(true)),
+      deregister: jest.fn(() => Promise.resolve()),
+    };
+    sut = new RegistrationService(client as unknown as RegistryClient, 20);
+  });
+  afterEach(() => sut.beforeApplicationShutdown());
+
+  it('keeps trying until the registry answers', async () => {
+    client.register
+      .mockRejectedValueOnce(new Error('ECONNREFUSED'))
+      .mockRejectedValueOnce(new Error('ECONNREFUSED'));
+    sut.afterListen();
+    await until(() => sut.instanceId === instance.id);
+    expect(client.register).toHaveBeenCalledTimes(3);
+  });
+
+  it('registers again when the registry forgot it', async () => {
+    sut.afterListen();
+    await until(() => sut.instanceId !== undefined);
+    client.isRegistered.mockResolvedValueOnce(false);
+    await until(() => client.register.mock.calls.length === 2);
+  });
+
+  it('deregisters on shutdown and stops checking', async () => {
+    sut.afterListen();
+    await until(() => sut.instanceId !== undefined);
+    await sut.beforeApplicationShutdown();
+    expect(client.deregister).toHaveBeenCalledWith(instance.id);
+    const checks = client.isRegistered.mock.calls.length;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(client.isRegistered.mock.calls.length).toBe(checks);
+  });
+
+  it('gives up retrying once shutdown starts', async () => {
+    client.register.mockRejectedValue(new Error('ECONNREFUSED'));
+    sut.afterListen();
+    await until(() => client.register.mock.calls.length >= 1);
+    await sut.beforeApplicationShutdown();
+    expect(client.deregister).not.toHaveBeenCalled();
+  });
+});
