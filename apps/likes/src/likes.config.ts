@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { count, millis, parseEnv, serverEnv } from '@app/config';
+
+/** The likes service's environment: where Redis and the posts database are. */
+export const likesEnv = serverEnv.extend({
+  PORT: serverEnv.shape.PORT.default(5101),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6390'),
+  /** A Redis command that has not answered after this long fails (503) instead of hanging. */
+  REDIS_COMMAND_TIMEOUT_MS: millis(2_000),
+  POSTS_DB_PATH: z.string().default('var/posts.db'),
+  /** How many sample posts `--init` makes (ids 1..N); raise it for benchmarks. */
+  POSTS_SEED_COUNT: count(300),
+});
+
+/** The likes service's validated configuration. */
+export type LikesConfig = z.output<typeof likesEnv>;
+
+/** Injection token of {@link LikesConfig}. */
+export const LIKES_CONFIG = Symbol('LIKES_CONFIG');
+
+export function loadLikesConfig(env: NodeJS.ProcessEnv = process.env): LikesConfig {
+  return parseEnv(likesEnv, env);
+}

@@ -1,0 +1,50 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type Database from 'better-sqlite3';
+import { DiscoveryModule, HealthModule } from '@app/discovery';
+import { ErrorFilter } from '@app/http';
+import { LikesController } from './likes/likes.controller';
+import { LikesRepository } from './likes/likes.repository';
+import { LikesService } from './likes/likes.service';
+import { LIKES_CONFIG, type LikesConfig } from './likes.config';
+import { PostsDatabaseModule, SQLITE } from './posts/posts.database';
+import { PostsRepository } from './posts/posts.repository';
+import { type LikesRedis, REDIS, RedisModule } from './redis/redis.module';
+
+/** The likes service: likes in Redis sorted sets, posts read from SQLite. */
+@Module({})
+export class LikesModule {
+  static forRoot(config: LikesConfig): DynamicModule {
+    const configModule = {
+      module: class LikesConfigModule {},
+      global: true,
+      providers: [{ provide: LIKES_CONFIG, useValue: config }],
+      exports: [LIKES_CONFIG],
+    };
+    return {
+      module: LikesModule,
+      imports: [
+        configModule,
+        RedisModule,
+        PostsDatabaseModule,
+        DiscoveryModule.forRoot({ service: 'likes', env: config }),
+        HealthModule.registerAsync({
+          inject: [REDIS, SQLITE],
+          useFactory: (redis: LikesRedis, db: Database.Database) => ({
+            probes: [
+              { name: 'redis', ping: () => redis.ping() },
+              { name: 'sqlite', ping: () => Promise.resolve(db.prepare('SELECT 1').get()) },
+            ],
+          }),
+        }),
+      ],
+      controllers: [LikesController],
+      providers: [
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        LikesRepository,
+        PostsRepository,
+        LikesService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,55 @@
+import { Controller, Delete, Get, Post } from '@nestjs/common';
+import type { z } from 'zod';
+import { Input } from '@app/http';
+import {
+  likeInput,
+  postInput,
+  seedLikeInput,
+  seedPostInput,
+  topInput,
+  userLikesInput,
+} from './dto/likes.schema';
+import { type LikeRecord, LikesService, type PostLikes, type UserLikesPage } from './likes.service';
+
+/** The likes API: the seed's routes and the resource routes of DESIGN.md. */
+@Controller()
+export class LikesController {
+  constructor(private readonly likes: LikesService) {}
+
+  @Post('new/likes')
+  likeSeed(
+    @Input(seedLikeInput) { posts_id, username }: z.output<typeof seedLikeInput>,
+  ): Promise<LikeRecord> {
+    return this.likes.like(posts_id, username);
+  }
+
+  @Post('posts/:id/likes')
+  like(@Input(likeInput) { id, username }: z.output<typeof likeInput>): Promise<LikeRecord> {
+    return this.likes.like(id, username);
+  }
+
+  @Delete('posts/:id/likes/:username')
+  unlike(@Input(likeInput) { id, username }: z.output<typeof likeInput>): Promise<LikeRecord> {
+    return this.likes.unlike(id, username);
+  }
+
+  @Get('likes')
+  countSeed(@Input(seedPostInput) { posts_id }: z.output<typeof seedPostInput>): Promise<PostLikes> {
+    return this.likes.count(posts_id);
+  }
+
+  @Get('posts/:id/likes')
+  count(@Input(postInput) { id }: z.output<typeof postInput>): Promise<PostLikes> {
+    return this.likes.count(id);
+  }
+
+  @Get(['user/likes', 'users/:username/likes'])
+  userLikes(@Input(userLikesInput) q: z.output<typeof userLikesInput>): Promise<UserLikesPage> {
+    return this.likes.userLikes(q.username, q.cursor, q.limit);
+  }
+
+  @Get(['top/likes', 'likes/top'])
+  top(@Input(topInput) { limit }: z.output<typeof topInput>): Promise<{ posts: PostLikes[] }> {
+    return this.likes.top(limit);
+  }
+}
