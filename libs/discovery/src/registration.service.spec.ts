@@ -16,7 +16,9 @@ describe(RegistrationService.name, () => {
   let client: jest.Mocked<Pick<RegistryClient, 'register' | 'isRegistered' | 'deregister' | 'url'>>;
   let sut: RegistrationService;
 
-  beforeAll(() => Logger.overrideLogger(false));
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
   beforeEach(() => {
     client = {
       url: 'http://127.0.0.1:5500',
