@@ -17,7 +17,7 @@ export const registryEnv = serverEnv.extend({
   REGISTRY_DB_PATH: z.string().default('var/registry.db'),
   HEALTH_CHECK_INTERVAL_MS: millis(30_000),
   HEALTH_CHECK_TIMEOUT_MS: millis(2_000),
-  HEALTH_CHECK_CONCURRENCY: count(64),
+  HEALTH_CHECK_CONCURRENCY: count(256),
   HEALTH_FAILURES_BEFORE_PRUNE: count(1),
   /** Rows of check history kept (the newest), across all instances. */
   HEALTH_HISTORY_LIMIT: count(10_000),
