@@ -3,8 +3,9 @@ import { parseCursor } from '../cursor';
 
 // The seed's examples quote values with typographic quotes (username=”John”); shells pass them on.
 const QUOTES = /^[\s"'“”‘’]+|[\s"'“”‘’]+$/g;
-const unquote = (value: unknown): unknown =>
-  typeof value === 'string' ? value.replace(QUOTES, '') : typeof value === 'number' ? String(value) : value;
+const unquote = (value: unknown): unknown => (typeof value === 'string' ? value.replace(QUOTES, '') : value);
+// Numbers may come as JSON numbers or as text (query, form).
+const numeric = (value: unknown): unknown => (typeof value === 'number' ? String(value) : unquote(value));
 
 const text = (what: string) =>
   z.string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be ${what}`) });
@@ -20,7 +21,7 @@ export const username = z.preprocess(
 
 /** A post id: a positive integer of at most 12 digits, as a number or a string. */
 export const postId = z.preprocess(
-  unquote,
+  numeric,
   text('a post id')
     .regex(/^[1-9][0-9]{0,11}$/, 'must be a positive integer post id')
     .transform(Number),
@@ -28,7 +29,7 @@ export const postId = z.preprocess(
 
 const limit = (fallback: number) =>
   z.preprocess(
-    unquote,
+    numeric,
     text('a number')
       .regex(/^[0-9]{1,3}$/, 'must be an integer from 1 to 100')
       .transform(Number)

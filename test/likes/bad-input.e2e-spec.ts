@@ -1,0 +1,156 @@
+import type Redis from 'ioredis';
+import { startRedis, type StoreProcess, type TestApp } from '../support';
+import { call, initPostsDb, redisClient, snapshot, startLikes } from './likes-support';
+
+const json = { 'content-type': 'application/json' };
+const form = { 'content-type': 'application/x-www-form-urlencoded' };
+const q = (value: string) => encodeURIComponent(value);
+
+const badUsernames = [
+  '',
+  ' ',
+  'a'.repeat(33),
+  'a'.repeat(5000),
+  'Jöhn',
+  '😀',
+  'John\u0000',
+  'Jo hn',
+  '-John',
+  "John'; DROP TABLE posts;--",
+  'John" OR "1"="1',
+  '*',
+  'John:*',
+  '{tag}',
+  '../etc/passwd',
+  '$(rm -rf /)',
+  '<script>alert(1)</script>',
+  'John\r\nSET x 1',
+];
+const badPostIds = [
+  '',
+  '0',
+  '-1',
+  '1.5',
+  '1e3',
+  'abc',
+  '9'.repeat(13),
+  '1; DROP TABLE posts',
+  'null',
+  '0x10',
+  '１',
+];
+
+/** [method, path, body?, headers?]: every one must be a 4xx with `{error, message}` and write nothing. */
+const corpus: [string, string, unknown?, Record<string, string>?][] = [
+  ['POST', '/new/likes'],
+  ['POST', '/new/likes?posts_id=1'],
+  ['POST', '/new/likes?username=John'],
+  ['POST', '/new/likes?username=John&username=Jane&posts_id=1'],
+  ['POST', '/new/likes?username=John&posts_id=1&posts_id=2'],
+  ...badUsernames.map((u): [string, string] => ['POST', `/new/likes?username=${q(u)}&posts_id=1`]),
+  ...badPostIds.map((p): [string, string] => ['POST', `/new/likes?username=John&posts_id=${q(p)}`]),
+  ...badUsernames.map((u): [string, string, unknown] => ['POST', '/posts/1/likes', { username: u }]),
+  ...badPostIds
+    .filter(Boolean)
+    .map((p): [string, string, unknown] => ['POST', `/posts/${q(p)}/likes`, { username: 'John' }]),
+  ['POST', '/posts/1/likes', {}],
+  ['POST', '/posts/1/likes', { username: null }],
+  ['POST', '/posts/1/likes', { username: ['John'] }],
+  ['POST', '/posts/1/likes', { username: { $gt: '' } }],
+  ['POST', '/posts/1/likes', { username: 42.5 }],
+  ['POST', '/new/likes', { username: 'John', posts_id: true }],
+  ['POST', '/new/likes', { username: 'John', posts_id: 1.5 }],
+  ['POST', '/new/likes', { username: 'John', posts_id: -1 }],
+  ['POST', '/new/likes', { username: 'John', posts_id: 1e21 }],
+  ['POST', '/new/likes', { username: 'John', posts_id: [1] }],
+  ['POST', '/new/likes', '{"username": "John", "posts_id": 1', json],
+  ['POST', '/new/likes', '{"username": "John", posts_id: 1}', json],
+  ['POST', '/new/likes', '[{"username": "John", "posts_id": 1}]', json],
+  ['POST', '/new/likes', '"John"', json],
+  ['POST', '/new/likes', 'null', json],
+  ['POST', '/new/likes', '42', json],
+  ['POST', '/new/likes', `{"username": "John", "posts_id": 1, "pad": "${'x'.repeat(70_000)}"}`, json],
+  ['POST', '/new/likes', 'username=John&posts_id=1', { 'content-type': 'text/plain' }],
+  ['POST', '/new/likes', 'username=%%%&posts_id=1', form],
+  ['POST', '/new/likes', 'username=John&posts_id=0', form],
+  ['POST', '/posts/1/likes', 'username=', form],
+  ['PUT', '/new/likes?username=John&posts_id=1'],
+  ['PATCH', '/posts/1/likes', { username: 'John' }],
+  ['GET', '/new/likes?username=John&posts_id=1'],
+  ['DELETE', '/likes?posts_id=1'],
+  ['POST', '/likes/top'],
+  ['PUT', '/posts/1/likes/John'],
+  ['DELETE', '/posts/1/likes'],
+  ['DELETE', '/posts/abc/likes/John'],
+  ['DELETE', `/posts/1/likes/${q('Jöhn')}`],
+  ['DELETE', `/posts/1/likes/${'a'.repeat(300)}`],
+  ['DELETE', '/posts/1/likes/nobody'],
+  ['GET', '/likes'],
+  ['GET', '/likes?posts_id=abc'],
+  ['GET', '/likes?posts_id=99999'],
+  ['GET', '/posts/0/likes'],
+  ['GET', '/user/likes'],
+  ['GET', `/user/likes?username=${q("' OR 1=1 --")}`],
+  ['GET', `/users/${'b'.repeat(40)}/likes`],
+  ['GET', '/users/John/likes?limit=0'],
+  ['GET', '/users/John/likes?limit=1000'],
+  ['GET', '/users/John/likes?cursor=garbage'],
+  ['GET', '/users/John/likes?cursor=1.0'],
+  ['GET', '/likes/top?limit=0'],
+  ['GET', '/likes/top?limit=-1'],
+  ['GET', '/likes/top?limit=abc'],
+  ['GET', '/likes/top?limit=1.5'],
+  ['GET', '/top/likes?limit=101'],
+  ['GET', '/nowhere'],
+];
+
+describe('likes bad input', () => {
+  let redis: StoreProcess;
+  let app: TestApp;
+  let client: Redis;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    app = await startLikes(redis, initPostsDb());
+    client = redisClient(redis);
+    // Something to protect: any write by a bad request would show in the snapshot.
+    for (const user of ['John', 'Jane']) {
+      expect((await call(app.url, 'POST', '/posts/1/likes', { username: user })).status).toBe(201);
+    }
+  });
+  afterAll(async () => {
+    client?.disconnect();
+    await app?.stop();
+    await redis?.stop();
+  });
+
+  it(`answers each of ${corpus.length} bad requests with a 4xx JSON error and changes nothing`, async () => {
+    const before = await snapshot(client);
+    const failures: string[] = [];
+    for (const [method, path, body, headers] of corpus) {
+      const answer = await call(app.url, method, path, body, headers);
+      const { error, message } = answer.body;
+      const shaped = typeof error === 'string' && typeof message === 'string' && message.length > 0;
+      if (answer.status < 400 || answer.status >= 500 || !shaped) {
+        failures.push(
+          `${method} ${path.slice(0, 80)} ${JSON.stringify(body)?.slice(0, 80)} -> ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`,
+        );
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(await snapshot(client)).toEqual(before);
+  });
+
+  it('names the bad field in a 400', async () => {
+    const answer = await call(app.url, 'POST', '/new/likes?username=John&posts_id=abc');
+    expect(answer).toEqual({
+      status: 400,
+      body: { error: 'Bad Request', message: 'posts_id: must be a positive integer post id' },
+    });
+    expect((await call(app.url, 'POST', '/posts/1/likes', {})).body.message).toBe('username: is required');
+  });
+
+  it('is still healthy afterwards', async () => {
+    expect((await call(app.url, 'GET', '/health-check')).status).toBe(200);
+  });
+});

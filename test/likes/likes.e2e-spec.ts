@@ -1,0 +1,177 @@
+import type Redis from 'ioredis';
+import { startRedis, type StoreProcess, type TestApp } from '../support';
+import { call, initPostsDb, redisClient, startLikes } from './likes-support';
+
+interface Record_ {
+  username: string;
+  posts_id: number;
+  author: string;
+  text: string;
+  liked_at: string;
+  likes: number;
+}
+interface Top {
+  posts: { posts_id: number; likes: number; author: string; text: string }[];
+}
+interface Page {
+  username: string;
+  total: number;
+  likes: { posts_id: number; liked_at: string; author: string }[];
+  next_cursor: string | null;
+}
+
+describe('likes (one instance, real Redis and SQLite)', () => {
+  let redis: StoreProcess;
+  let app: TestApp;
+  let client: Redis;
+  let url: string;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    app = await startLikes(redis, initPostsDb());
+    client = redisClient(redis);
+    url = app.url;
+  });
+  afterAll(async () => {
+    client?.disconnect();
+    await app?.stop();
+    await redis?.stop();
+  });
+  beforeEach(() => client.flushall());
+
+  it('likes once, refuses a second like with 409, and unlikes', async () => {
+    const liked = await call<Record_>(url, 'POST', '/new/likes?username=John&posts_id=1');
+    expect(liked.status).toBe(201);
+    expect(liked.body).toMatchObject({ username: 'John', posts_id: 1, likes: 1 });
+    expect(liked.body.author).toEqual(expect.any(String));
+    expect(liked.body.text).toEqual(expect.any(String));
+    expect(Date.parse(liked.body.liked_at)).toBeGreaterThan(Date.now() - 60_000);
+
+    const again = await call(url, 'POST', '/posts/1/likes', { username: 'John' });
+    expect(again).toEqual({
+      status: 409,
+      body: { error: 'Conflict', message: 'John already likes post 1' },
+    });
+    expect((await call(url, 'GET', '/likes?posts_id=1')).body).toMatchObject({ posts_id: 1, likes: 1 });
+
+    const unliked = await call<Record_>(url, 'DELETE', '/posts/1/likes/John');
+    expect(unliked.status).toBe(200);
+    expect(unliked.body).toMatchObject({ username: 'John', posts_id: 1, likes: 0 });
+    expect(unliked.body.liked_at).toBe(liked.body.liked_at);
+    expect((await call(url, 'DELETE', '/posts/1/likes/John')).status).toBe(404);
+
+    expect((await call(url, 'GET', '/posts/1/likes')).body).toMatchObject({ likes: 0 });
+    expect((await call<Page>(url, 'GET', '/users/John/likes')).body).toMatchObject({ total: 0, likes: [] });
+    expect((await call<Top>(url, 'GET', '/likes/top')).body.posts).toEqual([]);
+    expect(await client.keys('*')).toEqual([]);
+
+    expect((await call(url, 'POST', '/posts/1/likes', { username: 'John' })).status).toBe(201);
+  });
+
+  it('answers 404 for a post that does not exist, writing nothing', async () => {
+    for (const path of ['/new/likes?username=John&posts_id=301', '/posts/999999/likes']) {
+      const answer = await call(url, 'POST', path, { username: 'John' });
+      expect(answer).toEqual({
+        status: 404,
+        body: { error: 'Not Found', message: expect.stringMatching(/^post \d+ not found$/) },
+      });
+    }
+    expect((await call(url, 'GET', '/likes?posts_id=301')).status).toBe(404);
+    expect(await client.dbsize()).toBe(0);
+  });
+
+  it('counts 500 concurrent likes of one post by distinct users exactly, in all three sets', async () => {
+    const users = Array.from({ length: 500 }, (_, i) => `user${i}`);
+    const answers = await Promise.all(
+      users.map((u) => call(url, 'POST', `/new/likes?username=${u}&posts_id=7`)),
+    );
+    expect(answers.map((a) => a.status)).toEqual(users.map(() => 201));
+    expect((await call(url, 'GET', '/posts/7/likes')).body).toMatchObject({ posts_id: 7, likes: 500 });
+    expect((await call<Top>(url, 'GET', '/top/likes')).body.posts).toEqual([
+      expect.objectContaining({ posts_id: 7, likes: 500 }),
+    ]);
+    expect(await client.scard('likes:post:7:users')).toBe(500);
+    const inUserSets = await Promise.all(
+      users.map((u) => client.zscore(`likes:user:${u}:posts`, '000000000007')),
+    );
+    expect(inUserSets.filter((s) => s !== null)).toHaveLength(500);
+    const counts = answers.map((a) => (a.body as unknown as Record_).likes).sort((a, b) => a - b);
+    expect(counts).toEqual(users.map((_, i) => i + 1));
+  });
+
+  it('lets one user like a post once under 50 concurrent attempts: one 201, 49 409s', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => call(url, 'POST', '/posts/8/likes', { username: 'John' })),
+    );
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(49);
+    expect((await call(url, 'GET', '/posts/8/likes')).body).toMatchObject({ likes: 1 });
+    expect((await call<Page>(url, 'GET', '/users/John/likes')).body.total).toBe(1);
+  });
+
+  it("pages through a user's likes newest first, each once, while likes come and go", async () => {
+    for (let id = 1; id <= 57; id++) {
+      expect((await call(url, 'POST', `/posts/${id}/likes`, { username: 'pager' })).status).toBe(201);
+    }
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const query: string = `?limit=10${cursor ? `&cursor=${cursor}` : ''}`;
+      const page: Page = (await call<Page>(url, 'GET', `/users/pager/likes${query}`)).body;
+      seen.push(...page.likes.map((l) => l.posts_id));
+      cursor = page.next_cursor;
+      if (pages++ === 1) {
+        // A new like goes above the pages already read; it must not shift or repeat what follows.
+        expect((await call(url, 'POST', '/posts/100/likes', { username: 'pager' })).status).toBe(201);
+      }
+    } while (cursor);
+    expect(pages).toBe(6);
+    expect(seen).toEqual(Array.from({ length: 57 }, (_, i) => 57 - i));
+
+    const seed = (await call<Page>(url, 'GET', '/user/likes?username=pager&limit=100')).body;
+    expect(seed.total).toBe(58);
+    expect(seed.likes[0].posts_id).toBe(100);
+    expect(seed.next_cursor).toBeNull();
+    const times = seed.likes.map((l) => Date.parse(l.liked_at));
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+  });
+
+  it('orders top posts by count, ties by higher post id first, and honours limit', async () => {
+    const likes: [number, number][] = [
+      [5, 3],
+      [7, 2],
+      [3, 2],
+      [12, 2],
+      [9, 1],
+      [1, 1],
+    ];
+    for (const [post, n] of likes) {
+      for (let i = 0; i < n; i++) await call(url, 'POST', `/posts/${post}/likes`, { username: `fan${i}` });
+    }
+    const top = (await call<Top>(url, 'GET', '/top/likes')).body.posts;
+    expect(top.map((p) => [p.posts_id, p.likes])).toEqual([
+      [5, 3],
+      [12, 2],
+      [7, 2],
+      [3, 2],
+      [9, 1],
+      [1, 1],
+    ]);
+    expect(top.every((p) => p.author && p.text)).toBe(true);
+    const two = (await call<Top>(url, 'GET', '/likes/top?limit=2')).body.posts;
+    expect(two.map((p) => p.posts_id)).toEqual([5, 12]);
+    expect((await call(url, 'GET', '/likes/top?limit=101')).status).toBe(400);
+  });
+
+  it('takes parameters from the query, a JSON body or a form body', async () => {
+    expect((await call(url, 'POST', '/new/likes?username=q&posts_id=2')).status).toBe(201);
+    expect((await call(url, 'POST', '/new/likes', { username: 'j', posts_id: 2 })).status).toBe(201);
+    expect((await call(url, 'POST', '/new/likes', { username: 'j2', posts_id: '2' })).status).toBe(201);
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    expect((await call(url, 'POST', '/new/likes', 'username=f&posts_id=2', form)).status).toBe(201);
+    expect((await call(url, 'POST', '/posts/2/likes', 'username=f2', form)).status).toBe(201);
+    expect((await call(url, 'GET', '/likes?posts_id=2')).body).toMatchObject({ likes: 5 });
+  });
+});
