@@ -1,0 +1,46 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Semaphore, withTimeout } from 'async-mutex';
+import type { PollsConfig } from '../polls.config';
+import { DynamoUnavailableError } from './store-errors';
+
+/**
+ * A DynamoDB client that fails fast (short timeouts, few retries) and keeps at most
+ * DYNAMODB_CONCURRENCY requests in flight: the rest queue here, where waiting does not count
+ * against the SDK's request timeout, instead of piling up inside DynamoDB Local.
+ */
+export function createDynamoClient(config: PollsConfig): DynamoDBClient {
+  const local = config.DYNAMODB_ENDPOINT !== undefined;
+  const client = new DynamoDBClient({
+    region: config.AWS_REGION,
+    endpoint: config.DYNAMODB_ENDPOINT,
+    // DynamoDB Local accepts any credentials; Amazon DynamoDB gets the SDK's default chain.
+    credentials: local ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined,
+    maxAttempts: config.DYNAMODB_MAX_ATTEMPTS,
+    requestHandler: {
+      connectionTimeout: config.DYNAMODB_CONNECT_TIMEOUT_MS,
+      requestTimeout: config.DYNAMODB_REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+      // Two sockets beyond the limit for health probes, which skip the queue.
+      httpAgent: { keepAlive: true, maxSockets: config.DYNAMODB_CONCURRENCY + 2 },
+      httpsAgent: { keepAlive: true, maxSockets: config.DYNAMODB_CONCURRENCY + 2 },
+    },
+  });
+  const slots = withTimeout(
+    new Semaphore(config.DYNAMODB_CONCURRENCY),
+    config.DYNAMODB_QUEUE_TIMEOUT_MS,
+    new DynamoUnavailableError('too many requests waiting'),
+  );
+  client.middlewareStack.add(
+    (next, context) => (args) =>
+      // A health probe must not wait behind a busy queue, or the registry prunes a healthy instance.
+      context.commandName === 'DescribeTableCommand' ? next(args) : slots.runExclusive(() => next(args)),
+    { step: 'initialize', name: 'chirpConcurrencyLimit' },
+  );
+  return client;
+}
+
+/** The document client over `client` (same connection pool and limit); items as plain objects. */
+export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}

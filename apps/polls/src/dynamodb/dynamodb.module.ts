@@ -1,0 +1,34 @@
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { POLLS_CONFIG, type PollsConfig } from '../polls.config';
+import { createDynamoClient, documentClient } from './dynamodb.client';
+
+/** Injection token of the app's one DynamoDBClient. */
+export const DYNAMODB = Symbol('DYNAMODB');
+/** Injection token of the DynamoDBDocumentClient over {@link DYNAMODB}. */
+export const DYNAMODB_DOCUMENT = Symbol('DYNAMODB_DOCUMENT');
+
+/** The health probe of the polls store: a cheap round trip that also proves the table exists. */
+export function dynamoProbe(client: DynamoDBClient, config: PollsConfig) {
+  return {
+    name: 'dynamodb',
+    ping: () => client.send(new DescribeTableCommand({ TableName: config.POLLS_TABLE })),
+  };
+}
+
+/** The DynamoDB clients of the polls service, closed after the HTTP server has stopped. */
+@Global()
+@Module({
+  providers: [
+    { provide: DYNAMODB, inject: [POLLS_CONFIG], useFactory: createDynamoClient },
+    { provide: DYNAMODB_DOCUMENT, inject: [DYNAMODB], useFactory: documentClient },
+  ],
+  exports: [DYNAMODB, DYNAMODB_DOCUMENT],
+})
+export class DynamoDbModule implements OnApplicationShutdown {
+  constructor(@Inject(DYNAMODB) private readonly client: DynamoDBClient) {}
+
+  onApplicationShutdown(): void {
+    this.client.destroy();
+  }
+}

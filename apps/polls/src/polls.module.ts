@@ -1,0 +1,43 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { DiscoveryModule, HealthModule } from '@app/discovery';
+import { ErrorFilter } from '@app/http';
+import { DYNAMODB, DynamoDbModule, dynamoProbe } from './dynamodb/dynamodb.module';
+import { POLLS_CONFIG, type PollsConfig } from './polls.config';
+import { PollsController } from './polls/polls.controller';
+import { PollsRepository } from './polls/polls.repository';
+import { PollsService } from './polls/polls.service';
+import { VotesRepository } from './polls/votes.repository';
+
+/** The polls service: polls and votes in DynamoDB, registered with the registry. */
+@Module({})
+export class PollsModule {
+  static forRoot(config: PollsConfig): DynamicModule {
+    const configModule = {
+      module: class PollsConfigModule {},
+      global: true,
+      providers: [{ provide: POLLS_CONFIG, useValue: config }],
+      exports: [POLLS_CONFIG],
+    };
+    return {
+      module: PollsModule,
+      imports: [
+        configModule,
+        DynamoDbModule,
+        DiscoveryModule.forRoot({ service: 'polls', env: config }),
+        HealthModule.registerAsync({
+          inject: [DYNAMODB],
+          useFactory: (client: DynamoDBClient) => ({ probes: [dynamoProbe(client, config)] }),
+        }),
+      ],
+      controllers: [PollsController],
+      providers: [
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        PollsRepository,
+        VotesRepository,
+        PollsService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,68 @@
+import { Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { Input } from '@app/http';
+import {
+  type CreatePoll,
+  createPollSchema,
+  pageQuerySchema,
+  type PageQuery,
+  pollIdSchema,
+  postPollsSchema,
+  resultsQuerySchema,
+  type ResultsQuery,
+  titleQuerySchema,
+  type TitleQuery,
+  voteSchema,
+  type VoteInput,
+} from './dto/poll.schema';
+import type { ChoiceResults, Page, Poll, PollResults, Vote } from './poll';
+import { PollsService } from './polls.service';
+import type { z } from 'zod';
+
+/** The polls API: the seed's routes and the resource routes of DESIGN.md. */
+@Controller()
+export class PollsController {
+  constructor(private readonly polls: PollsService) {}
+
+  @Post('create/poll')
+  create(@Input(createPollSchema) input: CreatePoll): Promise<Poll> {
+    return this.polls.create(input);
+  }
+
+  /** Create (resource route, 201), or the seed's lookup `POST /polls?polls_id=` (200). */
+  @Post('polls')
+  async createOrLookUp(
+    @Input(postPollsSchema) input: z.output<typeof postPollsSchema>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Poll> {
+    if (!input.lookup) return this.polls.create(input);
+    void reply.status(200);
+    return this.polls.get(input.polls_id);
+  }
+
+  @Get('polls/:polls_id')
+  get(@Input(pollIdSchema) { polls_id }: z.output<typeof pollIdSchema>): Promise<Poll> {
+    return this.polls.get(polls_id);
+  }
+
+  @Get('polls')
+  byTitle(@Input(titleQuerySchema) query: TitleQuery): Promise<Page<Poll>> {
+    return this.polls.byTitle(query);
+  }
+
+  @Post(['poll/vote', 'polls/:polls_id/votes'])
+  vote(@Input(voteSchema) input: VoteInput): Promise<Vote> {
+    return this.polls.vote(input);
+  }
+
+  @Get(['vote/results', 'polls/:polls_id/results'])
+  @HttpCode(200)
+  results(@Input(resultsQuerySchema) query: ResultsQuery): Promise<PollResults | ChoiceResults> {
+    return this.polls.results(query);
+  }
+
+  @Get(['allresults', 'results'])
+  allResults(@Input(pageQuerySchema) query: PageQuery): Promise<Page<PollResults>> {
+    return this.polls.allResults(query);
+  }
+}

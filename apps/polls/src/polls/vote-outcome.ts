@@ -1,0 +1,53 @@
+import { BadRequestException, ConflictException, HttpException, NotFoundException } from '@nestjs/common';
+
+/** One entry of a TransactionCanceledException's CancellationReasons, in TransactItems order. */
+export interface CancellationReason {
+  Code?: string;
+  Message?: string;
+  Item?: Record<string, unknown>;
+}
+
+/** What a cancelled vote transaction means: an HTTP error for the caller, or a conflict worth retrying. */
+export type VoteFailure = { retry: true } | { retry: false; exception: HttpException };
+
+/**
+ * Reads the reasons a vote transaction (0: put the vote if absent, 1: count it if the poll has the
+ * choice) was cancelled. A missing poll wins over an unknown choice, which wins over a repeat vote.
+ */
+export function voteFailure(
+  reasons: CancellationReason[] | undefined,
+  vote: { polls_id: string; username: string; choice: string },
+): VoteFailure {
+  const [put, count] = [reasons?.[0]?.Code, reasons?.[1]?.Code];
+  if (count === 'ConditionalCheckFailed') {
+    const poll = reasons?.[1]?.Item;
+    if (!poll) return { retry: false, exception: new NotFoundException(`no poll ${vote.polls_id}`) };
+    const responses = responsesOf(poll.responses);
+    return {
+      retry: false,
+      exception: new BadRequestException(
+        `choice: ${JSON.stringify(vote.choice)} is not a response of poll ${vote.polls_id} (${responses.map((r) => JSON.stringify(r)).join(', ')})`,
+      ),
+    };
+  }
+  if (put === 'ConditionalCheckFailed') {
+    return {
+      retry: false,
+      exception: new ConflictException(`${vote.username} has already voted in poll ${vote.polls_id}`),
+    };
+  }
+  if (put === 'TransactionConflict' || count === 'TransactionConflict') return { retry: true };
+  const detail = reasons?.find((r) => r.Code && r.Code !== 'None');
+  return {
+    retry: false,
+    exception: new BadRequestException(
+      `vote rejected by dynamodb: ${detail?.Message ?? detail?.Code ?? 'unknown'}`,
+    ),
+  };
+}
+
+/** The poll's responses from the item DynamoDB returns with a failed condition (marshalled or not). */
+function responsesOf(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : (value as { L?: unknown[] } | undefined)?.L;
+  return (list ?? []).map((v) => (typeof v === 'string' ? v : String((v as { S?: string }).S)));
+}
