@@ -1,6 +1,6 @@
 import { BadRequestException, NotFoundException } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { newPollItem, type PollItem } from './poll';
+import { newPollItem, type Page, type PollItem } from './poll';
 import { PollsRepository } from './polls.repository';
 import { PollsService } from './polls.service';
 import { VotesRepository } from './votes.repository';
@@ -24,9 +24,13 @@ describe(PollsService.name, () => {
   beforeEach(async () => {
     polls = {
       create: jest.fn((i: PollItem) => Promise.resolve(i)),
-      find: jest.fn(() => Promise.resolve(item)),
-      byTitle: jest.fn(() => Promise.resolve({ items: [item], cursor: null })),
-      all: jest.fn(() => Promise.resolve({ items: [item], cursor: 'next' })),
+      find: jest.fn((_id: string) => Promise.resolve<PollItem | undefined>(item)),
+      byTitle: jest.fn((_title: string, _limit: number, _key?: Record<string, string>) =>
+        Promise.resolve<Page<PollItem>>({ items: [item], cursor: null }),
+      ),
+      all: jest.fn((_limit: number, _key?: Record<string, string>) =>
+        Promise.resolve<Page<PollItem>>({ items: [item], cursor: 'next' }),
+      ),
     };
     votes = { record: jest.fn((v) => Promise.resolve(v)) };
     const module = await Test.createTestingModule({
