@@ -104,6 +104,9 @@ const corpus: [string, string, unknown?, Record<string, string>?][] = [
   ['GET', '/nowhere'],
 ];
 
+// Real servers start in beforeAll; give them time on a slow machine.
+jest.setTimeout(60_000);
+
 describe('likes bad input', () => {
   let redis: StoreProcess;
   let app: TestApp;

@@ -20,6 +20,9 @@ interface Page {
   next_cursor: string | null;
 }
 
+// Real servers start in beforeAll; give them time on a slow machine.
+jest.setTimeout(60_000);
+
 describe('likes (one instance, real Redis and SQLite)', () => {
   let redis: StoreProcess;
   let app: TestApp;

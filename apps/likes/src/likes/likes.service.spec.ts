@@ -1,0 +1,80 @@
+import { ConflictException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import type { PostsRepository } from '../posts/posts.repository';
+import type { LikesRepository } from './likes.repository';
+import { LikesService } from './likes.service';
+
+describe(LikesService.name, () => {
+  const post = { posts_id: 1, author: 'emeka', text: 'hello' };
+  let likes: jest.Mocked<Pick<LikesRepository, 'like' | 'unlike' | 'count' | 'top' | 'userLikes'>>;
+  let posts: jest.Mocked<Pick<PostsRepository, 'find' | 'findMany'>>;
+  let sut: LikesService;
+
+  beforeEach(() => {
+    likes = { like: jest.fn(), unlike: jest.fn(), count: jest.fn(), top: jest.fn(), userLikes: jest.fn() };
+    posts = {
+      find: jest.fn((id: number) => (id === 1 ? post : undefined)),
+      findMany: jest.fn(
+        (ids: readonly number[]) => new Map(ids.filter((i) => i === 1).map((i) => [i, post])),
+      ),
+    };
+    sut = new LikesService(likes as unknown as LikesRepository, posts as unknown as PostsRepository);
+  });
+
+  it('returns the full record of a new like', async () => {
+    likes.like.mockResolvedValue({ created: true, likes: 3, likedAt: 0 });
+    await expect(sut.like(1, 'John')).resolves.toEqual({
+      username: 'John',
+      ...post,
+      liked_at: '1970-01-01T00:00:00.000Z',
+      likes: 3,
+    });
+  });
+
+  it('is a 409 when the like exists', async () => {
+    likes.like.mockResolvedValue({ created: false, likes: 3, likedAt: 0 });
+    await expect(sut.like(1, 'John')).rejects.toThrow(ConflictException);
+  });
+
+  it('is a 404 for a missing post, without touching Redis', async () => {
+    await expect(sut.like(2, 'John')).rejects.toThrow(new NotFoundException('post 2 not found'));
+    await expect(sut.count(2)).rejects.toThrow(NotFoundException);
+    expect(likes.like).not.toHaveBeenCalled();
+    expect(likes.count).not.toHaveBeenCalled();
+  });
+
+  it('is a 404 when unliking a post the user does not like', async () => {
+    likes.unlike.mockResolvedValue(undefined);
+    await expect(sut.unlike(1, 'John')).rejects.toThrow(new NotFoundException('John does not like post 1'));
+  });
+
+  it('passes a 503 from the repository through', async () => {
+    likes.count.mockRejectedValue(new ServiceUnavailableException('redis unavailable'));
+    await expect(sut.count(1)).rejects.toThrow('redis unavailable');
+  });
+
+  it('asks for one more like than the page to know whether another page follows', async () => {
+    likes.userLikes.mockResolvedValue({
+      total: 3,
+      likes: [
+        { postId: 1, likedAt: 30 },
+        { postId: 1, likedAt: 20 },
+        { postId: 1, likedAt: 10 },
+      ],
+    });
+    const page = await sut.userLikes('John', undefined, 2);
+    expect(likes.userLikes).toHaveBeenCalledWith('John', undefined, 3);
+    expect(page.likes).toHaveLength(2);
+    expect(page.next_cursor).toBe('20.1');
+
+    likes.userLikes.mockResolvedValue({ total: 1, likes: [{ postId: 1, likedAt: 30 }] });
+    expect((await sut.userLikes('John', undefined, 2)).next_cursor).toBeNull();
+  });
+
+  it('shows top posts with their author and text, leaving out posts missing from posts.db', async () => {
+    likes.top.mockResolvedValue([
+      { postId: 1, likes: 5 },
+      { postId: 9, likes: 2 },
+    ]);
+    await expect(sut.top(10)).resolves.toEqual({ posts: [{ ...post, likes: 5 }] });
+  });
+});
