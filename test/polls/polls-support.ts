@@ -1,0 +1,124 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { StoreProcess } from '../support';
+
+/** What the polls API answers, as the tests read it. */
+export interface ChoiceCount {
+  choice: string;
+  votes: number;
+}
+export interface Poll {
+  polls_id: string;
+  polls_title: string;
+  username: string;
+  responses: string[];
+  created_at: string;
+  total_votes: number;
+  results: ChoiceCount[];
+}
+export interface Page<T> {
+  items: T[];
+  cursor: string | null;
+}
+export interface ErrorBody {
+  error: string;
+  message: string;
+}
+
+const run = promisify(execFile);
+// The tests' own SDK clients: Node 20 is supported here, the SDK's notice about its future is noise.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+/** The polls app's environment against a test DynamoDB Local (tables named per test file). */
+export function pollsEnv(dynamo: StoreProcess, prefix: string): NodeJS.ProcessEnv {
+  return {
+    DYNAMODB_ENDPOINT: `http://127.0.0.1:${dynamo.port}`,
+    POLLS_TABLE: `${prefix}-polls`,
+    POLLS_TITLE_INDEX: `${prefix}-polls-title`,
+    VOTES_TABLE: `${prefix}-votes`,
+    // Nothing listens here: registration keeps retrying quietly, which these tests do not need.
+    REGISTRY_URL: 'http://127.0.0.1:9',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
+
+/** Runs `main.js --init` as bin/init.sh does; resolves with its output. */
+export async function initTables(env: NodeJS.ProcessEnv): Promise<string> {
+  const { stdout, stderr } = await run(process.execPath, ['dist/apps/polls/main.js', '--init'], {
+    env: { ...process.env, ...env },
+    timeout: 120_000,
+  });
+  return stdout + stderr;
+}
+
+/** A document client on the same DynamoDB Local (and account) as the app, to check what it stored. */
+export function directClient(env: NodeJS.ProcessEnv): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: env.DYNAMODB_ENDPOINT,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+  );
+}
+
+/** Every vote stored for a poll, read straight from the votes table. */
+export async function storedVotes(
+  db: DynamoDBDocumentClient,
+  env: NodeJS.ProcessEnv,
+  pollsId: string,
+): Promise<{ username: string; choice: string }[]> {
+  const votes: { username: string; choice: string }[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: env.VOTES_TABLE,
+        KeyConditionExpression: 'polls_id = :id',
+        ExpressionAttributeValues: { ':id': pollsId },
+        ConsistentRead: true,
+        ExclusiveStartKey,
+      }),
+    );
+    votes.push(...((page.Items ?? []) as { username: string; choice: string }[]));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return votes;
+}
+
+/** One HTTP call: status and body (parsed when JSON). */
+export async function call<T = ErrorBody>(
+  url: string,
+  init: { method?: string; json?: unknown; form?: Record<string, string>; body?: string; type?: string } = {},
+): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = {};
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(init.json);
+  } else if (init.form) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    body = new URLSearchParams(init.form).toString();
+  }
+  if (init.type) headers['content-type'] = init.type;
+  const response = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers,
+    body,
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, body: parsed as T };
+}
+
+/** A query string from pairs, encoded. */
+export const qs = (params: Record<string, string | number>): string =>
+  '?' + new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
