@@ -1,0 +1,197 @@
+// Likes benchmark (not a test): the Nest likes app vs a bare node:http + ioredis baseline
+// (bench/baseline-likes.mjs, same Lua script), one instance each, same Redis, same posts.db, both
+// behind the same HAProxy (the project's haproxy.cfg; its likes backend is pointed at one, then the
+// other) — or both direct with --direct. Same autocannon settings for every run; runs alternate.
+//
+//   npm run build && node bench/likes.bench.mjs [--direct] [--duration 10] [--connections 50] [--rounds 2]
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+
+const { values: opts } = parseArgs({
+  options: {
+    direct: { type: 'boolean', default: false },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '50' },
+    rounds: { type: 'string', default: '2' },
+    posts: { type: 'string', default: '10000' },
+  },
+});
+const settings = {
+  duration: Number(opts.duration),
+  connections: Number(opts.connections),
+  pipelining: 1,
+  rounds: Number(opts.rounds),
+};
+const POSTS = Number(opts.posts);
+
+const children = [];
+process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer().on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function start(name, command, args, env = {}) {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let errors = '';
+  child.stderr.on('data', (d) => (errors = (errors + d).slice(-4000)));
+  child.on('exit', (code, signal) => {
+    if (!stopping) console.error(`${name} exited (${code ?? signal}):\n${errors}`);
+  });
+  children.push(child);
+  return child;
+}
+let stopping = false;
+
+async function until(what, check, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+const ok = async (url) => (await fetch(url)).ok;
+const listening = (port) =>
+  new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port }, () => (s.destroy(), resolve(true)));
+    s.on('error', () => resolve(false));
+  });
+
+function runtime(port, command) {
+  return new Promise((resolve, reject) => {
+    let answer = '';
+    const socket = connect({ host: '127.0.0.1', port }, () => socket.end(`${command}\n`));
+    socket.on('data', (d) => (answer += d));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(answer.trim()));
+  });
+}
+
+// Stores and servers.
+const dir = mkdtempSync(join(tmpdir(), 'chirp-bench-'));
+const redisPort = await freePort();
+start('redis', 'redis-server', [
+  ...['--port', String(redisPort), '--bind', '127.0.0.1', '--dir', dir],
+  ...['--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''],
+]);
+await until('redis', () => listening(redisPort));
+const postsDb = join(dir, 'posts.db');
+const common = { REDIS_URL: `redis://127.0.0.1:${redisPort}`, POSTS_DB_PATH: postsDb };
+execFileSync(process.execPath, ['dist/apps/likes/main.js', '--init'], {
+  env: { ...process.env, ...common, POSTS_SEED_COUNT: String(POSTS) },
+});
+
+const nestPort = await freePort();
+start('likes', process.execPath, ['dist/apps/likes/main.js'], {
+  ...common,
+  PORT: String(nestPort),
+  LOG_LEVEL: 'error',
+  NODE_ENV: 'production',
+  REGISTRY_URL: 'http://127.0.0.1:9', // no registry: HAProxy is driven by hand below
+});
+const basePort = await freePort();
+start('baseline', process.execPath, ['bench/baseline-likes.mjs'], { ...common, PORT: String(basePort) });
+await until('likes', () => ok(`http://127.0.0.1:${nestPort}/health-check`));
+await until('baseline', () => listening(basePort));
+
+let target = (port) => `http://127.0.0.1:${port}`;
+let haproxy;
+if (!opts.direct) {
+  const [front, stats, registry, polls, rt] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
+  const at = (p) => `127.0.0.1:${p}`;
+  start('haproxy', 'haproxy', ['-db', '-f', 'haproxy.cfg'], {
+    HAPROXY_LIKES_ADDR: at(front),
+    HAPROXY_POLLS_ADDR: at(polls),
+    HAPROXY_REGISTRY_ADDR: at(registry),
+    HAPROXY_STATS_ADDR: at(stats),
+    HAPROXY_RUNTIME_ADDR: at(rt),
+  });
+  await until('haproxy', () => listening(rt));
+  await runtime(rt, `add server likes/bench 127.0.0.1:${nestPort}`);
+  await runtime(rt, 'enable server likes/bench');
+  haproxy = { rt, front };
+  // The one server of the likes backend is re-pointed at whichever server is measured.
+  target = async (port) => {
+    await runtime(rt, `set server likes/bench addr 127.0.0.1 port ${port}`);
+    await sleep(200);
+    return `http://127.0.0.1:${front}`;
+  };
+}
+
+let users = 0;
+function scenario(name, base) {
+  if (name === 'like') {
+    const prefix = `b${users++}x`;
+    let n = 0;
+    return {
+      url: base,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (req) => {
+            n++;
+            return { ...req, path: `/new/likes?username=${prefix}${n}&posts_id=${(n % POSTS) + 1}` };
+          },
+        },
+      ],
+    };
+  }
+  return { url: `${base}/top/likes` };
+}
+
+async function measure(name, who, port) {
+  const base = await target(port);
+  await autocannon({ ...scenario(name, base), connections: settings.connections, duration: Number(opts.warmup) });
+  const r = await autocannon({ ...scenario(name, base), connections: settings.connections, duration: settings.duration });
+  const bad = r.non2xx + r.errors + r.timeouts;
+  if (bad) console.error(`  ${who} ${name}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bad };
+}
+
+const results = { like: { nest: [], baseline: [] }, top10: { nest: [], baseline: [] } };
+console.log(
+  `likes bench: ${opts.direct ? 'direct to each server' : 'through HAProxy (haproxy.cfg), one server in the likes backend'}; ` +
+    `autocannon ${settings.connections} connections, pipelining 1, ${opts.warmup}s warm-up + ${settings.duration}s per run, ` +
+    `${settings.rounds} round(s) alternating; ${POSTS} posts; Node ${process.version}`,
+);
+for (let round = 0; round < settings.rounds; round++) {
+  const order = round % 2 === 0 ? ['nest', 'baseline'] : ['baseline', 'nest'];
+  for (const name of ['like', 'top10']) {
+    for (const who of order) {
+      const result = await measure(name === 'top10' ? 'top' : 'like', who, who === 'nest' ? nestPort : basePort);
+      results[name][who].push(result);
+      console.log(
+        `  round ${round + 1} ${name.padEnd(5)} ${who.padEnd(8)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms`,
+      );
+    }
+  }
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+console.log('\nmedian of rounds      nest req/s  baseline req/s  ratio   nest p99  baseline p99');
+for (const name of ['like', 'top10']) {
+  const n = results[name].nest;
+  const b = results[name].baseline;
+  const [nr, br] = [median(n.map((x) => x.rps)), median(b.map((x) => x.rps))];
+  const [np, bp] = [median(n.map((x) => x.p99)), median(b.map((x) => x.p99))];
+  console.log(
+    `${name.padEnd(20)} ${nr.toFixed(0).padStart(11)} ${br.toFixed(0).padStart(15)} ${(nr / br).toFixed(2).padStart(6)}x ${String(np).padStart(7)} ms ${String(bp).padStart(10)} ms`,
+  );
+}
+stopping = true;
+void haproxy;
+process.exit(0);
