@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
-// Control characters (C0, DEL, C1) have no place in titles, names or choices.
+// Control characters (C0, DEL, C1) and lone surrogates (not text at all) have no place in titles,
+// names or choices.
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const NOT_TEXT = /[\u0000-\u001f\u007f-\u009f]|[\uD800-\uDFFF]/u;
 
 /** Text from a user: NFC-normalized, trimmed, 1..max characters, no control characters. */
 export const text = (max: number) =>
@@ -14,11 +15,11 @@ export const text = (max: number) =>
         .string()
         .min(1, 'must not be empty')
         .max(max, `must be at most ${max} characters`)
-        .refine((v) => !CONTROL.test(v), 'must not contain control characters'),
+        .refine((v) => !NOT_TEXT.test(v), 'must be text without control characters'),
     );
 
 /** A poll's id as given by a caller (ids are UUIDs, but any unknown id is simply a 404). */
-export const pollsId = z.string().trim().min(1, 'must not be empty').max(100, 'is too long');
+export const pollsId = text(100);
 export const username = text(64);
 export const pollsTitle = text(200);
 export const choice = text(100);
