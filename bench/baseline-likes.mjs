@@ -29,7 +29,10 @@ const member = (id) => String(id).padStart(12, '0');
 
 function send(res, status, body) {
   const json = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(json),
+  });
   res.end(json);
 }
 const fail = (res, status, error, message) => send(res, status, { error, message });
@@ -43,16 +46,26 @@ async function like(res, query) {
   const post = onePost.get(id);
   if (!post) return fail(res, 404, 'Not Found', `post ${id} not found`);
   const [added, likes, likedAt] = await redis.like(
-    `likes:post:${id}:users`, 'likes:top', `likes:user:${username}:posts`, member(id), username,
+    `likes:post:${id}:users`,
+    'likes:top',
+    `likes:user:${username}:posts`,
+    member(id),
+    username,
   );
   if (Number(added) !== 1) return fail(res, 409, 'Conflict', `${username} already likes post ${id}`);
-  send(res, 201, { username, ...post, liked_at: new Date(Number(likedAt)).toISOString(), likes: Number(likes) });
+  send(res, 201, {
+    username,
+    ...post,
+    liked_at: new Date(Number(likedAt)).toISOString(),
+    likes: Number(likes),
+  });
 }
 
 async function top(res, query) {
   const raw = query.get('limit') ?? '10';
   const limit = /^[0-9]{1,3}$/.test(raw) ? Number(raw) : 0;
-  if (limit < 1 || limit > 100) return fail(res, 400, 'Bad Request', 'limit: must be an integer from 1 to 100');
+  if (limit < 1 || limit > 100)
+    return fail(res, 400, 'Bad Request', 'limit: must be an integer from 1 to 100');
   const flat = await redis.zrevrange('likes:top', 0, limit - 1, 'WITHSCORES');
   const ids = [];
   for (let i = 0; i < flat.length; i += 2) ids.push(Number(flat[i]));

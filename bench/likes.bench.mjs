@@ -45,7 +45,10 @@ function freePort() {
 }
 
 function start(name, command, args, env = {}) {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(command, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let errors = '';
   child.stderr.on('data', (d) => (errors = (errors + d).slice(-4000)));
   child.on('exit', (code, signal) => {
@@ -155,8 +158,16 @@ function scenario(name, base) {
 
 async function measure(name, who, port) {
   const base = await target(port);
-  await autocannon({ ...scenario(name, base), connections: settings.connections, duration: Number(opts.warmup) });
-  const r = await autocannon({ ...scenario(name, base), connections: settings.connections, duration: settings.duration });
+  await autocannon({
+    ...scenario(name, base),
+    connections: settings.connections,
+    duration: Number(opts.warmup),
+  });
+  const r = await autocannon({
+    ...scenario(name, base),
+    connections: settings.connections,
+    duration: settings.duration,
+  });
   const bad = r.non2xx + r.errors + r.timeouts;
   if (bad) console.error(`  ${who} ${name}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bad };
@@ -172,7 +183,11 @@ for (let round = 0; round < settings.rounds; round++) {
   const order = round % 2 === 0 ? ['nest', 'baseline'] : ['baseline', 'nest'];
   for (const name of ['like', 'top10']) {
     for (const who of order) {
-      const result = await measure(name === 'top10' ? 'top' : 'like', who, who === 'nest' ? nestPort : basePort);
+      const result = await measure(
+        name === 'top10' ? 'top' : 'like',
+        who,
+        who === 'nest' ? nestPort : basePort,
+      );
       results[name][who].push(result);
       console.log(
         `  round ${round + 1} ${name.padEnd(5)} ${who.padEnd(8)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms`,
