@@ -121,4 +121,5 @@ export async function call<T = ErrorBody>(
 
 /** A query string from pairs, encoded. */
 export const qs = (params: Record<string, string | number>): string =>
-  '?' + new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
+  '?' +
+  new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)])).toString();
