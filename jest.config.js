@@ -16,6 +16,8 @@ const moduleNameMapper = {
   '^@app/(config|discovery|http)(/.*)?$': '<rootDir>/libs/$1/src$2',
 };
 module.exports = {
+  // Integration hooks start real servers; on a busy 2-core machine that can take more than 5 s.
+  testTimeout: 60_000,
   projects: [
     {
       displayName: 'unit',

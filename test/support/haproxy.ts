@@ -7,6 +7,7 @@ import { waitFor } from './wait';
 /** The project's haproxy.cfg, run by a test on free ports. */
 export class TestHaproxy {
   private child?: Child;
+  private cacheMaxAge = 5;
 
   private constructor(
     readonly likes: number,
@@ -16,9 +17,10 @@ export class TestHaproxy {
     readonly runtime: number,
   ) {}
 
-  static async start(): Promise<TestHaproxy> {
+  static async start(options: { cacheMaxAge?: number } = {}): Promise<TestHaproxy> {
     const ports = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     const haproxy = new TestHaproxy(...(ports as [number, number, number, number, number]));
+    haproxy.cacheMaxAge = options.cacheMaxAge ?? 5;
     await haproxy.start();
     return haproxy;
   }
@@ -36,6 +38,7 @@ export class TestHaproxy {
       HAPROXY_REGISTRY_ADDR: at(this.registry),
       HAPROXY_STATS_ADDR: at(this.stats),
       HAPROXY_RUNTIME_ADDR: at(this.runtime),
+      CACHE_MAX_AGE: String(this.cacheMaxAge),
     }).start();
     await waitFor(`haproxy\n${this.child.output}`, () => listening(this.runtime));
   }

@@ -1,0 +1,85 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EchoServer, TestApp, TestHaproxy, waitFor } from '../support';
+
+const MAX_AGE_S = 2;
+
+describe("HAProxy's read cache", () => {
+  let haproxy: TestHaproxy;
+  let registry: TestApp;
+  let likes: EchoServer;
+  let polls: EchoServer;
+
+  const get = async (port: number, path: string, headers: Record<string, string> = {}) => {
+    const response = await fetch(`http://127.0.0.1:${port}${path}`, { headers });
+    const body = (await response.json()) as { served: number };
+    return { cache: response.headers.get('x-cache'), served: body.served };
+  };
+
+  beforeAll(async () => {
+    haproxy = await TestHaproxy.start({ cacheMaxAge: MAX_AGE_S });
+    registry = await TestApp.start('registry', {
+      REGISTRY_DB_PATH: join(mkdtempSync(join(tmpdir(), 'chirp-cache-')), 'registry.db'),
+      HAPROXY_RUNTIME_ADDR: haproxy.runtimeAddr,
+    });
+    likes = await EchoServer.start();
+    polls = await EchoServer.start();
+    await likes.register(registry.url, 'likes');
+    await polls.register(registry.url, 'polls');
+    await waitFor('both UP', async () => {
+      const [l, p] = [await haproxy.servers('likes'), await haproxy.servers('polls')];
+      return [...l.values(), ...p.values()].filter((s) => s === 'UP').length === 2;
+    });
+  });
+  afterAll(async () => {
+    await likes?.stop();
+    await polls?.stop();
+    await registry?.stop();
+    await haproxy?.stop();
+  });
+
+  it.each([
+    ['likes', '/top/likes'],
+    ['likes', '/likes/top?limit=3'],
+    ['polls', '/allresults'],
+    ['polls', '/results?limit=2'],
+  ])('serves %s %s from the cache after the first read, marked HIT', async (service, path) => {
+    const port = service === 'likes' ? haproxy.likes : haproxy.polls;
+    const first = await get(port, path);
+    expect(first.cache).toBe('MISS');
+    const second = await get(port, path);
+    expect(second).toEqual({ cache: 'HIT', served: first.served });
+  });
+
+  it('never caches per-user or per-post reads', async () => {
+    for (const path of [
+      '/likes?posts_id=1',
+      '/user/likes?username=ana',
+      '/users/ana/likes',
+      '/posts/1/likes',
+    ]) {
+      const [a, b] = [await get(haproxy.likes, path), await get(haproxy.likes, path)];
+      expect([a.cache, b.cache]).toEqual([null, null]);
+      expect(b.served).toBe(a.served + 1);
+    }
+  });
+
+  it('skips the cache for Cache-Control: no-cache', async () => {
+    await get(haproxy.likes, '/top/likes');
+    const fresh = await get(haproxy.likes, '/top/likes', { 'cache-control': 'no-cache' });
+    expect(fresh.cache).toBe('MISS');
+    const again = await get(haproxy.likes, '/top/likes', { 'cache-control': 'no-cache' });
+    expect(again.served).toBe(fresh.served + 1);
+  });
+
+  it('expires entries after CACHE_MAX_AGE seconds', async () => {
+    const first = await get(haproxy.polls, '/allresults?expiry');
+    expect((await get(haproxy.polls, '/allresults?expiry')).cache).toBe('HIT');
+    await sleep(MAX_AGE_S * 1000 + 500);
+    const later = await get(haproxy.polls, '/allresults?expiry');
+    expect(later.cache).toBe('MISS');
+    expect(later.served).toBeGreaterThan(first.served);
+  });
+});
