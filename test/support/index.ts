@@ -6,3 +6,4 @@ export * from './stores';
 export * from './wait';
 export * from './echo';
 export * from './http';
+export * from './stack';
