@@ -30,8 +30,8 @@ describe(HealthChecker.name, () => {
       probe: jest.fn((i: Pick<Instance, 'url'>) => Promise.resolve(outcome.get(i.url) ?? pass)),
     } as never;
     haproxy = {
-      remove: jest.fn(() => Promise.resolve()),
-      reconcile: jest.fn(() => Promise.resolve(undefined)),
+      remove: jest.fn((_service: string, _id: string) => Promise.resolve()),
+      reconcile: jest.fn((_instances: Instance[]) => Promise.resolve(undefined)),
     };
     sut = new HealthChecker(
       config,
