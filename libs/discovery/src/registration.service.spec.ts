@@ -23,8 +23,8 @@ describe(RegistrationService.name, () => {
     client = {
       url: 'http://127.0.0.1:5500',
       register: jest.fn(() => Promise.resolve(instance)),
-      isRegistered: jest.fn(() => Promise.resolve(true)),
-      deregister: jest.fn(() => Promise.resolve()),
+      isRegistered: jest.fn((_id: string) => Promise.resolve(true)),
+      deregister: jest.fn((_id: string) => Promise.resolve()),
     };
     sut = new RegistrationService(client as unknown as RegistryClient, 20);
   });
