@@ -40,6 +40,8 @@ export type PollsConfig = z.output<typeof pollsEnv>;
 /** Injection token of {@link PollsConfig}. */
 export const POLLS_CONFIG = Symbol('POLLS_CONFIG');
 
+/** Parses the environment; without DYNAMODB_ENDPOINT, DynamoDB Local is sought on DYNAMODB_PORT (.env). */
 export function loadPollsConfig(env: NodeJS.ProcessEnv = process.env): PollsConfig {
-  return parseEnv(pollsEnv, env);
+  const local = env.DYNAMODB_PORT ? { DYNAMODB_ENDPOINT: `http://127.0.0.1:${env.DYNAMODB_PORT}` } : {};
+  return parseEnv(pollsEnv, { ...local, ...env });
 }

@@ -50,8 +50,9 @@ export function toHttpException(error: unknown): unknown {
   if (error instanceof HttpException) return error;
   if (isUnavailable(error)) {
     // The kind of failure, not its message: that would show callers the store's address.
-    const { code, name } = error as Error & { code?: string };
-    return new ServiceUnavailableException(`dynamodb unavailable (${code ?? name})`);
+    const { code, name, message } = error as Error & { code?: string };
+    const kind = error instanceof DynamoUnavailableError ? message : (code ?? name);
+    return new ServiceUnavailableException(`dynamodb unavailable (${kind})`);
   }
   if (error instanceof Error && error.name === 'ValidationException') {
     return new BadRequestException(`rejected by dynamodb: ${error.message}`);

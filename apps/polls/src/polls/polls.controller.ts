@@ -1,5 +1,6 @@
-import { Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
+import { Controller, Get, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import type { z } from 'zod';
 import { Input } from '@app/http';
 import {
   type CreatePoll,
@@ -17,7 +18,6 @@ import {
 } from './dto/poll.schema';
 import type { ChoiceResults, Page, Poll, PollResults, Vote } from './poll';
 import { PollsService } from './polls.service';
-import type { z } from 'zod';
 
 /** The polls API: the seed's routes and the resource routes of DESIGN.md. */
 @Controller()
@@ -56,7 +56,6 @@ export class PollsController {
   }
 
   @Get(['vote/results', 'polls/:polls_id/results'])
-  @HttpCode(200)
   results(@Input(resultsQuerySchema) query: ResultsQuery): Promise<PollResults | ChoiceResults> {
     return this.polls.results(query);
   }
