@@ -90,3 +90,5 @@ createServer((req, res) => {
   if (!route) return fail(res, 404, 'Not Found', `Cannot ${req.method} ${url.pathname}`);
   route(res, url.searchParams).catch(() => fail(res, 503, 'Service Unavailable', 'redis unavailable'));
 }).listen(Number(process.env.PORT ?? 5199), '127.0.0.1');
+process.on('SIGINT', () => process.exit(0));
+process.on('SIGTERM', () => process.exit(0));

@@ -5,9 +5,9 @@
 //
 //   npm run build && node bench/likes.bench.mjs [--direct] [--duration 10] [--connections 50] [--rounds 2]
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -30,6 +30,7 @@ const settings = {
   rounds: Number(opts.rounds),
 };
 const POSTS = Number(opts.posts);
+const loadStart = os.loadavg()[0].toFixed(2);
 
 const children = [];
 process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
@@ -99,7 +100,7 @@ execFileSync(process.execPath, ['dist/apps/likes/main.js', '--init'], {
 });
 
 const nestPort = await freePort();
-start('likes', process.execPath, ['dist/apps/likes/main.js'], {
+const nest = start('likes', process.execPath, ['dist/apps/likes/main.js'], {
   ...common,
   PORT: String(nestPort),
   LOG_LEVEL: 'error',
@@ -107,7 +108,10 @@ start('likes', process.execPath, ['dist/apps/likes/main.js'], {
   REGISTRY_URL: 'http://127.0.0.1:9', // no registry: HAProxy is driven by hand below
 });
 const basePort = await freePort();
-start('baseline', process.execPath, ['bench/baseline-likes.mjs'], { ...common, PORT: String(basePort) });
+const baseline = start('baseline', process.execPath, ['bench/baseline-likes.mjs'], {
+  ...common,
+  PORT: String(basePort),
+});
 await until('likes', () => ok(`http://127.0.0.1:${nestPort}/health-check`));
 await until('baseline', () => listening(basePort));
 
@@ -158,21 +162,35 @@ function scenario(name, base) {
   return { url: `${base}/top/likes`, headers: { 'cache-control': 'no-cache' } };
 }
 
+// CPU time the server process used (Linux /proc), in microseconds: per request it does not depend on
+// how busy the rest of the machine is, unlike req/s.
+function cpuMicros(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 async function measure(name, who, port) {
+  const pid = (who === 'nest' ? nest : baseline).pid;
   const base = await target(port);
   await autocannon({
     ...scenario(name, base),
     connections: settings.connections,
     duration: Number(opts.warmup),
   });
+  const cpuBefore = cpuMicros(pid);
   const r = await autocannon({
     ...scenario(name, base),
     connections: settings.connections,
     duration: settings.duration,
   });
+  const cpu = (cpuMicros(pid) - cpuBefore) / r.requests.total;
   const bad = r.non2xx + r.errors + r.timeouts;
   if (bad) console.error(`  ${who} ${name}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bad };
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, cpu, bad };
 }
 
 const results = { like: { nest: [], baseline: [] }, top10: { nest: [], baseline: [] } };
@@ -192,23 +210,36 @@ for (let round = 0; round < settings.rounds; round++) {
       );
       results[name][who].push(result);
       console.log(
-        `  round ${round + 1} ${name.padEnd(5)} ${who.padEnd(8)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms`,
+        `  round ${round + 1} ${name.padEnd(5)} ${who.padEnd(8)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  ${result.cpu.toFixed(0)} µs CPU/req`,
       );
     }
   }
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
-console.log('\nmedian of rounds      nest req/s  baseline req/s  ratio   nest p99  baseline p99');
+// Runs of one round are back to back, so the per-round ratio is the least disturbed by a busy machine.
+console.log(
+  '\nmedians over rounds   nest req/s  baseline req/s  ratio*  nest p99  baseline p99  p99 ratio*  CPU ratio*',
+);
 for (const name of ['like', 'top10']) {
   const n = results[name].nest;
   const b = results[name].baseline;
-  const [nr, br] = [median(n.map((x) => x.rps)), median(b.map((x) => x.rps))];
-  const [np, bp] = [median(n.map((x) => x.p99)), median(b.map((x) => x.p99))];
+  const rps = median(n.map((x, i) => x.rps / b[i].rps));
+  const p99 = median(n.map((x, i) => b[i].p99 / x.p99));
+  const cpu = median(n.map((x, i) => b[i].cpu / x.cpu));
   console.log(
-    `${name.padEnd(20)} ${nr.toFixed(0).padStart(11)} ${br.toFixed(0).padStart(15)} ${(nr / br).toFixed(2).padStart(6)}x ${String(np).padStart(7)} ms ${String(bp).padStart(10)} ms`,
+    `${name.padEnd(20)} ${median(n.map((x) => x.rps))
+      .toFixed(0)
+      .padStart(11)} ${median(b.map((x) => x.rps))
+      .toFixed(0)
+      .padStart(15)} ` +
+      `${rps.toFixed(2).padStart(6)}x ${String(median(n.map((x) => x.p99))).padStart(7)} ms ${String(median(b.map((x) => x.p99))).padStart(10)} ms ${p99.toFixed(2).padStart(9)}x ${cpu.toFixed(2).padStart(9)}x`,
   );
 }
+console.log(
+  `* median of per-round ratios (throughput nest/baseline; p99 and server CPU per request baseline/nest, so >1 means nest is better). ` +
+    `Load average ${loadStart} at start, ${os.loadavg()[0].toFixed(2)} at end (${os.cpus().length} CPUs).`,
+);
 stopping = true;
 void haproxy;
 process.exit(0);
