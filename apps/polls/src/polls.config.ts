@@ -29,7 +29,7 @@ export const pollsEnv = serverEnv.extend({
   DYNAMODB_REQUEST_TIMEOUT_MS: millis(2_000),
   DYNAMODB_MAX_ATTEMPTS: count(2),
   /** Requests in flight to DynamoDB per instance; more wait in the app, outside the SDK's timeouts. */
-  DYNAMODB_CONCURRENCY: count(16),
+  DYNAMODB_CONCURRENCY: count(8),
   /** The longest a request may wait for one of those slots before it is a 503. */
   DYNAMODB_QUEUE_TIMEOUT_MS: millis(10_000),
 });

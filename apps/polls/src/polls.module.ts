@@ -4,6 +4,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { DiscoveryModule, HealthModule } from '@app/discovery';
 import { ErrorFilter } from '@app/http';
 import { DYNAMODB, DynamoDbModule, dynamoProbe } from './dynamodb/dynamodb.module';
+import { DynamoLiveness } from './dynamodb/liveness';
 import { POLLS_CONFIG, type PollsConfig } from './polls.config';
 import { PollsController } from './polls/polls.controller';
 import { PollsRepository } from './polls/polls.repository';
@@ -27,8 +28,10 @@ export class PollsModule {
         DynamoDbModule,
         DiscoveryModule.forRoot({ service: 'polls', env: config }),
         HealthModule.registerAsync({
-          inject: [DYNAMODB],
-          useFactory: (client: DynamoDBClient) => ({ probes: [dynamoProbe(client, config)] }),
+          inject: [DYNAMODB, DynamoLiveness],
+          useFactory: (client: DynamoDBClient, liveness: DynamoLiveness) => ({
+            probes: [dynamoProbe(client, liveness, config)],
+          }),
         }),
       ],
       controllers: [PollsController],

@@ -2,14 +2,22 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Semaphore, withTimeout } from 'async-mutex';
 import type { PollsConfig } from '../polls.config';
-import { DynamoUnavailableError } from './store-errors';
+import { DynamoLiveness } from './liveness';
+import { DynamoUnavailableError, isUnavailable } from './store-errors';
+
+/** How long a DynamoDB answer to live traffic vouches for its health. */
+export const HEALTH_FRESH_MS = 1_000;
 
 /**
  * A DynamoDB client that fails fast (short timeouts, few retries) and keeps at most
  * DYNAMODB_CONCURRENCY requests in flight: the rest queue here, where waiting does not count
- * against the SDK's request timeout, instead of piling up inside DynamoDB Local.
+ * against the SDK's request timeout, instead of piling up inside DynamoDB Local. Every outcome
+ * is noted in `liveness`.
  */
-export function createDynamoClient(config: PollsConfig): DynamoDBClient {
+export function createDynamoClient(
+  config: PollsConfig,
+  liveness = new DynamoLiveness(HEALTH_FRESH_MS),
+): DynamoDBClient {
   const local = config.DYNAMODB_ENDPOINT !== undefined;
   const client = new DynamoDBClient({
     region: config.AWS_REGION,
@@ -32,9 +40,20 @@ export function createDynamoClient(config: PollsConfig): DynamoDBClient {
     new DynamoUnavailableError('too many requests waiting'),
   );
   client.middlewareStack.add(
-    (next, context) => (args) =>
-      // A health probe must not wait behind a busy queue, or the registry prunes a healthy instance.
-      context.commandName === 'DescribeTableCommand' ? next(args) : slots.runExclusive(() => next(args)),
+    (next, context) => async (args) => {
+      try {
+        // A health probe must not wait behind a busy queue, or the registry prunes a healthy instance.
+        const output = await (context.commandName === 'DescribeTableCommand'
+          ? next(args)
+          : slots.runExclusive(() => next(args)));
+        liveness.answered();
+        return output;
+      } catch (error) {
+        if (isUnavailable(error)) liveness.failed();
+        else liveness.answered();
+        throw error;
+      }
+    },
     { step: 'initialize', name: 'chirpConcurrencyLimit' },
   );
   return client;

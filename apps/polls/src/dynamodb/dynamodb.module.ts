@@ -1,18 +1,25 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { POLLS_CONFIG, type PollsConfig } from '../polls.config';
-import { createDynamoClient, documentClient } from './dynamodb.client';
+import { createDynamoClient, documentClient, HEALTH_FRESH_MS } from './dynamodb.client';
+import { DynamoLiveness } from './liveness';
 
 /** Injection token of the app's one DynamoDBClient. */
 export const DYNAMODB = Symbol('DYNAMODB');
 /** Injection token of the DynamoDBDocumentClient over {@link DYNAMODB}. */
 export const DYNAMODB_DOCUMENT = Symbol('DYNAMODB_DOCUMENT');
 
-/** The health probe of the polls store: a cheap round trip that also proves the table exists. */
-export function dynamoProbe(client: DynamoDBClient, config: PollsConfig) {
+/**
+ * The health probe of the polls store: healthy when live traffic got answers within the last
+ * second, otherwise a round trip that also proves the table exists.
+ */
+export function dynamoProbe(client: DynamoDBClient, liveness: DynamoLiveness, config: PollsConfig) {
   return {
     name: 'dynamodb',
-    ping: () => client.send(new DescribeTableCommand({ TableName: config.POLLS_TABLE })),
+    ping: () =>
+      liveness.recentlyAnswered()
+        ? Promise.resolve()
+        : client.send(new DescribeTableCommand({ TableName: config.POLLS_TABLE })),
   };
 }
 
@@ -20,10 +27,11 @@ export function dynamoProbe(client: DynamoDBClient, config: PollsConfig) {
 @Global()
 @Module({
   providers: [
-    { provide: DYNAMODB, inject: [POLLS_CONFIG], useFactory: createDynamoClient },
+    { provide: DynamoLiveness, useFactory: () => new DynamoLiveness(HEALTH_FRESH_MS) },
+    { provide: DYNAMODB, inject: [POLLS_CONFIG, DynamoLiveness], useFactory: createDynamoClient },
     { provide: DYNAMODB_DOCUMENT, inject: [DYNAMODB], useFactory: documentClient },
   ],
-  exports: [DYNAMODB, DYNAMODB_DOCUMENT],
+  exports: [DYNAMODB, DYNAMODB_DOCUMENT, DynamoLiveness],
 })
 export class DynamoDbModule implements OnApplicationShutdown {
   constructor(@Inject(DYNAMODB) private readonly client: DynamoDBClient) {}
