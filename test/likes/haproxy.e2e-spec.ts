@@ -30,6 +30,7 @@ describe('likes through HAProxy (3 instances, filled by the registry), called wi
       REGISTRY_DB_PATH: join(mkdtempSync(join(tmpdir(), 'chirp-reg-')), 'registry.db'),
       HAPROXY_RUNTIME_ADDR: haproxy.runtimeAddr,
       HEALTH_CHECK_INTERVAL_MS: '1000',
+      HAPROXY_DRAIN_TIMEOUT_MS: '2000',
     });
     redis = await startRedis();
     const postsDb = initPostsDb();
