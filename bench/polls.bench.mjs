@@ -7,7 +7,7 @@
 //   npm run build && node bench/polls.bench.mjs [--duration 10] [--warmup 3] [--connections 32] [--rounds 2] [--instances 3]
 import { spawn, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,7 @@ const { values: opts } = parseArgs({
     connections: { type: 'string', default: '32' },
     rounds: { type: 'string', default: '2' },
     instances: { type: 'string', default: '3' },
+    cpu: { type: 'boolean', default: false },
   },
 });
 const duration = Number(opts.duration);
@@ -57,6 +58,39 @@ async function waitFor(what, check, timeoutMs = 60_000) {
     await sleep(100);
   }
 }
+/** CPU seconds used so far by each started process (children by name, and this process). */
+function cpuSeconds() {
+  const ticks = 100; // USER_HZ
+  const used = { bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 };
+  for (const child of children) {
+    try {
+      const pids = [child.pid, ...descendants(child.pid)];
+      for (const pid of pids) {
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        used[child.label] = (used[child.label] ?? 0) + (Number(fields[11]) + Number(fields[12])) / ticks;
+      }
+    } catch {
+      // exited
+    }
+  }
+  return used;
+}
+function descendants(pid) {
+  try {
+    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
+    return kids.flatMap((k) => [Number(k), ...descendants(Number(k))]);
+  } catch {
+    return [];
+  }
+}
+const cpuDelta = (before, after) =>
+  Object.entries(after)
+    .map(([k, v]) => `${k} ${(v - (before[k] ?? 0)).toFixed(1)}s`)
+    .join(', ');
+
 function start(name, command, args, env = {}) {
   const child = spawn(command, args, {
     env: { ...process.env, ...env },
@@ -68,6 +102,7 @@ function start(name, command, args, env = {}) {
     'exit',
     (code, signal) => !stopping && console.error(`${name} exited (${code ?? signal}):\n${errors}`),
   );
+  child.label = name.split(' ')[0];
   children.push(child);
   return child;
 }
@@ -248,14 +283,18 @@ for (const [name, runs] of Object.entries(scenarios)) {
   await runs.app(Number(opts.warmup));
   const totals = { baseline: 0, app: 0 };
   for (let round = 1; round <= Number(opts.rounds); round++) {
+    let cpu = cpuSeconds();
     const base = await runs.baseline(duration);
+    const baseCpu = cpuDelta(cpu, (cpu = cpuSeconds()));
     const through = await runs.app(duration);
+    const appCpu = cpuDelta(cpu, cpuSeconds());
     totals.baseline += base.rps;
     totals.app += through.rps;
     console.log(
       `  ${name} round ${round}: baseline ${base.rps.toFixed(0)}/s (${base.errors} errors), ` +
         `app via HAProxy ${through.rps.toFixed(0)}/s (${through.errors} non-2xx/errors, p99 ${through.p99} ms)`,
     );
+    if (opts.cpu) console.log(`    cpu during baseline: ${baseCpu}\n    cpu during app: ${appCpu}`);
   }
   summary.push({ name, ratio: totals.app / totals.baseline, ...totals });
 }
