@@ -7,3 +7,4 @@ export * from './wait';
 export * from './echo';
 export * from './http';
 export * from './stack';
+export * from './load';

@@ -17,6 +17,8 @@ export interface StackOptions {
   /** The registry's check interval. */
   intervalMs?: number;
   cacheMaxAge?: number;
+  /** DynamoDB Local on disk, so its restart keeps the data. */
+  persistent?: boolean;
 }
 
 /**
@@ -39,7 +41,7 @@ export class TestStack {
   static async start(options: StackOptions = {}): Promise<TestStack> {
     const [redis, dynamodb, haproxy] = await Promise.all([
       startRedis(),
-      startDynamoDb(),
+      startDynamoDb({ persistent: options.persistent }),
       TestHaproxy.start({ cacheMaxAge: options.cacheMaxAge }),
     ]);
     const stack = new TestStack(

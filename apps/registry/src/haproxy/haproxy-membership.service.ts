@@ -86,6 +86,8 @@ export class HaproxyMembership {
       return;
     }
     await this.api.execute(`enable health ${server}`);
+    // It just registered or passed a check: take it as up rather than wait for HAProxy's first check.
+    await this.api.execute(`set server ${server} health up`);
     await this.api.execute(`set server ${server} state ready`);
   }
 
