@@ -63,12 +63,12 @@ export class TestHaproxy {
     });
   }
 
-  /** The servers of `backend` with their state ("UP", "DOWN", "MAINT", "DRAIN"...). */
+  /** The servers of `backend` with their state ("UP", "DOWN", "MAINT", "DRAIN"...; "UP 1/2" reads "UP"). */
   async servers(backend: string): Promise<Map<string, string>> {
     const servers = new Map<string, string>();
     for (const line of (await this.command('show stat -1 4 -1')).split('\n')) {
       const fields = line.split(',');
-      if (fields[0] === backend && fields[1]) servers.set(fields[1], fields[17]);
+      if (fields[0] === backend && fields[1]) servers.set(fields[1], fields[17].split(' ')[0]);
     }
     return servers;
   }

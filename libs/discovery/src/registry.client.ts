@@ -31,12 +31,21 @@ export class RegistryClient {
     });
   }
 
+  /**
+   * Registers this instance, once its own health check passes: HAProxy sends traffic the moment
+   * it is registered, so an instance whose store is not connected yet must not register.
+   */
   async register(): Promise<RegisteredInstance> {
+    await axios.get(this.url + this.healthPath, {
+      timeout: REQUEST_TIMEOUT_MS,
+      maxRedirects: 0,
+      proxy: false,
+    });
     const { data } = await this.http.post<RegisteredInstance>('/services', {
       service_name: this.options.service,
       url: this.url,
       http: 'GET',
-      health_path: this.options.healthPath ?? '/health-check',
+      health_path: this.healthPath,
     });
     return data;
   }
@@ -54,6 +63,10 @@ export class RegistryClient {
       timeout: DEREGISTER_TIMEOUT_MS,
       validateStatus: (s) => s === 200 || s === 204 || s === 404,
     });
+  }
+
+  private get healthPath(): string {
+    return this.options.healthPath ?? '/health-check';
   }
 
   private instancePath(id: string): string {
