@@ -13,7 +13,8 @@ const hung = Number(process.argv[3] ?? 100);
 const TIMEOUT_MS = 2000;
 const INTERVAL_MS = 4000;
 
-const listen = (server) => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address().port)));
+const listen = (server) =>
+  new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address().port)));
 const fleet = [];
 for (let i = 0; i < total; i++) {
   const hangs = i < hung;
@@ -60,7 +61,8 @@ for (let i = 0; i < fleet.length; i += 50) {
 }
 const registerMs = performance.now() - registerStart;
 
-const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${registry.pid}/status`, 'utf8'))[1]) / 1024;
+const rss = () =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${registry.pid}/status`, 'utf8'))[1]) / 1024;
 const rounds = [];
 while (rounds.length < 3) {
   await sleep(500);

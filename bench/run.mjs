@@ -22,10 +22,16 @@ const sections = [];
 for (const [title, args] of benches) {
   process.stderr.write(`==> ${title}: node ${args.join(' ')}\n`);
   const started = Date.now();
-  const run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
+  const run = spawnSync(process.execPath, args, {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const output = run.stdout.trim();
   const body = output.startsWith('## ') ? output : `## ${title}\n\n\`\`\`\n${output}\n\`\`\``;
-  sections.push(`${body}\n\nCommand: \`node ${args.join(' ')}\` (exit ${run.status}, ${Math.round((Date.now() - started) / 1000)} s)`);
+  sections.push(
+    `${body}\n\nCommand: \`node ${args.join(' ')}\` (exit ${run.status}, ${Math.round((Date.now() - started) / 1000)} s)`,
+  );
 }
 
 writeFileSync(
