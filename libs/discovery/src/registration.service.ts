@@ -53,9 +53,8 @@ export class RegistrationService implements AfterListen, BeforeApplicationShutdo
       retry: (error, attempt) => {
         if (this.stopping) return false;
         if (attempt === 1 || attempt % 10 === 0) {
-          this.logger.warn(
-            `registry not reachable at ${this.client.url} yet (attempt ${attempt}): ${String(error)}`,
-          );
+          // The instance's own health check or the registry may be the one not answering yet.
+          this.logger.warn(`${this.client.url} not registered yet (attempt ${attempt}): ${String(error)}`);
         }
         return true;
       },
