@@ -121,6 +121,20 @@ describe('registry API', () => {
       service_name: 'likes',
       checks: [{ instance_id: '127.0.0.1:7401', passed: true }],
     });
+    await call(app, {
+      method: 'POST',
+      url: '/urls/healths',
+      json: { service_name: 'likes', url: 'http://127.0.0.1:7401', status_code: 503 },
+    });
+    expect(
+      (await call(app, { method: 'GET', url: '/services/likes/health' })).json<{ checks: unknown[] }>()
+        .checks,
+    ).toHaveLength(2);
+    // httpie puts `field=value` in a JSON body even on GET; it counts like the query string.
+    const getWithBody = await call(app, { method: 'GET', url: '/services/likes/health', json: { limit: 1 } });
+    expect(getWithBody.json<{ checks: unknown[] }>().checks).toHaveLength(1);
+    const badGetBody = await call(app, { method: 'GET', url: '/services/likes/health', json: '{"limit":' });
+    expect(badGetBody.statusCode).toBe(400);
     expect((await call(app, { method: 'GET', url: '/health-check' })).json()).toEqual({
       status: 'ok',
       stores: { sqlite: 'up' },

@@ -26,7 +26,7 @@ export async function createApp(
     logger: LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1),
     bodyParser: false,
   });
-  registerBodyParsers(app.getHttpAdapter().getInstance());
+  registerBodyParsers(app.getHttpAdapter().getInstance(), BODY_LIMIT_BYTES);
   return app;
 }
 
