@@ -8,6 +8,7 @@ const benches = [
   ['Likes through HAProxy', ['bench/likes.bench.mjs', '--rounds', '2']],
   ['Polls through HAProxy', ['bench/polls.bench.mjs']],
   ['Registry', ['bench/registry.bench.mjs', '1000', '100']],
+  ['Cold start', ['bench/cold-start.mjs']],
 ];
 const version = (cmd, args) => {
   try {
