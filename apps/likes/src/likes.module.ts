@@ -1,3 +1,4 @@
+import { ConfigModule } from '@app/config';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type Database from 'better-sqlite3';
@@ -15,16 +16,10 @@ import { type LikesRedis, REDIS, RedisModule } from './redis/redis.module';
 @Module({})
 export class LikesModule {
   static forRoot(config: LikesConfig): DynamicModule {
-    const configModule = {
-      module: class LikesConfigModule {},
-      global: true,
-      providers: [{ provide: LIKES_CONFIG, useValue: config }],
-      exports: [LIKES_CONFIG],
-    };
     return {
       module: LikesModule,
       imports: [
-        configModule,
+        ConfigModule.forRoot(LIKES_CONFIG, config),
         RedisModule,
         PostsDatabaseModule,
         DiscoveryModule.forRoot({ service: 'likes', env: config }),

@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConfigModule } from '@app/config';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { DiscoveryModule, HealthModule } from '@app/discovery';
@@ -15,16 +16,10 @@ import { VotesRepository } from './polls/votes.repository';
 @Module({})
 export class PollsModule {
   static forRoot(config: PollsConfig): DynamicModule {
-    const configModule = {
-      module: class PollsConfigModule {},
-      global: true,
-      providers: [{ provide: POLLS_CONFIG, useValue: config }],
-      exports: [POLLS_CONFIG],
-    };
     return {
       module: PollsModule,
       imports: [
-        configModule,
+        ConfigModule.forRoot(POLLS_CONFIG, config),
         DynamoDbModule,
         DiscoveryModule.forRoot({ service: 'polls', env: config }),
         HealthModule.registerAsync({

@@ -1,3 +1,4 @@
+import { ConfigModule } from '@app/config';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
@@ -23,16 +24,10 @@ import { RoundsController } from './rounds/rounds.controller';
 @Module({})
 export class RegistryModule {
   static forRoot(config: RegistryConfig): DynamicModule {
-    const configModule = {
-      module: class RegistryConfigModule {},
-      global: true,
-      providers: [{ provide: REGISTRY_CONFIG, useValue: config }],
-      exports: [REGISTRY_CONFIG],
-    };
     return {
       module: RegistryModule,
       imports: [
-        configModule,
+        ConfigModule.forRoot(REGISTRY_CONFIG, config),
         ScheduleModule.forRoot(),
         DatabaseModule,
         // The registry registers itself, directly with itself: HAProxy learns of it that way.

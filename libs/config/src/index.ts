@@ -1,2 +1,3 @@
 export * from './env';
 export * from './server.config';
+export * from './config.module';
