@@ -1,12 +1,17 @@
-// Polls benchmark (not a test): vote and get-results throughput through HAProxy (the project's
-// haproxy.cfg, the registry filling its polls backend with 3 instances) against a baseline that
-// sends the same SDK operations (TransactWriteItems for a vote, GetItem for results) straight to
-// the same DynamoDB Local from this one Node process, with as many requests in flight as
-// autocannon has connections. Runs alternate (baseline, app) so drift hits both alike.
+// Polls benchmark (not a test): vote and get-results throughput of the Nest app through HAProxy
+// (the project's haproxy.cfg, the registry filling its polls backend) against two baselines measured
+// in the same run on the same DynamoDB Local:
+//   direct  the same SDK operations (bench/polls-operations.mjs: TransactWriteItems for a vote,
+//           GetItem for results) sent from this one Node process, as many in flight as autocannon
+//           has connections: the issue's baseline;
+//   bare    those operations behind a bare node:http server (bench/baseline-polls.mjs) behind the
+//           same HAProxy: what any HTTP service costs here, so app/bare is what Nest itself costs.
+// One app instance by default, like-for-like with the one baseline process, allowed as many
+// DynamoDB requests in flight as the baseline (DYNAMODB_CONCURRENCY); --instances 3 is the
+// formation. Runs alternate within a round so drift hits all three alike.
 //
-//   npm run build && node bench/polls.bench.mjs [--duration 10] [--warmup 3] [--connections 32] [--rounds 2] [--instances 3]
+//   npm run build && node bench/polls.bench.mjs [--duration 10] [--warmup 3] [--connections 32] [--rounds 3] [--instances 1] [--cpu]
 import { spawn, execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,17 +19,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient, results, vote } from './polls-operations.mjs';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { values: opts } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '32' },
-    rounds: { type: 'string', default: '2' },
-    instances: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '3' },
+    instances: { type: 'string', default: '1' },
     cpu: { type: 'boolean', default: false },
   },
 });
@@ -136,6 +139,7 @@ const env = {
   VOTES_TABLE: 'bench-votes',
   LOG_LEVEL: 'warn',
 };
+const tables = { polls: env.POLLS_TABLE, votes: env.VOTES_TABLE };
 execFileSync(process.execPath, ['dist/apps/polls/main.js', '--init'], { env: { ...process.env, ...env } });
 start('registry', process.execPath, ['dist/apps/registry/main.js'], {
   PORT: String(registryPort),
@@ -147,27 +151,38 @@ await waitFor('registry', () => listening(registryPort));
 for (let i = 0; i < Number(opts.instances); i++) {
   start(`polls ${i}`, process.execPath, ['dist/apps/polls/main.js'], {
     ...env,
+    DYNAMODB_CONCURRENCY: String(connections),
     PORT: String(await freePort()),
     REGISTRY_URL: `http://${at(registryPort)}`,
   });
 }
-await waitFor('polls instances UP in HAProxy', async () => {
-  const stat = await runtimeCommand(runtime, 'show stat -1 4 -1');
-  const up = stat.split('\n').filter((l) => l.startsWith('polls,') && l.split(',')[17] === 'UP');
-  return up.length === Number(opts.instances);
+// The bare server goes into the likes backend, which this benchmark leaves otherwise empty.
+const barePort = await freePort();
+start('bare', process.execPath, ['bench/baseline-polls.mjs'], {
+  ...env,
+  DYNAMODB_ENDPOINT: endpoint,
+  PORT: String(barePort),
 });
-const app = `http://${at(pollsFront)}`;
-
-// --- the baseline: the same SDK operations from this process -------------------------------------
-const db = DynamoDBDocumentClient.from(
-  new DynamoDBClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 2,
-    requestHandler: { connectionTimeout: 1000, requestTimeout: 2000, throwOnRequestTimeout: true },
-  }),
+await waitFor('bare server', () => listening(barePort));
+const registered = await fetch(`http://${at(registryPort)}/services`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ service_name: 'likes', url: `http://${at(barePort)}` }),
+});
+if (!registered.ok) throw new Error(`registering the bare server: ${registered.status}`);
+const upIn = async (backend) =>
+  (await runtimeCommand(runtime, 'show stat -1 4 -1'))
+    .split('\n')
+    .filter((l) => l.startsWith(`${backend},`) && l.split(',')[17] === 'UP').length;
+await waitFor(
+  'polls instances and the bare server UP in HAProxy',
+  async () => (await upIn('polls')) === Number(opts.instances) && (await upIn('likes')) === 1,
 );
+const app = `http://${at(pollsFront)}`;
+const bare = `http://${at(likes)}`;
+
+// --- the runs ---------------------------------------------------------------------------------
+const db = documentClient(endpoint, connections);
 const CHOICES = ['red', 'green', 'blue'];
 async function newPoll() {
   const response = await fetch(`${app}/polls`, {
@@ -177,132 +192,123 @@ async function newPoll() {
   });
   return (await response.json()).polls_id;
 }
-const baselineVote = (pollsId, n) =>
-  db.send(
-    new TransactWriteCommand({
-      ClientRequestToken: randomUUID(),
-      TransactItems: [
-        {
-          Put: {
-            TableName: env.VOTES_TABLE,
-            Item: {
-              polls_id: pollsId,
-              username: `b${n}`,
-              choice: CHOICES[n % 3],
-              voted_at: new Date().toISOString(),
-            },
-            ConditionExpression: 'attribute_not_exists(polls_id)',
-          },
-        },
-        {
-          Update: {
-            TableName: env.POLLS_TABLE,
-            Key: { polls_id: pollsId },
-            UpdateExpression: 'SET #counts.#choice = #counts.#choice + :one, #total = #total + :one',
-            ConditionExpression: 'attribute_exists(#counts.#choice)',
-            ExpressionAttributeNames: {
-              '#counts': 'counts',
-              '#choice': CHOICES[n % 3],
-              '#total': 'total_votes',
-            },
-            ExpressionAttributeValues: { ':one': 1 },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          },
-        },
-      ],
-    }),
-  );
-const baselineResults = (pollsId) =>
-  db.send(new GetCommand({ TableName: env.POLLS_TABLE, Key: { polls_id: pollsId }, ConsistentRead: true }));
 
-/** Runs `op` with `connections` in flight for `seconds`; ops per second and errors. */
+/** Runs `op` with `connections` in flight for `seconds`: requests per second, errors, p99 (ms). */
 async function closedLoop(seconds, op) {
   const end = Date.now() + seconds * 1000;
-  let done = 0;
+  const latencies = [];
   let errors = 0;
   await Promise.all(
     Array.from({ length: connections }, async () => {
       while (Date.now() < end) {
+        const started = performance.now();
         try {
           await op();
-          done++;
+          latencies.push(performance.now() - started);
         } catch {
           errors++;
         }
       }
     }),
   );
-  return { rps: done / seconds, errors };
+  latencies.sort((a, b) => a - b);
+  const p99 = Math.round(latencies[Math.floor(latencies.length * 0.99)] ?? NaN);
+  return { rps: latencies.length / seconds, errors, p99 };
+}
+
+/** autocannon against `url` with `connections` connections: the same three figures. */
+async function cannon(url, seconds, request) {
+  const result = await autocannon({ url, connections, duration: seconds, requests: [request] });
+  const errors = result.non2xx + result.errors + result.timeouts;
+  return { rps: (result.requests.total - errors) / seconds, errors, p99: result.latency.p99 };
 }
 
 let sequence = 0;
-async function cannon(seconds, request) {
-  const result = await autocannon({
-    url: app,
-    connections,
-    duration: seconds,
-    requests: [request],
-  });
-  const bad = result.non2xx + result.errors + result.timeouts;
-  return { rps: result.requests.total / seconds, errors: bad, p99: result.latency.p99 };
-}
-const appVote = (pollsId, seconds) =>
-  cannon(seconds, {
+const voteOver = (url, pollsId, prefix, seconds) =>
+  cannon(url, seconds, {
     method: 'POST',
     path: `/polls/${pollsId}/votes`,
     headers: { 'content-type': 'application/json' },
     setupRequest: (req) => {
       const n = sequence++;
-      return { ...req, body: JSON.stringify({ username: `a${n}`, choice: CHOICES[n % 3] }) };
+      return { ...req, body: JSON.stringify({ username: `${prefix}${n}`, choice: CHOICES[n % 3] }) };
     },
   });
-const appResults = (pollsId, seconds) =>
-  cannon(seconds, { method: 'GET', path: `/polls/${pollsId}/results` });
+const resultsOver = (url, pollsId, seconds) =>
+  cannon(url, seconds, { method: 'GET', path: `/polls/${pollsId}/results` });
 
-const basePoll = await newPoll();
-const appPoll = await newPoll();
-let baseSeq = 0;
+const [directPoll, barePoll, appPoll] = [await newPoll(), await newPoll(), await newPoll()];
 const scenarios = {
   vote: {
-    baseline: (seconds) => closedLoop(seconds, () => baselineVote(basePoll, baseSeq++)),
-    app: (seconds) => appVote(appPoll, seconds),
+    direct: (s) =>
+      closedLoop(s, () => {
+        const n = sequence++;
+        return vote(db, tables, { polls_id: directPoll, username: `d${n}`, choice: CHOICES[n % 3] });
+      }),
+    bare: (s) => voteOver(bare, barePoll, 'b', s),
+    app: (s) => voteOver(app, appPoll, 'a', s),
   },
   results: {
-    baseline: (seconds) => closedLoop(seconds, () => baselineResults(basePoll)),
-    app: (seconds) => appResults(appPoll, seconds),
+    direct: (s) => closedLoop(s, () => results(db, tables, directPoll)),
+    bare: (s) => resultsOver(bare, barePoll, s),
+    app: (s) => resultsOver(app, appPoll, s),
   },
 };
 
 console.log(
-  `polls bench: ${opts.instances} instances behind HAProxy vs SDK direct; ${connections} in flight, ` +
-    `${duration}s x ${opts.rounds} rounds (warm-up ${opts.warmup}s)`,
+  `polls bench: ${opts.instances} app instance(s) behind HAProxy vs bare node:http behind HAProxy vs ` +
+    `SDK direct; ${connections} in flight, ${duration}s x ${opts.rounds} rounds (warm-up ${opts.warmup}s each)`,
 );
+const median = (values) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)];
 const summary = [];
 for (const [name, runs] of Object.entries(scenarios)) {
-  await runs.baseline(Number(opts.warmup));
-  await runs.app(Number(opts.warmup));
-  const totals = { baseline: 0, app: 0 };
+  for (const run of Object.values(runs)) await run(Number(opts.warmup));
+  const rounds = [];
   for (let round = 1; round <= Number(opts.rounds); round++) {
-    let cpu = cpuSeconds();
-    const base = await runs.baseline(duration);
-    const baseCpu = cpuDelta(cpu, (cpu = cpuSeconds()));
-    const through = await runs.app(duration);
-    const appCpu = cpuDelta(cpu, cpuSeconds());
-    totals.baseline += base.rps;
-    totals.app += through.rps;
-    console.log(
-      `  ${name} round ${round}: baseline ${base.rps.toFixed(0)}/s (${base.errors} errors), ` +
-        `app via HAProxy ${through.rps.toFixed(0)}/s (${through.errors} non-2xx/errors, p99 ${through.p99} ms)`,
-    );
-    if (opts.cpu) console.log(`    cpu during baseline: ${baseCpu}\n    cpu during app: ${appCpu}`);
+    const figures = {};
+    for (const [who, run] of Object.entries(runs)) {
+      const before = cpuSeconds();
+      figures[who] = await run(duration);
+      const { rps, errors, p99 } = figures[who];
+      console.log(
+        `  round ${round} ${name.padEnd(7)} ${who.padEnd(6)} ${rps.toFixed(0).padStart(5)} req/s  ` +
+          `p99 ${String(p99).padStart(4)} ms  ${errors} errors/non-2xx`,
+      );
+      if (opts.cpu) console.log(`    cpu: ${cpuDelta(before, cpuSeconds())}`);
+    }
+    rounds.push(figures);
   }
-  summary.push({ name, ratio: totals.app / totals.baseline, ...totals });
+  const ratio = (a, b) => median(rounds.map((r) => r[a].rps / r[b].rps));
+  const rps = (who) => median(rounds.map((r) => r[who].rps)).toFixed(0);
+  const p99 = (who) => median(rounds.map((r) => r[who].p99));
+  summary.push([
+    name,
+    rps('app'),
+    rps('bare'),
+    rps('direct'),
+    ratio('app', 'direct'),
+    ratio('bare', 'direct'),
+    ratio('app', 'bare'),
+    p99('app'),
+    p99('bare'),
+    p99('direct'),
+  ]);
 }
-for (const s of summary) {
+console.log(
+  '\nmedians over rounds  app req/s  bare req/s  direct req/s  app/direct*  bare/direct*  app/bare*  ' +
+    'p99 app  p99 bare  p99 direct',
+);
+for (const [name, app, bareRps, direct, ad, bd, ab, pa, pb, pd] of summary) {
   console.log(
-    `${s.name}: app/baseline = ${s.ratio.toFixed(2)} (${(s.app / Number(opts.rounds)).toFixed(0)} vs ${(s.baseline / Number(opts.rounds)).toFixed(0)} req/s)`,
+    `${name.padEnd(20)} ${app.padStart(9)}  ${bareRps.padStart(10)}  ${direct.padStart(12)}  ` +
+      `${ad.toFixed(2).padStart(10)}x  ${bd.toFixed(2).padStart(11)}x  ${ab.toFixed(2).padStart(8)}x  ` +
+      `${String(pa).padStart(4)} ms  ${String(pb).padStart(5)} ms  ${String(pd).padStart(7)} ms`,
   );
 }
+console.log(
+  "* median of per-round throughput ratios. app/direct is the issue's target (0.9x); bare/direct is what\n" +
+    '  a service with no framework at all reaches through the same HAProxy on this machine.',
+);
 stopping = true;
 db.destroy();
 process.exit(0);
