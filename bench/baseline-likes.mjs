@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import Redis from 'ioredis';
+import { sendJson } from './send-json.mjs';
 
 const scripts = readFileSync(new URL('../apps/likes/src/redis/scripts.ts', import.meta.url), 'utf8');
 const lua = (name) => new RegExp(`export const ${name} = \`([^\`]*)\``).exec(scripts)[1];
@@ -27,15 +28,7 @@ const USERNAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
 const POST_ID = /^[1-9][0-9]{0,11}$/;
 const member = (id) => String(id).padStart(12, '0');
 
-function send(res, status, body) {
-  const json = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(json),
-  });
-  res.end(json);
-}
-const fail = (res, status, error, message) => send(res, status, { error, message });
+const fail = (res, status, error, message) => sendJson(res, status, { error, message });
 
 async function like(res, query) {
   const username = query.get('username');
@@ -53,7 +46,7 @@ async function like(res, query) {
     username,
   );
   if (Number(added) !== 1) return fail(res, 409, 'Conflict', `${username} already likes post ${id}`);
-  send(res, 201, {
+  sendJson(res, 201, {
     username,
     ...post,
     liked_at: new Date(Number(likedAt)).toISOString(),
@@ -75,7 +68,7 @@ async function top(res, query) {
     const post = posts.get(Number(flat[i]));
     if (post) result.push({ ...post, likes: Number(flat[i + 1]) });
   }
-  send(res, 200, { posts: result });
+  sendJson(res, 200, { posts: result });
 }
 
 createServer((req, res) => {

@@ -5,33 +5,25 @@
 // validation beyond the route's shape, no registration of its own.
 import { createServer } from 'node:http';
 import { documentClient, results, vote } from './polls-operations.mjs';
+import { sendJson } from './send-json.mjs';
 
 const db = documentClient(process.env.DYNAMODB_ENDPOINT);
 const tables = { polls: process.env.POLLS_TABLE, votes: process.env.VOTES_TABLE };
 
-function send(res, status, body) {
-  const json = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(json),
-  });
-  res.end(json);
-}
-
 async function route(req, res, body) {
   const [, polls, pollsId, action] = req.url.split('/');
-  if (req.method === 'GET' && req.url === '/health-check') return send(res, 200, { status: 'ok' });
-  if (polls !== 'polls' || !pollsId) return send(res, 404, { error: 'Not Found', message: req.url });
+  if (req.method === 'GET' && req.url === '/health-check') return sendJson(res, 200, { status: 'ok' });
+  if (polls !== 'polls' || !pollsId) return sendJson(res, 404, { error: 'Not Found', message: req.url });
   if (req.method === 'GET' && action === 'results') {
     const found = await results(db, tables, pollsId);
-    return found ? send(res, 200, found) : send(res, 404, { error: 'Not Found', message: pollsId });
+    return found ? sendJson(res, 200, found) : sendJson(res, 404, { error: 'Not Found', message: pollsId });
   }
   if (req.method === 'POST' && action === 'votes') {
     const { username, choice } = JSON.parse(body);
     await vote(db, tables, { polls_id: pollsId, username, choice });
-    return send(res, 201, { polls_id: pollsId, username, choice });
+    return sendJson(res, 201, { polls_id: pollsId, username, choice });
   }
-  send(res, 404, { error: 'Not Found', message: req.url });
+  sendJson(res, 404, { error: 'Not Found', message: req.url });
 }
 
 createServer((req, res) => {
@@ -40,7 +32,7 @@ createServer((req, res) => {
   req.on('data', (chunk) => (body += chunk));
   req.on('end', () =>
     route(req, res, body).catch((error) =>
-      send(res, error.name === 'TransactionCanceledException' ? 409 : 503, {
+      sendJson(res, error.name === 'TransactionCanceledException' ? 409 : 503, {
         error: error.name,
         message: error.message,
       }),
