@@ -4,14 +4,14 @@
 // other) — or both direct with --direct. Same autocannon settings for every run; runs alternate.
 //
 //   npm run build && node bench/likes.bench.mjs [--direct] [--duration 10] [--connections 50] [--rounds 2]
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
+import { freePort, listening, runtimeCommand, start, stopAll, waitFor } from './processes.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -32,58 +32,7 @@ const settings = {
 const POSTS = Number(opts.posts);
 const loadStart = os.loadavg()[0].toFixed(2);
 
-const children = [];
-process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer().on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function start(name, command, args, env = {}) {
-  const child = spawn(command, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let errors = '';
-  child.stderr.on('data', (d) => (errors = (errors + d).slice(-4000)));
-  child.on('exit', (code, signal) => {
-    if (!stopping) console.error(`${name} exited (${code ?? signal}):\n${errors}`);
-  });
-  children.push(child);
-  return child;
-}
-let stopping = false;
-
-async function until(what, check, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 const ok = async (url) => (await fetch(url)).ok;
-const listening = (port) =>
-  new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port }, () => (s.destroy(), resolve(true)));
-    s.on('error', () => resolve(false));
-  });
-
-function runtime(port, command) {
-  return new Promise((resolve, reject) => {
-    let answer = '';
-    const socket = connect({ host: '127.0.0.1', port }, () => socket.end(`${command}\n`));
-    socket.on('data', (d) => (answer += d));
-    socket.on('error', reject);
-    socket.on('close', () => resolve(answer.trim()));
-  });
-}
 
 // Stores and servers.
 const dir = mkdtempSync(join(tmpdir(), 'chirp-bench-'));
@@ -92,7 +41,7 @@ start('redis', 'redis-server', [
   ...['--port', String(redisPort), '--bind', '127.0.0.1', '--dir', dir],
   ...['--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''],
 ]);
-await until('redis', () => listening(redisPort));
+await waitFor('redis', () => listening(redisPort));
 const postsDb = join(dir, 'posts.db');
 const common = { REDIS_URL: `redis://127.0.0.1:${redisPort}`, POSTS_DB_PATH: postsDb };
 execFileSync(process.execPath, ['dist/apps/likes/main.js', '--init'], {
@@ -112,8 +61,8 @@ const baseline = start('baseline', process.execPath, ['bench/baseline-likes.mjs'
   ...common,
   PORT: String(basePort),
 });
-await until('likes', () => ok(`http://127.0.0.1:${nestPort}/health-check`));
-await until('baseline', () => listening(basePort));
+await waitFor('likes', () => ok(`http://127.0.0.1:${nestPort}/health-check`));
+await waitFor('baseline', () => listening(basePort));
 
 let target = (port) => `http://127.0.0.1:${port}`;
 let haproxy;
@@ -128,13 +77,13 @@ if (!opts.direct) {
     HAPROXY_RUNTIME_ADDR: at(rt),
     CACHE_MAX_AGE: process.env.CACHE_MAX_AGE ?? '5',
   });
-  await until('haproxy', () => listening(rt));
-  await runtime(rt, `add server likes/bench 127.0.0.1:${nestPort}`);
-  await runtime(rt, 'enable server likes/bench');
+  await waitFor('haproxy', () => listening(rt));
+  await runtimeCommand(rt, `add server likes/bench 127.0.0.1:${nestPort}`);
+  await runtimeCommand(rt, 'enable server likes/bench');
   haproxy = { rt, front };
   // The one server of the likes backend is re-pointed at whichever server is measured.
   target = async (port) => {
-    await runtime(rt, `set server likes/bench addr 127.0.0.1 port ${port}`);
+    await runtimeCommand(rt, `set server likes/bench addr 127.0.0.1 port ${port}`);
     await sleep(200);
     return `http://127.0.0.1:${front}`;
   };
@@ -240,6 +189,6 @@ console.log(
   `* median of per-round ratios (throughput nest/baseline; p99 and server CPU per request baseline/nest, so >1 means nest is better). ` +
     `Load average ${loadStart} at start, ${os.loadavg()[0].toFixed(2)} at end (${os.cpus().length} CPUs).`,
 );
-stopping = true;
+stopAll();
 void haproxy;
 process.exit(0);

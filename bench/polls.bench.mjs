@@ -11,15 +11,14 @@
 // formation. Runs alternate within a round so drift hits all three alike.
 //
 //   npm run build && node bench/polls.bench.mjs [--duration 10] [--warmup 3] [--connections 32] [--rounds 3] [--instances 1] [--cpu]
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { documentClient, results, vote } from './polls-operations.mjs';
+import { children, freePort, listening, runtimeCommand, start, stopAll, waitFor } from './processes.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -34,33 +33,6 @@ const { values: opts } = parseArgs({
 const duration = Number(opts.duration);
 const connections = Number(opts.connections);
 
-const children = [];
-let stopping = false;
-process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createServer().on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-const listening = (port) =>
-  new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-async function waitFor(what, check, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 /** CPU seconds used so far by each started process (children by name, and this process). */
 function cpuSeconds() {
   const ticks = 100; // USER_HZ
@@ -93,30 +65,6 @@ const cpuDelta = (before, after) =>
   Object.entries(after)
     .map(([k, v]) => `${k} ${(v - (before[k] ?? 0)).toFixed(1)}s`)
     .join(', ');
-
-function start(name, command, args, env = {}) {
-  const child = spawn(command, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let errors = '';
-  child.stderr.on('data', (d) => (errors = (errors + d).slice(-4000)));
-  child.on(
-    'exit',
-    (code, signal) => !stopping && console.error(`${name} exited (${code ?? signal}):\n${errors}`),
-  );
-  child.label = name.split(' ')[0];
-  children.push(child);
-  return child;
-}
-const runtimeCommand = (port, command) =>
-  new Promise((resolve, reject) => {
-    let answer = '';
-    const socket = connect({ host: '127.0.0.1', port }, () => socket.end(`${command}\n`));
-    socket.on('data', (chunk) => (answer += chunk));
-    socket.on('error', reject);
-    socket.on('close', () => resolve(answer));
-  });
 
 // --- the stack: DynamoDB Local (in memory), HAProxy, registry, polls x N --------------------------
 const [ddb, likes, pollsFront, registryFront, stats, runtime, registryPort] = await Promise.all(
@@ -309,6 +257,6 @@ console.log(
   "* median of per-round throughput ratios. app/direct is the issue's target (0.9x); bare/direct is what\n" +
     '  a service with no framework at all reaches through the same HAProxy on this machine.',
 );
-stopping = true;
+stopAll();
 db.destroy();
 process.exit(0);

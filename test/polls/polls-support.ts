@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { StoreProcess } from '../support';
+import { request, type StoreProcess } from '../support';
 
 /** What the polls API answers, as the tests read it. */
 export interface ChoiceCount {
@@ -88,36 +88,9 @@ export async function storedVotes(
   return votes;
 }
 
-/** One HTTP call: status and body (parsed when JSON). */
-export async function call<T = ErrorBody>(
-  url: string,
-  init: { method?: string; json?: unknown; form?: Record<string, string>; body?: string; type?: string } = {},
-): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = {};
-  let body = init.body;
-  if (init.json !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(init.json);
-  } else if (init.form) {
-    headers['content-type'] = 'application/x-www-form-urlencoded';
-    body = new URLSearchParams(init.form).toString();
-  }
-  if (init.type) headers['content-type'] = init.type;
-  const response = await fetch(url, {
-    method: init.method ?? 'GET',
-    headers,
-    body,
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status: response.status, body: parsed as T };
-}
+/** One HTTP call: status and body (parsed when JSON); errors by default. */
+export const call = <T = ErrorBody>(url: string, init?: Parameters<typeof request>[1]) =>
+  request<T>(url, init);
 
 /** A query string from pairs, encoded. */
 export const qs = (params: Record<string, string | number>): string =>

@@ -1,0 +1,69 @@
+// What the benchmarks share to run a stack of their own: free ports, child processes killed when the
+// benchmark exits, waiting for a condition, and HAProxy's Runtime API.
+import { spawn } from 'node:child_process';
+import { connect, createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** Every process started with {@link start}; SIGKILLed when this one exits. */
+export const children = [];
+process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+let stopping = false;
+
+/** From now on a child's exit is expected, not reported. */
+export const stopAll = () => (stopping = true);
+
+/** A port free on loopback right now. */
+export const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = createServer().on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+/** Whether something accepts connections on the loopback `port`. */
+export const listening = (port) =>
+  new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => (socket.destroy(), resolve(true)));
+    socket.on('error', () => resolve(false));
+  });
+
+/** Resolves once `check()` is truthy (a throw counts as false); rejects after `timeoutMs`. */
+export async function waitFor(what, check, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/**
+ * Starts `command`; its stderr's tail is printed if it exits before {@link stopAll}. `label` (the
+ * name's first word) groups processes in CPU accounting.
+ */
+export function start(name, command, args, env = {}) {
+  const child = spawn(command, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let errors = '';
+  child.stderr.on('data', (d) => (errors = (errors + d).slice(-4000)));
+  child.on(
+    'exit',
+    (code, signal) => !stopping && console.error(`${name} exited (${code ?? signal}):\n${errors}`),
+  );
+  child.label = name.split(' ')[0];
+  children.push(child);
+  return child;
+}
+
+/** One command on HAProxy's Runtime API at the loopback `port`; its answer, trimmed. */
+export const runtimeCommand = (port, command) =>
+  new Promise((resolve, reject) => {
+    let answer = '';
+    const socket = connect({ host: '127.0.0.1', port }, () => socket.end(`${command}\n`));
+    socket.on('data', (chunk) => (answer += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(answer.trim()));
+  });
