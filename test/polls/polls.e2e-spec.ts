@@ -52,7 +52,8 @@ describe('polls against DynamoDB Local', () => {
     });
     expect((await call<Poll>(`${app.url}/polls/${poll.polls_id}`)).body).toEqual(poll);
     const seed = await call<Poll>(`${app.url}/polls${qs({ polls_id: poll.polls_id })}`, { method: 'POST' });
-    expect(seed).toEqual({ status: 200, body: poll });
+    expect(seed.status).toBe(200);
+    expect(seed.body).toEqual(poll);
     expect((await call(`${app.url}/polls/no-such-poll`)).status).toBe(404);
   });
 

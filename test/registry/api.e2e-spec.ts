@@ -85,6 +85,13 @@ describe('registry API', () => {
     });
     expect(seed.statusCode).toBe(201);
     expect(seed.json()).toMatchObject({ url: 'http://localhost:5500', id: 'localhost:5500' });
+    // Word for word, typographic quotes included: the same instance, so nothing new.
+    const quoted = await call(app, {
+      method: 'POST',
+      url: encodeURI('/new/service?service_name=”serviceRegistry”&url=”http:localhost:5500”&http=”GET”'),
+    });
+    expect(quoted.statusCode).toBe(200);
+    expect(quoted.json()).toMatchObject({ service_name: 'serviceRegistry', id: 'localhost:5500' });
     expect(await services()).toHaveLength(2);
   });
 
@@ -121,6 +128,12 @@ describe('registry API', () => {
       service_name: 'likes',
       checks: [{ instance_id: '127.0.0.1:7401', passed: true }],
     });
+    // The seed's example, its misspelt parameter and quotes included.
+    const seedHistory = await call(app, {
+      method: 'GET',
+      url: encodeURI('/health-check?serive_name=”likes”'),
+    });
+    expect(seedHistory.json()).toEqual(history.json());
     await call(app, {
       method: 'POST',
       url: '/urls/healths',

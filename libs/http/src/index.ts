@@ -1,3 +1,4 @@
 export * from './bootstrap';
 export * from './error.filter';
 export * from './input.decorator';
+export * from './seed-quotes';

@@ -7,7 +7,7 @@ import { InstancesService } from '../instances/instances.service';
 
 /**
  * `GET /health-check`: the registry's own health (its database answers), or, as in the seed,
- * with `?service_name=` the recent checks of that service.
+ * with `?service_name=` the recent checks of that service (the seed's example spells it `serive_name`).
  */
 @Controller()
 export class RegistryHealthController {
@@ -20,8 +20,9 @@ export class RegistryHealthController {
   async check(
     @Query() query: Record<string, string>,
   ): Promise<HealthReport | { service_name: string; checks: CheckRecord[] }> {
-    if (query.service_name === undefined) return this.health.check();
-    const { name, limit } = validate(historyQuery, { name: query.service_name, limit: query.limit });
+    const service = query.service_name ?? query.serive_name;
+    if (service === undefined) return this.health.check();
+    const { name, limit } = validate(historyQuery, { name: service, limit: query.limit });
     return { service_name: name, checks: this.instances.history(name, limit) };
   }
 }

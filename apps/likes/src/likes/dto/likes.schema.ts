@@ -1,9 +1,7 @@
+import { unquoteIdentifier as unquote } from '@app/http';
 import { z } from 'zod';
 import { parseCursor } from '../cursor';
 
-// The seed's examples quote values with typographic quotes (username=”John”); shells pass them on.
-const QUOTES = /^[\s"'“”‘’]+|[\s"'“”‘’]+$/g;
-const unquote = (value: unknown): unknown => (typeof value === 'string' ? value.replace(QUOTES, '') : value);
 // Numbers may come as JSON numbers or as text (query, form).
 const numeric = (value: unknown): unknown => (typeof value === 'number' ? String(value) : unquote(value));
 

@@ -1,3 +1,4 @@
+import { unquoteIdentifier, unquoteText } from '@app/http';
 import { z } from 'zod';
 
 // Control characters (C0, DEL, C1) and lone surrogates (not text at all) have no place in titles,
@@ -19,10 +20,12 @@ export const text = (max: number) =>
     );
 
 /** A poll's id as given by a caller (ids are UUIDs, but any unknown id is simply a 404). */
-export const pollsId = text(100);
-export const username = text(64);
+export const pollsId = z.preprocess(unquoteIdentifier, text(100));
+export const username = z.preprocess(unquoteIdentifier, text(64));
+/** Titles keep their quotes: in a sentence they can be meant (“Dune” or “Foundation”?). */
 export const pollsTitle = text(200);
-export const choice = text(100);
+/** A choice or a response; the seed quotes each one (responses=”Italian”,”Mexican”). */
+export const choice = z.preprocess(unquoteText, text(100));
 
 /** Most responses a poll may have, and the fewest. */
 export const MIN_RESPONSES = 2;
@@ -34,7 +37,8 @@ export const MAX_RESPONSES = 10;
  */
 export const responses = z
   .union([z.string(), z.array(z.unknown())], { error: 'must be a comma-separated list or a JSON array' })
-  .transform((value, ctx) => {
+  // unknown[]: each item is checked (and unquoted) as a choice below.
+  .transform((value, ctx): unknown[] => {
     let list: unknown = value;
     if (typeof value === 'string') {
       list = value.trimStart().startsWith('[') ? parseJsonArray(value) : value.split(',');

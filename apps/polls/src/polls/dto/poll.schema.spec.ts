@@ -10,6 +10,7 @@ describe('createPollSchema', () => {
     ['a JSON array in a string', '["Italian, or not", "Mexican"]', ['Italian, or not', 'Mexican']],
     ['padded items', ' Italian , Mexican ', ['Italian', 'Mexican']],
     ['expression-looking text', ['#a = :b', ':b'], ['#a = :b', ':b']],
+    ["the seed's quoted list", '”Italian”,”Mexican”', ['Italian', 'Mexican']],
   ])('accepts responses as %s', (_, responses, expected) => {
     expect(createPollSchema.parse({ ...base, responses }).responses).toEqual(expected);
   });
@@ -57,6 +58,18 @@ describe('postPollsSchema', () => {
 describe('voteSchema', () => {
   it('takes user for username, as the seed does', () => {
     expect(voteSchema.parse({ user: 'chris', polls_id: 'p', choice: 'yes' }).username).toBe('chris');
+  });
+
+  it('takes the seed example word for word, typographic quotes included', () => {
+    expect(voteSchema.parse({ user: '”chris”', polls_id: '”p-1”', choice: '”yes”' })).toEqual({
+      username: 'chris',
+      polls_id: 'p-1',
+      choice: 'yes',
+    });
+  });
+
+  it('keeps ASCII quotes in a choice, where they can be meant', () => {
+    expect(voteSchema.parse({ user: 'chris', polls_id: 'p', choice: "'90s" }).choice).toBe("'90s");
   });
 });
 

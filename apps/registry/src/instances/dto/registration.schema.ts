@@ -1,34 +1,44 @@
+import { unquoteIdentifier } from '@app/http';
 import { z } from 'zod';
 
 /** Service names as HAProxy backends and URLs can carry them. */
-export const serviceName = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,62}$/, 'must be 1-63 letters, digits, "-" or "_", starting with a letter');
+export const serviceName = z.preprocess(
+  unquoteIdentifier,
+  z
+    .string()
+    .regex(
+      /^[A-Za-z][A-Za-z0-9_-]{0,62}$/,
+      'must be 1-63 letters, digits, "-" or "_", starting with a letter',
+    ),
+);
 
 /** An instance's base URL: http(s), no credentials, no path, query or fragment. */
-const instanceUrl = z
-  .string()
-  .max(2048)
-  .transform((value, ctx) => {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be an absolute http(s) URL' });
-      return z.NEVER;
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      ctx.addIssue({ code: 'custom', message: 'must use http or https' });
-    } else if (url.username || url.password) {
-      ctx.addIssue({ code: 'custom', message: 'must not carry credentials' });
-    } else if (url.pathname !== '/' || url.search || url.hash) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'must be a base URL (no path, query or fragment); use health_path',
-      });
-    }
-    return url.origin;
-  });
+const instanceUrl = z.preprocess(
+  unquoteIdentifier,
+  z
+    .string()
+    .max(2048)
+    .transform((value, ctx) => {
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be an absolute http(s) URL' });
+        return z.NEVER;
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        ctx.addIssue({ code: 'custom', message: 'must use http or https' });
+      } else if (url.username || url.password) {
+        ctx.addIssue({ code: 'custom', message: 'must not carry credentials' });
+      } else if (url.pathname !== '/' || url.search || url.hash) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be a base URL (no path, query or fragment); use health_path',
+        });
+      }
+      return url.origin;
+    }),
+);
 
 /** A path on the instance, never a URL: the registry only ever probes the registered host. */
 const healthPath = z
@@ -41,7 +51,7 @@ export const registrationSchema = z.object({
   service_name: serviceName,
   url: instanceUrl,
   http: z
-    .string()
+    .preprocess(unquoteIdentifier, z.string())
     .default('GET')
     .transform((v) => v.toUpperCase())
     .pipe(z.enum(['GET', 'HEAD'])),
@@ -61,5 +71,5 @@ export const serviceParams = z.object({ name: serviceName });
 export const reportedHealthSchema = z.object({
   service_name: serviceName,
   url: instanceUrl,
-  status_code: z.coerce.number().int().min(100).max(599),
+  status_code: z.preprocess(unquoteIdentifier, z.coerce.number().int().min(100).max(599)),
 });
