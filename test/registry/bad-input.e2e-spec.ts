@@ -1,0 +1,65 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type Call, call, listServices, startRegistry } from './registry-support';
+
+/** `POST /services` with a valid registration changed by `fields` (undefined drops a field). */
+const register = (fields: Record<string, unknown>): Call => ({
+  method: 'POST',
+  url: '/services',
+  json: { service_name: 'likes', url: 'http://127.0.0.1:1', ...fields },
+});
+const raw = (json: string): Call => ({ method: 'POST', url: '/services', json });
+
+const badInput: [string, Call, number][] = [
+  ['no fields', raw('{}'), 400],
+  ['no url', register({ url: undefined }), 400],
+  ['number as name', register({ service_name: 42 }), 400],
+  ['array body', raw('[1,2]'), 400],
+  ['string body', raw('"likes"'), 400],
+  ['broken JSON', raw('{"service_name":'), 400],
+  ['oversized body', register({ pad: 'x'.repeat(100_000) }), 413],
+  ['not a URL', register({ url: 'not a url' }), 400],
+  ['ftp URL', register({ url: 'ftp://127.0.0.1:21' }), 400],
+  ['file URL', register({ url: 'file:///etc/passwd' }), 400],
+  ['credentials', register({ url: 'http://u:p@127.0.0.1:1' }), 400],
+  ['URL with a path', register({ url: 'http://127.0.0.1:1/admin' }), 400],
+  ['public host', register({ url: 'http://example.com' }), 400],
+  ['private host', register({ url: 'http://10.0.0.1:80' }), 400],
+  ['metadata host', register({ url: 'http://169.254.169.254' }), 400],
+  ['loopback look-alike', register({ url: 'http://127.0.0.1.example.com' }), 400],
+  ['health path as URL', register({ health_path: 'http://example.com/' }), 400],
+  ['protocol-relative path', register({ health_path: '//example.com/x' }), 400],
+  ['bad method', register({ http: 'DELETE' }), 400],
+  ['odd unicode name', register({ service_name: 'lïkes\u202e' }), 400],
+  ['name with spaces', register({ service_name: 'likes; drop table' }), 400],
+  ['huge name', register({ service_name: 'a'.repeat(64) }), 400],
+  ['only quotes as name', register({ service_name: '””' }), 400],
+  ['form without fields', { method: 'POST', url: '/new/service', form: 'x=1' }, 400],
+  [
+    'status code out of range',
+    {
+      method: 'POST',
+      url: '/urls/healths',
+      json: { service_name: 'likes', url: 'http://127.0.0.1:7401', status_code: 42 },
+    },
+    400,
+  ],
+  ['bad history limit', { method: 'GET', url: '/services/likes/health?limit=-1' }, 400],
+  ['wrong method', { method: 'PUT', url: '/services' }, 404],
+];
+
+describe('registry API bad input', () => {
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    app = await startRegistry();
+  });
+  afterAll(() => app.close());
+
+  it.each(badInput)('refuses %s with a JSON 4xx and stores nothing', async (_name, request, status) => {
+    const before = await listServices(app);
+    const response = await call(app, request);
+    expect(response.statusCode).toBe(status);
+    expect(response.json()).toEqual({ error: expect.any(String), message: expect.any(String) });
+    expect(await listServices(app)).toEqual(before);
+  });
+});
