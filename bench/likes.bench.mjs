@@ -5,13 +5,13 @@
 //
 //   npm run build && node bench/likes.bench.mjs [--direct] [--duration 10] [--connections 50] [--rounds 2]
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
-import { freePort, listening, runtimeCommand, start, stopAll, waitFor } from './processes.mjs';
+import { cpuSeconds, freePort, listening, runtimeCommand, start, stopAll, waitFor } from './processes.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -111,16 +111,7 @@ function scenario(name, base) {
   return { url: `${base}/top/likes`, headers: { 'cache-control': 'no-cache' } };
 }
 
-// CPU time the server process used (Linux /proc), in microseconds: per request it does not depend on
-// how busy the rest of the machine is, unlike req/s.
-function cpuMicros(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
-  } catch {
-    return NaN;
-  }
-}
+const cpuMicros = (pid) => cpuSeconds(pid) * 1e6;
 
 async function measure(name, who, port) {
   const pid = (who === 'nest' ? nest : baseline).pid;

@@ -12,13 +12,22 @@
 //
 //   npm run build && node bench/polls.bench.mjs [--duration 10] [--warmup 3] [--connections 32] [--rounds 3] [--instances 1] [--cpu]
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { documentClient, results, vote } from './polls-operations.mjs';
-import { children, freePort, listening, runtimeCommand, start, stopAll, waitFor } from './processes.mjs';
+import {
+  children,
+  cpuSeconds,
+  freePort,
+  listening,
+  runtimeCommand,
+  start,
+  stopAll,
+  waitFor,
+} from './processes.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -33,33 +42,12 @@ const { values: opts } = parseArgs({
 const duration = Number(opts.duration);
 const connections = Number(opts.connections);
 
-/** CPU seconds used so far by each started process (children by name, and this process). */
-function cpuSeconds() {
-  const ticks = 100; // USER_HZ
-  const used = { bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 };
-  for (const child of children) {
-    try {
-      const pids = [child.pid, ...descendants(child.pid)];
-      for (const pid of pids) {
-        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-        used[child.label] = (used[child.label] ?? 0) + (Number(fields[11]) + Number(fields[12])) / ticks;
-      }
-    } catch {
-      // exited
-    }
-  }
+/** CPU seconds used so far by each started process (children by label, and this process). */
+function cpuByLabel() {
+  const { user, system } = process.cpuUsage();
+  const used = { bench: (user + system) / 1e6 };
+  for (const child of children) used[child.label] = (used[child.label] ?? 0) + (cpuSeconds(child.pid) || 0);
   return used;
-}
-function descendants(pid) {
-  try {
-    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean);
-    return kids.flatMap((k) => [Number(k), ...descendants(Number(k))]);
-  } catch {
-    return [];
-  }
 }
 const cpuDelta = (before, after) =>
   Object.entries(after)
@@ -215,14 +203,14 @@ for (const [name, runs] of Object.entries(scenarios)) {
   for (let round = 1; round <= Number(opts.rounds); round++) {
     const figures = {};
     for (const [who, run] of Object.entries(runs)) {
-      const before = cpuSeconds();
+      const before = cpuByLabel();
       figures[who] = await run(duration);
       const { rps, errors, p99 } = figures[who];
       console.log(
         `  round ${round} ${name.padEnd(7)} ${who.padEnd(6)} ${rps.toFixed(0).padStart(5)} req/s  ` +
           `p99 ${String(p99).padStart(4)} ms  ${errors} errors/non-2xx`,
       );
-      if (opts.cpu) console.log(`    cpu: ${cpuDelta(before, cpuSeconds())}`);
+      if (opts.cpu) console.log(`    cpu: ${cpuDelta(before, cpuByLabel())}`);
     }
     rounds.push(figures);
   }

@@ -1,6 +1,7 @@
 // What the benchmarks share to run a stack of their own: free ports, child processes killed when the
-// benchmark exits, waiting for a condition, and HAProxy's Runtime API.
+// benchmark exits, their CPU time, waiting for a condition, and HAProxy's Runtime API.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -67,3 +68,25 @@ export const runtimeCommand = (port, command) =>
     socket.on('error', reject);
     socket.on('close', () => resolve(answer.trim()));
   });
+
+/**
+ * CPU seconds (user + system, Linux /proc) used so far by `pid` and its descendants; NaN once it has
+ * exited. Per request it does not depend on how busy the rest of the machine is, unlike req/s.
+ */
+export function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const own = (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ)
+    return descendants(pid).reduce((sum, child) => sum + (cpuSeconds(child) || 0), own);
+  } catch {
+    return NaN;
+  }
+}
+
+function descendants(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  } catch {
+    return [];
+  }
+}

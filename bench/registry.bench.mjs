@@ -1,12 +1,12 @@
 // Registry benchmark: one health-check round over many instances, some of which hang.
 // Prints a Markdown section (round time against the check timeout, registry memory).
 // Usage: node bench/registry.bench.mjs [instances=1000] [hung=100]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort, start, stopAll, waitFor } from './processes.mjs';
 
 const total = Number(process.argv[2] ?? 1000);
 const hung = Number(process.argv[3] ?? 100);
@@ -22,30 +22,19 @@ for (let i = 0; i < total; i++) {
   fleet.push({ server, port: await listen(server) });
 }
 
-const probe = createServer();
-const registryPort = await listen(probe); // a free port, released for the registry
-probe.close();
+const registryPort = await freePort();
 const db = join(mkdtempSync(join(tmpdir(), 'chirp-bench-')), 'registry.db');
-const registry = spawn(process.execPath, ['dist/apps/registry/main.js'], {
-  env: {
-    ...process.env,
-    PORT: String(registryPort),
-    REGISTRY_DB_PATH: db,
-    HAPROXY_RUNTIME_ADDR: '',
-    HEALTH_CHECK_INTERVAL_MS: String(INTERVAL_MS),
-    HEALTH_CHECK_TIMEOUT_MS: String(TIMEOUT_MS),
-    HEALTH_FAILURES_BEFORE_PRUNE: '1000000',
-    LOG_LEVEL: 'error',
-  },
-  stdio: 'inherit',
+const registry = start('registry', process.execPath, ['dist/apps/registry/main.js'], {
+  PORT: String(registryPort),
+  REGISTRY_DB_PATH: db,
+  HAPROXY_RUNTIME_ADDR: '',
+  HEALTH_CHECK_INTERVAL_MS: String(INTERVAL_MS),
+  HEALTH_CHECK_TIMEOUT_MS: String(TIMEOUT_MS),
+  HEALTH_FAILURES_BEFORE_PRUNE: '1000000',
+  LOG_LEVEL: 'error',
 });
 const base = `http://127.0.0.1:${registryPort}`;
-for (let i = 0; i < 200; i++) {
-  try {
-    if ((await fetch(`${base}/health-check`)).ok) break;
-  } catch {}
-  await sleep(50);
-}
+await waitFor('registry', async () => (await fetch(`${base}/health-check`)).ok);
 
 const registerStart = performance.now();
 for (let i = 0; i < fleet.length; i += 50) {
@@ -70,6 +59,7 @@ while (rounds.length < 3) {
   rounds.splice(0, rounds.length, ...body.rounds.filter((r) => r.finished_at && r.checked === total + 1));
 }
 const memoryMb = rss();
+stopAll();
 registry.kill('SIGTERM');
 fleet.forEach(({ server }) => server.close());
 
