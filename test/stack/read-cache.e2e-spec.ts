@@ -53,6 +53,17 @@ describe("HAProxy's read cache", () => {
     expect(second).toEqual({ cache: 'HIT', served: first.served });
   });
 
+  it('neither caches nor marks cacheable an error answer', async () => {
+    const error = async () => {
+      const response = await fetch(`http://127.0.0.1:${haproxy.likes}/top/likes?status=400`);
+      const { served } = (await response.json()) as { served: number };
+      return { status: response.status, cacheControl: response.headers.get('cache-control'), served };
+    };
+    const first = await error();
+    expect(first).toEqual({ status: 400, cacheControl: null, served: expect.any(Number) });
+    expect(await error()).toEqual({ ...first, served: first.served + 1 });
+  });
+
   it('never caches per-user or per-post reads', async () => {
     for (const path of [
       '/likes?posts_id=1',

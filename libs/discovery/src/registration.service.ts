@@ -52,8 +52,9 @@ export class RegistrationService implements AfterListen, BeforeApplicationShutdo
       jitter: 'full',
       retry: (error, attempt) => {
         if (this.stopping) return false;
-        if (attempt === 1 || attempt % 10 === 0) {
-          // The instance's own health check or the registry may be the one not answering yet.
+        // Right after listen the instance's own stores are often still connecting, so the first
+        // attempts failing is normal; say so once it lasts (the registry may be down, or a store).
+        if (attempt === 3 || attempt % 10 === 0) {
           this.logger.warn(`${this.client.url} not registered yet (attempt ${attempt}): ${String(error)}`);
         }
         return true;

@@ -9,6 +9,8 @@ type JsonParser = ReturnType<FastifyInstance['getDefaultJsonParser']>;
  * (`http GET :5400/vote/results polls_id==... choice=yes`), which Fastify leaves unread.
  */
 export function registerBodyParsers(fastify: FastifyInstance, bodyLimit: number): void {
+  // Fastify reads text/plain by default; no route takes text, so it is a 415 like any other type.
+  fastify.removeContentTypeParser('text/plain');
   const json = fastify.getDefaultJsonParser('error', 'error');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body === '') done(null, undefined);

@@ -20,9 +20,9 @@ describe(HealthChecker.name, () => {
   let probe: jest.Mocked<HealthProbe>;
   let haproxy: jest.Mocked<Pick<HaproxyMembership, 'remove' | 'reconcile'>>;
 
-  const build = (failuresBeforePrune: number) => {
+  const build = (failuresBeforePrune: number, env: Record<string, string> = {}) => {
     const db = openDatabase(':memory:');
-    const config = loadRegistryConfig({ HEALTH_FAILURES_BEFORE_PRUNE: String(failuresBeforePrune) });
+    const config = loadRegistryConfig({ HEALTH_FAILURES_BEFORE_PRUNE: String(failuresBeforePrune), ...env });
     instances = new InstancesRepository(db);
     rounds = new RoundsRepository(db);
     outcome = new Map();
@@ -35,7 +35,7 @@ describe(HealthChecker.name, () => {
     };
     sut = new HealthChecker(
       config,
-      {} as SchedulerRegistry,
+      { addInterval: jest.fn(), addTimeout: jest.fn() } as unknown as SchedulerRegistry,
       probe,
       instances,
       new ChecksRepository(db),
@@ -43,13 +43,20 @@ describe(HealthChecker.name, () => {
       haproxy as unknown as HaproxyMembership,
     );
   };
-  const register = (port: number) =>
-    instances.upsert({
-      service_name: 'likes',
-      url: `http://127.0.0.1:${port}`,
-      http: 'GET',
-      health_path: '/health-check',
-    });
+  const register = (port: number, now = Date.now()) =>
+    instances.upsert(
+      { service_name: 'likes', url: `http://127.0.0.1:${port}`, http: 'GET', health_path: '/health-check' },
+      now,
+    );
+
+  /** Starts a round whose first probe answers only when `finish` is called. */
+  const tickWithProbeHeld = async () => {
+    let finish!: (result: ProbeResult) => void;
+    probe.probe.mockImplementationOnce(() => new Promise((resolve) => (finish = resolve)));
+    const round = sut.tick();
+    await new Promise((resolve) => setImmediate(resolve));
+    return [round, finish] as const;
+  };
 
   it('prunes an instance on its first failure by default, and takes it out of HAProxy', async () => {
     build(1);
@@ -81,13 +88,23 @@ describe(HealthChecker.name, () => {
     expect(instances.all()).toEqual([]);
   });
 
+  it('keeps an instance that re-registered while its failing probe ran', async () => {
+    build(1);
+    register(1);
+    const [round, finish] = await tickWithProbeHeld();
+    register(1, Date.now() + 1000); // back up (a restart on the same port) before the round ends
+    finish(fail);
+    expect(await round).toEqual({ checked: 1, failed: 1, pruned: 0 });
+    expect(instances.all()).toEqual([
+      expect.objectContaining({ status: 'passing', consecutive_failures: 0 }),
+    ]);
+    expect(haproxy.remove).not.toHaveBeenCalled();
+  });
+
   it('skips a tick while a round is still running', async () => {
     build(1);
     register(1);
-    let finish!: (result: ProbeResult) => void;
-    probe.probe.mockImplementationOnce(() => new Promise((resolve) => (finish = resolve)));
-    const first = sut.tick();
-    await new Promise((resolve) => setImmediate(resolve));
+    const [first, finish] = await tickWithProbeHeld();
     expect(await sut.tick()).toBeUndefined();
     finish(pass);
     expect(await first).toEqual({ checked: 1, failed: 0, pruned: 0 });
@@ -100,6 +117,23 @@ describe(HealthChecker.name, () => {
     rounds.tryAcquire('another registry', 60_000);
     expect(await sut.tick()).toBeUndefined();
     expect(probe.probe).not.toHaveBeenCalled();
+  });
+
+  it('checks what a previous run left 5 s after boot, long before the first interval', async () => {
+    jest.useFakeTimers();
+    try {
+      build(1, { HEALTH_CHECK_INTERVAL_MS: '30000' });
+      register(1);
+      outcome.set('http://127.0.0.1:1', fail); // stopped with the rest, never deregistered
+      sut.onApplicationBootstrap();
+      await jest.advanceTimersByTimeAsync(4_900);
+      expect(probe.probe).not.toHaveBeenCalled();
+      await jest.advanceTimersByTimeAsync(200);
+      expect(instances.all()).toEqual([]);
+    } finally {
+      await sut.onApplicationShutdown();
+      jest.useRealTimers();
+    }
   });
 
   it('logs each round it runs', async () => {

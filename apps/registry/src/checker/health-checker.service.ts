@@ -14,6 +14,9 @@ import { type RoundRecord, RoundsRepository } from './rounds.repository';
 export type RoundSummary = Pick<RoundRecord, 'checked' | 'failed' | 'pruned'>;
 
 const ROUND = 'health-check-round';
+const FIRST_ROUND = 'first-health-check-round';
+/** How soon after boot the first round runs, so records left by a previous run are checked early. */
+const FIRST_ROUND_AFTER_MS = 5_000;
 
 /**
  * Every HEALTH_CHECK_INTERVAL_MS, probes every instance in parallel (capped), records the results,
@@ -44,6 +47,15 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.tick(), this.config.HEALTH_CHECK_INTERVAL_MS);
     this.scheduler.addInterval(ROUND, this.timer);
+    // After a full stop (Ctrl-C stops every process at once, so none could deregister) the table
+    // still lists the old instances; check them soon rather than an interval later.
+    const interval = this.config.HEALTH_CHECK_INTERVAL_MS;
+    if (interval > FIRST_ROUND_AFTER_MS) {
+      this.scheduler.addTimeout(
+        FIRST_ROUND,
+        setTimeout(() => void this.tick(), FIRST_ROUND_AFTER_MS),
+      );
+    }
     // A restarted registry puts HAProxy back in line at once rather than a round later.
     void this.haproxy.reconcile(this.instances.all());
   }
@@ -83,6 +95,7 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async checkAll(): Promise<RoundSummary> {
+    const probedAt = Date.now();
     const instances = this.instances.all();
     const results = await Promise.all(
       instances.map((instance) =>
@@ -103,6 +116,7 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
     const pruned = this.instances.applyOutcomes(
       results.map(({ instance, result }) => ({ ...instance, passed: result.passed })),
       this.config.HEALTH_FAILURES_BEFORE_PRUNE,
+      probedAt,
     );
     for (const instance of pruned) {
       this.logger.warn(

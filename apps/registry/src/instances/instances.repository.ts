@@ -52,9 +52,13 @@ export class InstancesRepository {
       remove: db.prepare('DELETE FROM instances WHERE service_name = ? AND id = ?'),
       passed: db.prepare(`UPDATE instances SET status = 'passing', consecutive_failures = 0, last_seen = @now
         WHERE service_name = @service_name AND id = @id`),
-      failed: db.prepare<{ service_name: string; id: string }, InstanceRow>(`UPDATE instances
+      // A failure counts only if the instance gave no sign of life (re-registration) since the probe.
+      failed: db.prepare<
+        { service_name: string; id: string; probedAt: number },
+        InstanceRow
+      >(`UPDATE instances
         SET status = 'critical', consecutive_failures = consecutive_failures + 1
-        WHERE service_name = @service_name AND id = @id RETURNING *`),
+        WHERE service_name = @service_name AND id = @id AND last_seen <= @probedAt RETURNING *`),
     };
   }
 
@@ -86,10 +90,16 @@ export class InstancesRepository {
   }
 
   /**
-   * Applies a round's outcomes in one transaction and deletes the instances that have now failed
-   * `failuresBeforePrune` times in a row; returns those pruned.
+   * Applies a round's outcomes (probed from `probedAt` on) in one transaction and deletes the
+   * instances that have now failed `failuresBeforePrune` times in a row; returns those pruned. An
+   * instance that re-registered while the round ran keeps its fresh record.
    */
-  applyOutcomes(outcomes: CheckOutcome[], failuresBeforePrune: number, now = Date.now()): Instance[] {
+  applyOutcomes(
+    outcomes: CheckOutcome[],
+    failuresBeforePrune: number,
+    probedAt: number,
+    now = Date.now(),
+  ): Instance[] {
     return this.db.transaction(() => {
       const pruned: Instance[] = [];
       for (const outcome of outcomes) {
@@ -97,7 +107,7 @@ export class InstancesRepository {
           this.statements.passed.run({ ...outcome, now });
           continue;
         }
-        const row = this.statements.failed.get(outcome);
+        const row = this.statements.failed.get({ ...outcome, probedAt });
         if (row && row.consecutive_failures >= failuresBeforePrune) {
           this.statements.remove.run(row.service_name, row.id);
           pruned.push(toInstance(row));
