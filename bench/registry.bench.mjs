@@ -63,7 +63,7 @@ stopAll();
 registry.kill('SIGTERM');
 fleet.forEach(({ server }) => server.close());
 
-const durations = rounds.map((r) => r.finished_at - r.started_at).sort((a, b) => a - b);
+const durations = rounds.map((r) => r.duration_ms).sort((a, b) => a - b);
 const median = durations[Math.floor(durations.length / 2)];
 console.log(`## Registry: one health-check round
 

@@ -6,8 +6,8 @@ import { EchoServer, request, TestApp, TestHaproxy, waitFor } from '../support';
 
 interface Round {
   holder: string;
-  started_at: number;
-  finished_at: number | null;
+  started_at: string;
+  finished_at: string | null;
 }
 
 const INTERVAL_MS = 300;
@@ -64,7 +64,9 @@ describe('two registry processes on one database', () => {
     expect(rounds.length).toBeGreaterThanOrEqual(5);
     rounds
       .slice(1)
-      .forEach((round, i) => expect(round.started_at).toBeGreaterThanOrEqual(rounds[i].finished_at!));
+      .forEach((round, i) =>
+        expect(Date.parse(round.started_at)).toBeGreaterThanOrEqual(Date.parse(rounds[i].finished_at!)),
+      );
   });
 
   it('deregisters a registry on SIGTERM before it exits', async () => {
@@ -84,7 +86,7 @@ describe('two registry processes on one database', () => {
       'a round by the survivor',
       async () =>
         (await request<{ rounds: Round[] }>(`${a.url}/rounds?limit=5`)).body.rounds.some(
-          (r) => r.started_at > before && r.finished_at !== null,
+          (r) => Date.parse(r.started_at) > before && r.finished_at !== null,
         ),
       10_000,
     );

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { SQLITE } from '../database/database.module';
 
-/** One recorded health check, as `GET /services/:name/health` returns it. */
+/** One health check as recorded (`checked_at` in epoch milliseconds). */
 export interface CheckRecord {
   service_name: string;
   instance_id: string;
@@ -14,7 +14,16 @@ export interface CheckRecord {
   passed: boolean;
 }
 
+/** A check as `GET /services/:name/health` shows it: times in ISO 8601, as everywhere in the API. */
+export type CheckView = Omit<CheckRecord, 'checked_at'> & { checked_at: string };
+
 type CheckRow = Omit<CheckRecord, 'passed'> & { passed: 0 | 1 };
+
+/** The API's view of a recorded check. */
+export const toCheckView = (record: CheckRecord): CheckView => ({
+  ...record,
+  checked_at: new Date(record.checked_at).toISOString(),
+});
 
 /** The bounded health-check history (`checks`), newest rows kept. */
 @Injectable()
@@ -43,9 +52,11 @@ export class ChecksRepository {
   }
 
   /** A service's checks, newest first. */
-  byService(serviceName: string, limit: number): CheckRecord[] {
-    return this.statements.byService
-      .all(serviceName, limit)
-      .map((row) => ({ ...row, passed: row.passed === 1 }));
+  byService(serviceName: string, limit: number): CheckView[] {
+    return this.statements.byService.all(serviceName, limit).map((row) => ({
+      ...row,
+      checked_at: new Date(row.checked_at).toISOString(),
+      passed: row.passed === 1,
+    }));
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { type HealthReport, StoreHealth } from '@app/discovery';
 import { validate } from '@app/http';
-import type { CheckRecord } from '../checker/checks.repository';
+import type { CheckView } from '../checker/checks.repository';
 import { historyQuery } from '../instances/dto/history.schema';
 import { InstancesService } from '../instances/instances.service';
 
@@ -19,7 +19,7 @@ export class RegistryHealthController {
   @Get('health-check')
   async check(
     @Query() query: Record<string, string>,
-  ): Promise<HealthReport | { service_name: string; checks: CheckRecord[] }> {
+  ): Promise<HealthReport | { service_name: string; checks: CheckView[] }> {
     const service = query.service_name ?? query.serive_name;
     if (service === undefined) return this.health.check();
     const { name, limit } = validate(historyQuery, { name: service, limit: query.limit });

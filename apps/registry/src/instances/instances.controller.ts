@@ -2,7 +2,7 @@ import { Controller, Delete, Get, HttpCode, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { Input } from '@app/http';
-import type { CheckRecord } from '../checker/checks.repository';
+import type { CheckView } from '../checker/checks.repository';
 import {
   instanceParams,
   lookupSchema,
@@ -61,13 +61,13 @@ export class InstancesController {
   @Get('services/:name/health')
   health(@Input(historyQuery) { name, limit }: z.output<typeof historyQuery>): {
     service_name: string;
-    checks: CheckRecord[];
+    checks: CheckView[];
   } {
     return { service_name: name, checks: this.instances.history(name, limit) };
   }
 
   @Post('urls/healths')
-  report(@Input(reportedHealthSchema) input: z.output<typeof reportedHealthSchema>): CheckRecord {
+  report(@Input(reportedHealthSchema) input: z.output<typeof reportedHealthSchema>): CheckView {
     return this.instances.report(input.service_name, input.url, input.status_code);
   }
 }

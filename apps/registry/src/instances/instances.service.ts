@@ -1,5 +1,10 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { ChecksRepository, type CheckRecord } from '../checker/checks.repository';
+import {
+  ChecksRepository,
+  type CheckRecord,
+  type CheckView,
+  toCheckView,
+} from '../checker/checks.repository';
 import { HaproxyMembership } from '../haproxy/haproxy-membership.service';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { isAllowedHost } from './allowed-hosts';
@@ -56,12 +61,12 @@ export class InstancesService {
     return this.instances.byService(serviceName).filter((i) => i.status === 'passing');
   }
 
-  history(serviceName: string, limit: number): CheckRecord[] {
+  history(serviceName: string, limit: number): CheckView[] {
     return this.checks.byService(serviceName, limit);
   }
 
   /** The seed's `urls/healths`: a check result reported from outside, kept in the history. */
-  report(serviceName: string, url: string, statusCode: number): CheckRecord {
+  report(serviceName: string, url: string, statusCode: number): CheckView {
     const instance = this.lookup(serviceName, url);
     const record: CheckRecord = {
       service_name: serviceName,
@@ -74,6 +79,6 @@ export class InstancesService {
       passed: statusCode === 200,
     };
     this.checks.append([record], this.config.HEALTH_HISTORY_LIMIT);
-    return record;
+    return toCheckView(record);
   }
 }
