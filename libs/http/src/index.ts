@@ -2,3 +2,4 @@ export * from './bootstrap';
 export * from './error.filter';
 export * from './input.decorator';
 export * from './seed-quotes';
+export * from './integer';

@@ -1,9 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
 import { z } from 'zod';
-import { Input } from '@app/http';
+import { Input, integerIn } from '@app/http';
 import { type RoundRecord, RoundsRepository } from '../checker/rounds.repository';
 
-const roundsQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(20) });
+const roundsQuery = z.object({ limit: integerIn(1, 1000).default(20) });
 
 /** `GET /rounds`: the latest health-check rounds, newest first (who ran them, when, what they found). */
 @Controller('rounds')

@@ -1,4 +1,4 @@
-import { unquoteIdentifier, unquoteText } from '@app/http';
+import { integerIn, unquoteIdentifier, unquoteText } from '@app/http';
 import { z } from 'zod';
 
 // Control characters (C0, DEL, C1) and lone surrogates (not text at all) have no place in titles,
@@ -58,7 +58,7 @@ export const responses = z
   );
 
 /** `limit` and `cursor` of a listing: 1..100 items per page, 20 unless asked. */
-export const limit = z.coerce.number().int().min(1).max(100).default(20);
+export const limit = integerIn(1, 100).default(20);
 
 function parseJsonArray(value: string): unknown {
   try {

@@ -1,4 +1,4 @@
-import { unquoteIdentifier } from '@app/http';
+import { integerIn, unquoteIdentifier } from '@app/http';
 import { z } from 'zod';
 
 /** Service names as HAProxy backends and URLs can carry them. */
@@ -71,5 +71,5 @@ export const serviceParams = z.object({ name: serviceName });
 export const reportedHealthSchema = z.object({
   service_name: serviceName,
   url: instanceUrl,
-  status_code: z.preprocess(unquoteIdentifier, z.coerce.number().int().min(100).max(599)),
+  status_code: z.preprocess(unquoteIdentifier, integerIn(100, 599)),
 });
