@@ -10,8 +10,11 @@ export const serverEnv = z.object({
   /** Where instances register: HAProxy's registry frontend by default. */
   REGISTRY_URL: httpUrl('http://127.0.0.1:5500'),
   REGISTRY_TOKEN: z.string().optional(),
-  /** How often an instance checks that the registry still knows it. */
-  REGISTRY_HEARTBEAT_MS: millis(10_000),
+  /**
+   * How often an instance checks that the registry still knows it; also how long an instance pruned
+   * during a store outage may wait, once the store is back, before it registers again.
+   */
+  REGISTRY_HEARTBEAT_MS: millis(3_000),
   /** The longest a shutdown may take before the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: millis(15_000),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
