@@ -53,10 +53,8 @@ export class ChecksRepository {
 
   /** A service's checks, newest first. */
   byService(serviceName: string, limit: number): CheckView[] {
-    return this.statements.byService.all(serviceName, limit).map((row) => ({
-      ...row,
-      checked_at: new Date(row.checked_at).toISOString(),
-      passed: row.passed === 1,
-    }));
+    return this.statements.byService
+      .all(serviceName, limit)
+      .map((row) => toCheckView({ ...row, passed: row.passed === 1 }));
   }
 }

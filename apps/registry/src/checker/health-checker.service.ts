@@ -45,11 +45,11 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.config.HEALTH_CHECK_INTERVAL_MS);
+    const interval = this.config.HEALTH_CHECK_INTERVAL_MS;
+    this.timer = setInterval(() => void this.tick(), interval);
     this.scheduler.addInterval(ROUND, this.timer);
     // After a full stop (Ctrl-C stops every process at once, so none could deregister) the table
     // still lists the old instances; check them soon rather than an interval later.
-    const interval = this.config.HEALTH_CHECK_INTERVAL_MS;
     if (interval > FIRST_ROUND_AFTER_MS) {
       this.scheduler.addTimeout(
         FIRST_ROUND,
