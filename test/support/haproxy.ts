@@ -4,10 +4,23 @@ import { freePort } from './ports';
 import { listening } from './stores';
 import { waitFor } from './wait';
 
+/** The address a free slot carries (haproxy.cfg's server-template lines). */
+const PARKED = '127.0.0.1:1';
+
+/** One server slot as `show stat` reports it. */
+export interface SlotStat {
+  addr: string;
+  status: string;
+  requests: number;
+  connects: number;
+  reuses: number;
+}
+
 /** The project's haproxy.cfg, run by a test on free ports. */
 export class TestHaproxy {
   private child?: Child;
   private cacheMaxAge = 5;
+  private slots = 8;
 
   private constructor(
     readonly likes: number,
@@ -17,10 +30,11 @@ export class TestHaproxy {
     readonly runtime: number,
   ) {}
 
-  static async start(options: { cacheMaxAge?: number } = {}): Promise<TestHaproxy> {
+  static async start(options: { cacheMaxAge?: number; slots?: number } = {}): Promise<TestHaproxy> {
     const ports = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     const haproxy = new TestHaproxy(...(ports as [number, number, number, number, number]));
     haproxy.cacheMaxAge = options.cacheMaxAge ?? 5;
+    haproxy.slots = options.slots ?? 8;
     await haproxy.start();
     return haproxy;
   }
@@ -39,6 +53,7 @@ export class TestHaproxy {
       HAPROXY_STATS_ADDR: at(this.stats),
       HAPROXY_RUNTIME_ADDR: at(this.runtime),
       CACHE_MAX_AGE: String(this.cacheMaxAge),
+      HAPROXY_SLOTS: String(this.slots),
     }).start();
     await waitFor(`haproxy\n${this.child.output}`, () => listening(this.runtime));
   }
@@ -63,13 +78,35 @@ export class TestHaproxy {
     });
   }
 
-  /** The servers of `backend` with their state ("UP", "DOWN", "MAINT", "DRAIN"...; "UP 1/2" reads "UP"). */
+  /**
+   * The filled slots of `backend`, by the address they carry (`127.0.0.1:7400`), with their state
+   * ("UP", "DOWN", "MAINT", "DRAIN"...; "UP 1/2" reads "UP"). Parked slots are left out.
+   */
   async servers(backend: string): Promise<Map<string, string>> {
-    const servers = new Map<string, string>();
-    for (const line of (await this.command('show stat -1 4 -1')).split('\n')) {
-      const fields = line.split(',');
-      if (fields[0] === backend && fields[1]) servers.set(fields[1], fields[17].split(' ')[0]);
+    return new Map(
+      [...(await this.slotStats(backend))]
+        .filter(([, s]) => s.addr !== PARKED)
+        .map(([, s]) => [s.addr, s.status]),
+    );
+  }
+
+  /** Every slot of `backend` by name (`s1`), with the address it carries, its state and its counters. */
+  async slotStats(backend: string): Promise<Map<string, SlotStat>> {
+    const [header, ...rows] = (await this.command('show stat -1 4 -1')).split('\n');
+    const columns = header.replace(/^# /, '').split(',');
+    const slots = new Map<string, SlotStat>();
+    for (const row of rows) {
+      const fields = row.split(',');
+      const field = (name: string) => fields[columns.indexOf(name)];
+      if (field('pxname') !== backend || !field('svname')) continue;
+      slots.set(field('svname'), {
+        addr: field('addr'),
+        status: field('status').split(' ')[0],
+        requests: Number(field('stot')),
+        connects: Number(field('connect')),
+        reuses: Number(field('reuse')),
+      });
     }
-    return servers;
+    return slots;
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { count, millis, parseEnv, serverEnv } from '@app/config';
+import { count, millis, optionalAddress, parseEnv, serverEnv } from '@app/config';
 
 const hostList = z
   .string()
@@ -23,8 +23,8 @@ export const registryEnv = serverEnv.extend({
   HEALTH_HISTORY_LIMIT: count(10_000),
   /** Hosts besides loopback that instances may register from. */
   REGISTRY_ALLOWED_HOSTS: hostList,
-  /** HAProxy's Runtime API (host:port, loopback); empty disables HAProxy updates. */
-  HAPROXY_RUNTIME_ADDR: z.string().default('127.0.0.1:5590'),
+  /** HAProxy's Runtime API (host:port, loopback); empty turns HAProxy updates off. */
+  HAPROXY_RUNTIME_ADDR: optionalAddress('127.0.0.1:5590'),
   /** How long a deregistered instance may take to finish its connections before it is removed. */
   HAPROXY_DRAIN_TIMEOUT_MS: millis(10_000),
 });

@@ -19,10 +19,44 @@ export const millis = (fallback: number) => z.coerce.number().int().min(1).max(3
 /** A positive integer from the environment, with a default. */
 export const count = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
 
+const isHttpUrl = (v: string) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol);
+
 /** An absolute http(s) URL from the environment, with a default. */
 export const httpUrl = (fallback: string) =>
   z
     .string()
     .default(fallback)
-    .refine((v) => /^https?:\/\/[^/]+/.test(v), 'must be an http(s) URL')
+    .refine(isHttpUrl, 'must be an http(s) URL')
     .transform((v) => v.replace(/\/+$/, ''));
+
+/** An absolute http(s) URL from the environment, or nothing. */
+export const optionalHttpUrl = () =>
+  z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || isHttpUrl(v), 'must be an http(s) URL, e.g. http://127.0.0.1:7400');
+
+/** A network address parsed from `host:port`. */
+export interface Address {
+  host: string;
+  port: number;
+}
+
+/** A `host:port` address from the environment, with a default; an empty value gives null (turned off). */
+export const optionalAddress = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx): Address | null => {
+      if (v.trim() === '') return null;
+      const match = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/.exec(v.trim());
+      const port = Number(match?.[2]);
+      if (!match || port < 1 || port > 65535) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be host:port (e.g. 127.0.0.1:5590) or empty, got "${v}"`,
+        });
+        return z.NEVER;
+      }
+      return { host: match[1].replace(/^\[|\]$/g, ''), port };
+    });

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { httpUrl, millis, port } from './env';
+import { httpUrl, millis, optionalHttpUrl, port } from './env';
 
 /** What every app needs to listen and to find the registry; each app extends it. */
 export const serverEnv = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: port(3000),
   /** The URL other processes use to reach this instance; defaults to http://HOST:PORT. */
-  ADVERTISE_URL: z.string().optional(),
+  ADVERTISE_URL: optionalHttpUrl(),
   /** Where instances register: HAProxy's registry frontend by default. */
   REGISTRY_URL: httpUrl('http://127.0.0.1:5500'),
   REGISTRY_TOKEN: z.string().optional(),

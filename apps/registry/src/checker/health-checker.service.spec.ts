@@ -18,7 +18,10 @@ describe(HealthChecker.name, () => {
   let rounds: RoundsRepository;
   let outcome: Map<string, ProbeResult>;
   let probe: jest.Mocked<HealthProbe>;
-  let haproxy: jest.Mocked<Pick<HaproxyMembership, 'remove' | 'reconcile'>>;
+  let haproxy: jest.Mocked<Pick<HaproxyMembership, 'reconcile'>>;
+  /** The instance ids the database held at each HAProxy reconcile (which reads them itself). */
+  let reconciledWith: string[][];
+  let unrouted: number;
 
   const build = (failuresBeforePrune: number, env: Record<string, string> = {}) => {
     const db = openDatabase(':memory:');
@@ -29,9 +32,18 @@ describe(HealthChecker.name, () => {
     probe = {
       probe: jest.fn((i: Pick<Instance, 'url'>) => Promise.resolve(outcome.get(i.url) ?? pass)),
     } as never;
+    reconciledWith = [];
+    unrouted = 0;
     haproxy = {
-      remove: jest.fn((_service: string, _id: string) => Promise.resolve()),
-      reconcile: jest.fn((_instances: Instance[]) => Promise.resolve(undefined)),
+      reconcile: jest.fn(() => {
+        reconciledWith.push(instances.all().map((i) => i.id));
+        const server = { backend: 'likes', id: 'x', host: '127.0.0.1', port: 9 };
+        return Promise.resolve({
+          filled: 0,
+          emptied: 0,
+          unrouted: Array<typeof server>(unrouted).fill(server),
+        });
+      }),
     };
     sut = new HealthChecker(
       config,
@@ -63,10 +75,18 @@ describe(HealthChecker.name, () => {
     register(1);
     register(2);
     outcome.set('http://127.0.0.1:2', fail);
-    expect(await sut.tick()).toEqual({ checked: 2, failed: 1, pruned: 1 });
+    expect(await sut.tick()).toEqual({ checked: 2, failed: 1, pruned: 1, unrouted: 0 });
     expect(instances.all().map((i) => i.id)).toEqual(['127.0.0.1:1']);
-    expect(haproxy.remove).toHaveBeenCalledWith('likes', '127.0.0.1:2');
-    expect(haproxy.reconcile).toHaveBeenCalledWith([expect.objectContaining({ id: '127.0.0.1:1' })]);
+    // HAProxy is reconciled after the prune, so the pruned instance's slot is emptied.
+    expect(reconciledWith).toEqual([['127.0.0.1:1']]);
+  });
+
+  it('records in the round how many passing instances HAProxy had no slot for', async () => {
+    build(1);
+    register(1);
+    unrouted = 1;
+    expect(await sut.tick()).toEqual({ checked: 1, failed: 0, pruned: 0, unrouted: 1 });
+    expect(rounds.recent(1)).toEqual([expect.objectContaining({ unrouted: 1 })]);
   });
 
   it('keeps a failing instance as critical until the threshold, and clears the count on a pass', async () => {
@@ -94,11 +114,11 @@ describe(HealthChecker.name, () => {
     const [round, finish] = await tickWithProbeHeld();
     register(1, Date.now() + 1000); // back up (a restart on the same port) before the round ends
     finish(fail);
-    expect(await round).toEqual({ checked: 1, failed: 1, pruned: 0 });
+    expect(await round).toEqual({ checked: 1, failed: 1, pruned: 0, unrouted: 0 });
     expect(instances.all()).toEqual([
       expect.objectContaining({ status: 'passing', consecutive_failures: 0 }),
     ]);
-    expect(haproxy.remove).not.toHaveBeenCalled();
+    expect(reconciledWith).toEqual([['127.0.0.1:1']]);
   });
 
   it('skips a tick while a round is still running', async () => {
@@ -107,7 +127,7 @@ describe(HealthChecker.name, () => {
     const [first, finish] = await tickWithProbeHeld();
     expect(await sut.tick()).toBeUndefined();
     finish(pass);
-    expect(await first).toEqual({ checked: 1, failed: 0, pruned: 0 });
+    expect(await first).toEqual({ checked: 1, failed: 0, pruned: 0, unrouted: 0 });
     expect(probe.probe).toHaveBeenCalledTimes(1);
   });
 

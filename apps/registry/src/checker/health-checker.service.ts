@@ -11,7 +11,7 @@ import { HealthProbe } from './health-probe';
 import { type RoundRecord, RoundsRepository } from './rounds.repository';
 
 /** What one round did. */
-export type RoundSummary = Pick<RoundRecord, 'checked' | 'failed' | 'pruned'>;
+export type RoundSummary = Pick<RoundRecord, 'checked' | 'failed' | 'pruned' | 'unrouted'>;
 
 const ROUND = 'health-check-round';
 const FIRST_ROUND = 'first-health-check-round';
@@ -20,7 +20,8 @@ const FIRST_ROUND_AFTER_MS = 5_000;
 
 /**
  * Every HEALTH_CHECK_INTERVAL_MS, probes every instance in parallel (capped), records the results,
- * prunes instances after HEALTH_FAILURES_BEFORE_PRUNE failures in a row and reconciles HAProxy.
+ * prunes instances after HEALTH_FAILURES_BEFORE_PRUNE failures in a row and reconciles HAProxy
+ * (counting the passing instances its backends have no free slot for).
  * Rounds never overlap: a mutex within the process, a lease row across processes.
  */
 @Injectable()
@@ -56,8 +57,8 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
         setTimeout(() => void this.tick(), FIRST_ROUND_AFTER_MS),
       );
     }
-    // A restarted registry puts HAProxy back in line at once rather than a round later.
-    void this.haproxy.reconcile(this.instances.all());
+    // A restarted registry reads back HAProxy's slots (keeping every assignment) at once, not a round later.
+    void this.haproxy.reconcile();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -80,7 +81,7 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
     // The lease outlives the longest round; a holder that dies is replaced once it expires.
     if (!this.rounds.tryAcquire(this.holder, Math.max(2 * interval, 60_000))) return undefined;
     const seq = this.rounds.start(this.holder);
-    let summary: RoundSummary = { checked: 0, failed: 0, pruned: 0 };
+    let summary: RoundSummary = { checked: 0, failed: 0, pruned: 0, unrouted: 0 };
     try {
       summary = await this.checkAll();
       return summary;
@@ -123,12 +124,13 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
         `pruned ${instance.service_name} ${instance.url} after ${instance.consecutive_failures} failed check(s)`,
       );
     }
-    await Promise.all(pruned.map((i) => this.haproxy.remove(i.service_name, i.id)));
-    await this.haproxy.reconcile(this.instances.all());
+    // The pruned records are gone, so the reconcile empties their slots.
+    const synced = await this.haproxy.reconcile();
     return {
       checked: results.length,
       failed: results.filter((r) => !r.result.passed).length,
       pruned: pruned.length,
+      unrouted: synced?.unrouted.length ?? 0,
     };
   }
 }

@@ -1,4 +1,9 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openDatabase } from '../database/database.module';
+import { SCHEMA } from '../database/schema';
 import { RoundsRepository } from './rounds.repository';
 
 describe(RoundsRepository.name, () => {
@@ -29,9 +34,22 @@ describe(RoundsRepository.name, () => {
     expect(sut.tryAcquire('b', 100, 101)).toBe(true);
   });
 
+  it('adds the columns a database from an older release lacks', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'chirp-rounds-')), 'registry.db');
+    const old = new Database(path);
+    old.exec(SCHEMA.replace(/,\s*unrouted[^\n]*/, ''));
+    old.prepare("INSERT INTO rounds (holder, started_at) VALUES ('old', 1)").run();
+    old.close();
+    const db = openDatabase(path);
+    expect(new RoundsRepository(db).recent(1)).toEqual([
+      expect.objectContaining({ holder: 'old', unrouted: 0 }),
+    ]);
+    db.close();
+  });
+
   it('logs rounds newest first', () => {
     const first = sut.start('a', 10);
-    sut.finish(first, { checked: 2, failed: 1, pruned: 1 }, 20);
+    sut.finish(first, { checked: 2, failed: 1, pruned: 1, unrouted: 1 }, 20);
     sut.start('a', 30);
     expect(sut.recent(10)).toEqual([
       expect.objectContaining({
@@ -46,6 +64,7 @@ describe(RoundsRepository.name, () => {
         checked: 2,
         failed: 1,
         pruned: 1,
+        unrouted: 1,
       }),
     ]);
   });

@@ -12,6 +12,8 @@ export interface RoundRecord {
   checked: number;
   failed: number;
   pruned: number;
+  /** Passing instances left out of HAProxy after the round: their backend had no free slot. */
+  unrouted: number;
 }
 
 type RoundRow = Omit<RoundRecord, 'started_at' | 'finished_at' | 'duration_ms'> & {
@@ -51,7 +53,7 @@ export class RoundsRepository {
         'INSERT INTO rounds (holder, started_at) VALUES (?, ?) RETURNING seq',
       ),
       finish: db.prepare(`UPDATE rounds SET finished_at = @finished_at, checked = @checked, failed = @failed,
-        pruned = @pruned WHERE seq = @seq`),
+        pruned = @pruned, unrouted = @unrouted WHERE seq = @seq`),
       trim: db.prepare(`DELETE FROM rounds WHERE seq <= (SELECT MAX(seq) FROM rounds) - ${ROUNDS_KEPT}`),
       recent: db.prepare<[number], RoundRow>('SELECT * FROM rounds ORDER BY seq DESC LIMIT ?'),
     };
@@ -75,7 +77,11 @@ export class RoundsRepository {
     return this.statements.start.get(holder, now)!.seq;
   }
 
-  finish(seq: number, tally: Pick<RoundRecord, 'checked' | 'failed' | 'pruned'>, now = Date.now()): void {
+  finish(
+    seq: number,
+    tally: Pick<RoundRecord, 'checked' | 'failed' | 'pruned' | 'unrouted'>,
+    now = Date.now(),
+  ): void {
     this.statements.finish.run({ seq, finished_at: now, ...tally });
     this.statements.trim.run();
   }

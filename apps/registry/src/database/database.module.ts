@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
-import { SCHEMA } from './schema';
+import { ADDED_COLUMNS, SCHEMA } from './schema';
 
 /** Injection token of the registry's better-sqlite3 connection. */
 export const SQLITE = Symbol('SQLITE');
@@ -17,6 +17,13 @@ export function openDatabase(path: string): Database.Database {
   // Another registry process may hold the write lock for a moment; wait rather than fail.
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  // A database made by an older release lacks the newer columns (CREATE TABLE IF NOT EXISTS kept it as it was).
+  for (const [table, column, definition] of ADDED_COLUMNS) {
+    const columns = db.prepare<[], { name: string }>(`PRAGMA table_info(${table})`).all();
+    if (!columns.some((c) => c.name === column)) {
+      db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+    }
+  }
   return db;
 }
 

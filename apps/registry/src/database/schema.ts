@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS rounds (
   finished_at INTEGER,
   checked     INTEGER NOT NULL DEFAULT 0,
   failed      INTEGER NOT NULL DEFAULT 0,
-  pruned      INTEGER NOT NULL DEFAULT 0
+  pruned      INTEGER NOT NULL DEFAULT 0,
+  unrouted    INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE TABLE IF NOT EXISTS leases (
@@ -42,3 +43,8 @@ CREATE TABLE IF NOT EXISTS leases (
   expires_at INTEGER NOT NULL
 );
 `;
+
+/** Columns added after a table's first release: `table`, column, definition. */
+export const ADDED_COLUMNS: [string, string, string][] = [
+  ['rounds', 'unrouted', 'INTEGER NOT NULL DEFAULT 0'],
+];

@@ -1,124 +1,196 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Mutex } from 'async-mutex';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Instance, instanceAddress } from '../instances/instance';
+import { InstancesRepository } from '../instances/instances.repository';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { RuntimeApi } from './runtime-api';
 import {
-  type DesiredServer,
+  PARKED,
   parseBackends,
-  parseServersState,
   parseSessions,
-  planReconcile,
-  type ReconcilePlan,
-} from './servers';
+  parseSlots,
+  planSlots,
+  serverKey,
+  type Slot,
+  slotId,
+  type SlotPlan,
+  type WantedServer,
+} from './slots';
 
-// HAProxy's own checks keep traffic off a dead instance between registry rounds. Runtime-added
-// servers inherit nothing from default-server, so every option is given here.
-const SERVER_OPTIONS = 'check inter 1s fall 2 rise 1 observe layer4 error-limit 1 on-error mark-down';
 const POLL_MS = 100;
-const DELETE_ATTEMPTS = 30;
+
+/** What one sync changed in HAProxy and what it could not route. */
+export interface SyncResult {
+  filled: number;
+  emptied: number;
+  /** Passing instances whose backend has no free slot. */
+  unrouted: WantedServer[];
+}
 
 /**
- * Keeps HAProxy's backends equal to the registry's passing instances through the Runtime API.
- * Never throws: with HAProxy down it logs, and the next reconcile heals.
+ * The one writer of HAProxy's membership: keeps each backend's slots equal to the registry's
+ * passing instances through the Runtime API. Every change (a registration, a deregistration's drain,
+ * a round's reconcile) takes its turn in one queue and reads the wanted state from the database
+ * inside that turn, so no change acts on a state another one has already made stale.
+ * Never throws: with HAProxy down it logs, and the next round heals.
  */
 @Injectable()
 export class HaproxyMembership {
   private readonly logger = new Logger(HaproxyMembership.name);
+  private readonly queue = new Mutex();
+  /** Deregistered instances finishing their requests: their slots stay theirs until drained. */
+  private readonly draining = new Map<string, { server: WantedServer; token: symbol }>();
+  /** `service/instance id` → the slot carrying it (`likes/s3`), as of the last sync. */
+  private held = new Map<string, string>();
+  private unrouted = new Set<string>();
   private reachable = true;
 
   constructor(
     private readonly api: RuntimeApi,
+    private readonly instances: InstancesRepository,
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
   ) {}
 
-  /** Adds an instance to its service's backend and makes it ready (runtime-added servers start in maintenance). */
-  async add(instance: Instance): Promise<void> {
-    const { host, port } = instanceAddress(instance.url);
-    await this.guard(() => this.addServer({ backend: instance.service_name, name: instance.id, host, port }));
+  /** The HAProxy server (`backend/slot`) carrying an instance, or null when it is not routed. */
+  serverOf(serviceName: string, id: string): string | null {
+    return this.held.get(`${serviceName}/${id}`) ?? null;
   }
 
-  /** Drains an instance, waits (bounded) for its connections to end, then removes it. */
-  async drainAndRemove(serviceName: string, id: string): Promise<void> {
-    await this.guard(async () => {
-      const server = `${serviceName}/${id}`;
-      const answer = await this.api.execute(`set server ${server} state drain`);
-      if (isMissing(answer)) return;
+  /** True when the instance is passing but its backend had no free slot at the last sync. */
+  lacksSlot(serviceName: string, id: string): boolean {
+    return this.unrouted.has(`${serviceName}/${id}`);
+  }
+
+  /** Routes a just-registered (or re-registered) instance, cancelling its drain if one is running. */
+  async add(instance: Instance): Promise<void> {
+    this.draining.delete(serverKey(wantedServer(instance)));
+    await this.reconcile();
+  }
+
+  /**
+   * Deregisters an instance: `forget` (which deletes its record) runs at once, then the instance's
+   * slot drains (bounded by HAPROXY_DRAIN_TIMEOUT_MS) and is emptied.
+   */
+  async drainAndRemove(instance: Instance, forget: () => void): Promise<void> {
+    const server = wantedServer(instance);
+    const key = serverKey(server);
+    const token = Symbol(key);
+    // Marked before the record goes, in the same tick: a sync never sees it neither wanted nor draining.
+    this.draining.set(key, { server, token });
+    forget();
+    const stillDraining = () => this.draining.get(key)?.token === token;
+    try {
+      const slot = await this.turn(async () => {
+        const id = this.held.get(key);
+        if (id) await this.api.execute(`set server ${id} state drain`);
+        return id;
+      });
       const deadline = Date.now() + this.config.HAPROXY_DRAIN_TIMEOUT_MS;
-      while (Date.now() < deadline) {
-        const sessions = parseSessions(await this.api.execute('show stat -1 4 -1')).get(server) ?? 0;
+      while (slot && stillDraining() && Date.now() < deadline) {
+        const sessions = parseSessions(await this.api.execute(`show stat -1 4 -1`)).get(slot) ?? 0;
         if (sessions === 0) break;
         await sleep(POLL_MS);
       }
-      await this.deleteServer(serviceName, id);
-    });
-  }
-
-  /** Removes an instance at once (it failed its checks): maintenance, cut its sessions, delete. */
-  async remove(serviceName: string, id: string): Promise<void> {
-    await this.guard(() => this.deleteServer(serviceName, id));
-  }
-
-  /** Makes HAProxy's servers match `instances` (the passing ones); returns what it changed. */
-  async reconcile(instances: Instance[]): Promise<ReconcilePlan | undefined> {
-    return this.guard(async () => {
-      const backends = parseBackends(await this.api.execute('show backend'));
-      const actual = parseServersState(await this.api.execute('show servers state'));
-      const desired: DesiredServer[] = instances
-        .filter((i) => i.status === 'passing')
-        .map((i) => ({ backend: i.service_name, name: i.id, ...instanceAddress(i.url) }));
-      const plan = planReconcile(backends, actual, desired);
-      for (const server of plan.remove) await this.deleteServer(server.backend, server.name);
-      for (const server of plan.add) await this.addServer(server);
-      if (plan.add.length || plan.remove.length) {
-        this.logger.log(`reconciled HAProxy: +${plan.add.length} -${plan.remove.length} servers`);
-      }
-      return plan;
-    });
-  }
-
-  private async addServer({ backend, name, host, port }: DesiredServer): Promise<void> {
-    const server = `${backend}/${name}`;
-    const answer = await this.api.execute(`add server ${server} ${host}:${port} ${SERVER_OPTIONS}`);
-    if (/no such backend/i.test(answer)) return; // a service HAProxy does not front
-    if (!/New server registered|already exists/i.test(answer)) {
-      this.logger.warn(`HAProxy refused to add ${server}: ${answer}`);
-      return;
+    } catch {
+      // HAProxy unreachable: nothing to drain; the sync below logs it.
+    } finally {
+      if (stillDraining()) this.draining.delete(key);
+      await this.reconcile();
     }
-    await this.api.execute(`enable health ${server}`);
+  }
+
+  /** Makes every backend's slots match the registry's passing instances; returns what it did. */
+  async reconcile(): Promise<SyncResult | undefined> {
+    return this.turn(() => this.sync());
+  }
+
+  private async sync(): Promise<SyncResult> {
+    const backends = parseBackends(await this.api.execute('show backend'));
+    const slots = parseSlots(await this.api.execute('show servers state'));
+    // Read after HAProxy answered, inside the turn: the freshest wanted state there is.
+    const wanted = this.instances
+      .all()
+      .filter((i) => i.status === 'passing')
+      .map(wantedServer);
+    const plan = planSlots(
+      backends,
+      slots,
+      wanted,
+      [...this.draining.values()].map((d) => d.server),
+    );
+    for (const slot of plan.empty) await this.empty(slot);
+    for (const { slot, server } of plan.fill) await this.fill(slot, server);
+    for (const slot of plan.ready) await this.command(slot, [`set server ${slotId(slot)} state ready`]);
+    this.record(plan);
+    if (plan.fill.length || plan.empty.length) {
+      this.logger.log(`HAProxy slots: +${plan.fill.length} filled, -${plan.empty.length} emptied`);
+    }
+    return { filled: plan.fill.length, emptied: plan.empty.length, unrouted: plan.unrouted };
+  }
+
+  private async fill(slot: Slot, { host, port }: WantedServer): Promise<void> {
+    const id = slotId(slot);
     // It just registered or passed a check: take it as up rather than wait for HAProxy's first check.
-    await this.api.execute(`set server ${server} health up`);
-    await this.api.execute(`set server ${server} state ready`);
+    await this.command(slot, [
+      `set server ${id} addr ${host} port ${port}`,
+      `set server ${id} health up`,
+      `set server ${id} state ready`,
+    ]);
   }
 
-  private async deleteServer(backend: string, name: string): Promise<void> {
-    const server = `${backend}/${name}`;
-    if (isMissing(await this.api.execute(`set server ${server} state maint`))) return;
-    await this.api.execute(`shutdown sessions server ${server}`);
-    // `del server` is refused while connections remain; HAProxy 2.6 has no wait command, so poll.
-    for (let attempt = 0; attempt < DELETE_ATTEMPTS; attempt++) {
-      const answer = await this.api.execute(`del server ${server}`);
-      if (/deleted/i.test(answer) || isMissing(answer)) return;
-      await sleep(POLL_MS);
+  /** Out of traffic at once, its requests cut (a pruned instance is dead anyway), parked. */
+  private async empty(slot: Slot): Promise<void> {
+    const id = slotId(slot);
+    await this.command(slot, [
+      `set server ${id} state maint`,
+      `shutdown sessions server ${id}`,
+      `set server ${id} addr ${PARKED.host} port ${PARKED.port}`,
+    ]);
+  }
+
+  /** Runs `commands` in one Runtime API call; HAProxy's complaints are logged, not thrown. */
+  private async command(slot: Slot, commands: string[]): Promise<void> {
+    const answer = await this.api.execute(commands.join('; '));
+    if (/no such|require|invalid|unknown|error|fail/i.test(answer)) {
+      this.logger.warn(`HAProxy refused a change to ${slotId(slot)}: ${answer.replace(/\s+/g, ' ')}`);
     }
-    this.logger.warn(`HAProxy kept ${server} in maintenance; the next round retries`);
   }
 
-  private async guard<T>(work: () => Promise<T>): Promise<T | undefined> {
+  private record(plan: SlotPlan): void {
+    this.held = new Map([...plan.held].map(([key, slot]) => [key, slotId(slot)] as const));
+    const unrouted = new Set(plan.unrouted.map(serverKey));
+    for (const key of unrouted) {
+      if (!this.unrouted.has(key)) {
+        this.logger.warn(
+          `${key} is registered but not routed: its HAProxy backend has no free slot (HAPROXY_SLOTS)`,
+        );
+      }
+    }
+    for (const key of this.unrouted) {
+      if (!unrouted.has(key) && plan.held.has(key)) this.logger.log(`${key} is routed now`);
+    }
+    this.unrouted = unrouted;
+  }
+
+  /** One turn in the writer's queue; undefined when HAProxy updates are off or HAProxy is unreachable. */
+  private async turn<T>(work: () => Promise<T>): Promise<T | undefined> {
     if (!this.api.enabled) return undefined;
-    try {
-      const result = await work();
-      if (!this.reachable) this.logger.log('HAProxy Runtime API reachable again');
-      this.reachable = true;
-      return result;
-    } catch (error) {
-      if (this.reachable) this.logger.warn(`HAProxy not updated: ${(error as Error).message}`);
-      this.reachable = false;
-      return undefined;
-    }
+    return this.queue.runExclusive(async () => {
+      try {
+        const result = await work();
+        if (!this.reachable) this.logger.log('HAProxy Runtime API reachable again');
+        this.reachable = true;
+        return result;
+      } catch (error) {
+        if (this.reachable) this.logger.warn(`HAProxy not updated: ${(error as Error).message}`);
+        this.reachable = false;
+        return undefined;
+      }
+    });
   }
 }
 
-function isMissing(answer: string): boolean {
-  return /no such (server|backend)/i.test(answer);
+function wantedServer(instance: Instance): WantedServer {
+  return { backend: instance.service_name, id: instance.id, ...instanceAddress(instance.url) };
 }

@@ -1,3 +1,4 @@
+import type { Address } from '@app/config';
 import { Inject, Injectable } from '@nestjs/common';
 import { connect } from 'node:net';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
@@ -10,24 +11,23 @@ const COMMAND_TIMEOUT_MS = 2_000;
 /** HAProxy's Runtime API over loopback TCP: one command per connection, the answer as text. */
 @Injectable()
 export class RuntimeApi {
-  private readonly host: string;
-  private readonly port: number;
+  private readonly address: Address | null;
 
   constructor(@Inject(REGISTRY_CONFIG) config: RegistryConfig) {
-    const [host, port] = splitAddress(config.HAPROXY_RUNTIME_ADDR);
-    this.host = host;
-    this.port = port;
+    this.address = config.HAPROXY_RUNTIME_ADDR;
   }
 
-  /** False when no Runtime API address is configured (HAProxy updates are off). */
+  /** False when HAPROXY_RUNTIME_ADDR is empty (HAProxy updates are off). */
   get enabled(): boolean {
-    return this.port > 0;
+    return this.address !== null;
   }
 
+  /** Runs one command (or several joined by `;`) and resolves with HAProxy's answer. */
   execute(command: string): Promise<string> {
+    const { host, port } = this.address ?? { host: '127.0.0.1', port: 0 };
     return new Promise((resolve, reject) => {
       let answer = '';
-      const socket = connect({ host: this.host, port: this.port }, () => socket.end(`${command}\n`));
+      const socket = connect({ host, port }, () => socket.end(`${command}\n`));
       socket.setEncoding('utf8');
       socket.setTimeout(COMMAND_TIMEOUT_MS, () =>
         socket.destroy(new HaproxyUnavailableError(`HAProxy Runtime API timed out on "${command}"`)),
@@ -37,18 +37,10 @@ export class RuntimeApi {
         reject(
           error instanceof HaproxyUnavailableError
             ? error
-            : new HaproxyUnavailableError(
-                `HAProxy Runtime API at ${this.host}:${this.port}: ${error.message}`,
-              ),
+            : new HaproxyUnavailableError(`HAProxy Runtime API at ${host}:${port}: ${error.message}`),
         ),
       );
       socket.on('close', () => resolve(answer.trim()));
     });
   }
-}
-
-function splitAddress(address: string): [string, number] {
-  if (!address) return ['127.0.0.1', 0];
-  const at = address.lastIndexOf(':');
-  return [address.slice(0, at).replace(/^\[|\]$/g, ''), Number(address.slice(at + 1))];
 }

@@ -14,6 +14,9 @@ export interface Instance {
   last_seen: string;
 }
 
+/** An instance with the HAProxy server (`backend/slot`) carrying it, null when it is not routed. */
+export type RoutedInstance = Instance & { haproxy_server: string | null; warning?: string };
+
 /** What a caller supplies to register an instance. */
 export type Registration = Pick<Instance, 'service_name' | 'url' | 'http' | 'health_path'>;
 

@@ -11,7 +11,7 @@ import {
   serviceParams,
 } from './dto/registration.schema';
 import { historyQuery } from './dto/history.schema';
-import type { Instance } from './instance';
+import type { RoutedInstance } from './instance';
 import { InstancesService } from './instances.service';
 
 /** The registry's API: the seed's routes and the resource routes of DESIGN.md. */
@@ -23,7 +23,7 @@ export class InstancesController {
   async register(
     @Input(registrationSchema) registration: z.output<typeof registrationSchema>,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Instance> {
+  ): Promise<RoutedInstance> {
     const { instance, created } = await this.instances.register(registration);
     void reply.status(created ? 201 : 200);
     return instance;
@@ -31,30 +31,30 @@ export class InstancesController {
 
   @Post('service/exists')
   @HttpCode(200)
-  exists(@Input(lookupSchema) { service_name, url }: z.output<typeof lookupSchema>): Instance {
+  exists(@Input(lookupSchema) { service_name, url }: z.output<typeof lookupSchema>): RoutedInstance {
     return this.instances.lookup(service_name, url);
   }
 
   @Get('services')
-  all(): { services: Instance[] } {
+  all(): { services: RoutedInstance[] } {
     return { services: this.instances.all() };
   }
 
   @Get('services/:name/instances')
   healthy(@Input(serviceParams) { name }: z.output<typeof serviceParams>): {
     service_name: string;
-    instances: Instance[];
+    instances: RoutedInstance[];
   } {
     return { service_name: name, instances: this.instances.healthy(name) };
   }
 
   @Get('services/:name/instances/:id')
-  one(@Input(instanceParams) { name, id }: z.output<typeof instanceParams>): Instance {
+  one(@Input(instanceParams) { name, id }: z.output<typeof instanceParams>): RoutedInstance {
     return this.instances.get(name, id);
   }
 
   @Delete('services/:name/instances/:id')
-  deregister(@Input(instanceParams) { name, id }: z.output<typeof instanceParams>): Promise<Instance> {
+  deregister(@Input(instanceParams) { name, id }: z.output<typeof instanceParams>): Promise<RoutedInstance> {
     return this.instances.deregister(name, id);
   }
 

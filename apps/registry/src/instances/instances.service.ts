@@ -8,7 +8,7 @@ import {
 import { HaproxyMembership } from '../haproxy/haproxy-membership.service';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { isAllowedHost } from './allowed-hosts';
-import { type Instance, instanceId, type Registration } from './instance';
+import { type Instance, instanceId, type Registration, type RoutedInstance } from './instance';
 import { InstancesRepository } from './instances.repository';
 
 /** Registration, lookup and deregistration of instances, keeping HAProxy in step. */
@@ -21,44 +21,54 @@ export class InstancesService {
     private readonly haproxy: HaproxyMembership,
   ) {}
 
-  /** Registers (or refreshes) an instance and puts it in HAProxy; `created` is false for a repeat. */
-  async register(registration: Registration): Promise<{ instance: Instance; created: boolean }> {
+  /**
+   * Registers (or refreshes) an instance and routes it through HAProxy; `created` is false for a
+   * repeat. An instance whose backend has no free slot is still registered, with a warning.
+   */
+  async register(registration: Registration): Promise<{ instance: RoutedInstance; created: boolean }> {
     if (!isAllowedHost(registration.url, this.config.REGISTRY_ALLOWED_HOSTS)) {
       throw new BadRequestException(
         `url: host ${new URL(registration.url).hostname} is not allowed (loopback only unless REGISTRY_ALLOWED_HOSTS lists it)`,
       );
     }
-    const result = this.instances.upsert(registration);
-    await this.haproxy.add(result.instance);
-    return result;
+    const { instance, created } = this.instances.upsert(registration);
+    await this.haproxy.add(instance);
+    const routed = this.routed(instance);
+    if (this.haproxy.lacksSlot(instance.service_name, instance.id)) {
+      const warning = `registered, but not routed: HAProxy's ${instance.service_name} backend has no free server slot (raise HAPROXY_SLOTS)`;
+      return { instance: { ...routed, warning }, created };
+    }
+    return { instance: routed, created };
   }
 
-  /** Drains the instance out of HAProxy, then forgets it; returns what was removed. */
-  async deregister(serviceName: string, id: string): Promise<Instance> {
+  /** Forgets the instance at once, then drains it out of HAProxy; returns what was removed. */
+  async deregister(serviceName: string, id: string): Promise<RoutedInstance> {
     const instance = this.get(serviceName, id);
-    await this.haproxy.drainAndRemove(serviceName, id);
-    this.instances.remove(serviceName, id);
-    return instance;
+    await this.haproxy.drainAndRemove(instance, () => this.instances.remove(serviceName, id));
+    return { ...instance, haproxy_server: null };
   }
 
-  get(serviceName: string, id: string): Instance {
+  get(serviceName: string, id: string): RoutedInstance {
     const instance = this.instances.find(serviceName, id);
     if (!instance) throw new NotFoundException(`no instance ${id} of service ${serviceName}`);
-    return instance;
+    return this.routed(instance);
   }
 
   /** The seed's `service/exists`: the instance registered for this service and URL, or 404. */
-  lookup(serviceName: string, url: string): Instance {
+  lookup(serviceName: string, url: string): RoutedInstance {
     return this.get(serviceName, instanceId(url));
   }
 
-  all(): Instance[] {
-    return this.instances.all();
+  all(): RoutedInstance[] {
+    return this.instances.all().map((i) => this.routed(i));
   }
 
   /** The instances that passed their last check: where traffic may go. */
-  healthy(serviceName: string): Instance[] {
-    return this.instances.byService(serviceName).filter((i) => i.status === 'passing');
+  healthy(serviceName: string): RoutedInstance[] {
+    return this.instances
+      .byService(serviceName)
+      .filter((i) => i.status === 'passing')
+      .map((i) => this.routed(i));
   }
 
   history(serviceName: string, limit: number): CheckView[] {
@@ -80,5 +90,9 @@ export class InstancesService {
     };
     this.checks.append([record], this.config.HEALTH_HISTORY_LIMIT);
     return toCheckView(record);
+  }
+
+  private routed(instance: Instance): RoutedInstance {
+    return { ...instance, haproxy_server: this.haproxy.serverOf(instance.service_name, instance.id) };
   }
 }

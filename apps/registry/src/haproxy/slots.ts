@@ -1,0 +1,148 @@
+/**
+ * HAProxy's view of the registry-managed servers. Each backend in haproxy.cfg declares a fixed set of
+ * server-template slots (s1..sN) parked in maintenance at {@link PARKED}; the registry fills a slot
+ * with an instance's address and empties it again. Slots are config servers, so HAProxy keeps idle
+ * backend connections for them (2.6 never reuses a connection to a server added with `add server`).
+ */
+
+/** The address a free slot carries, as in haproxy.cfg's server-template lines. */
+export const PARKED = { host: '127.0.0.1', port: 1 } as const;
+
+/** One server slot of a backend, as `show servers state` lists it. */
+export interface Slot {
+  backend: string;
+  /** The slot's server name, e.g. `s3`. */
+  name: string;
+  host: string;
+  port: number;
+  admin: 'ready' | 'drain' | 'maint';
+}
+
+/** A server the registry wants routed: an instance (its id) of the service named like the backend. */
+export interface WantedServer {
+  backend: string;
+  id: string;
+  host: string;
+  port: number;
+}
+
+/** What one sync does, and what it finds. */
+export interface SlotPlan {
+  /** Every wanted server that has a slot after the plan is applied: `backend/id` → slot. */
+  held: Map<string, Slot>;
+  /** Slots given to wanted servers that had none. */
+  fill: { slot: Slot; server: WantedServer }[];
+  /** Slots that hold a wanted server but are not taking traffic. */
+  ready: Slot[];
+  /** Slots holding what nobody wants any more. */
+  empty: Slot[];
+  /** Wanted servers whose backend has no free slot. */
+  unrouted: WantedServer[];
+}
+
+// srv_admin_state bits (HAProxy's enum srv_admin): forced, inherited, resolver and hostname maint.
+// Config maint (0x04, from `disabled`) is left out: it stays set on a slot after `state ready`.
+const MAINT = 0x01 | 0x02 | 0x20 | 0x40;
+const DRAIN = 0x08 | 0x10;
+
+/** `backend/slot`, the name HAProxy's stats page and Runtime API use. */
+export const slotId = (slot: Pick<Slot, 'backend' | 'name'>): string => `${slot.backend}/${slot.name}`;
+
+/** `backend/instance id`. */
+export const serverKey = (server: Pick<WantedServer, 'backend' | 'id'>): string =>
+  `${server.backend}/${server.id}`;
+
+const isParked = (slot: Slot): boolean =>
+  slot.admin === 'maint' && slot.host === PARKED.host && slot.port === PARKED.port;
+
+/** Parses `show servers state` (format 1: a version line, a `#` header, then one row per server). */
+export function parseSlots(text: string): Slot[] {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const header = lines.find((l) => l.startsWith('# '));
+  if (!header) return [];
+  const columns = header.slice(2).trim().split(/\s+/);
+  const at = (name: string) => columns.indexOf(name);
+  return lines
+    .filter((l) => !l.startsWith('#') && l.includes(' '))
+    .map((l) => l.trim().split(/\s+/))
+    .map((f) => {
+      const admin = Number(f[at('srv_admin_state')]);
+      return {
+        backend: f[at('be_name')],
+        name: f[at('srv_name')],
+        host: f[at('srv_addr')],
+        port: Number(f[at('srv_port')]),
+        admin: admin & MAINT ? 'maint' : admin & DRAIN ? 'drain' : 'ready',
+      };
+    });
+}
+
+/** Parses `show backend`: one backend name a line after a `# name` header. */
+export function parseBackends(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+}
+
+/** Parses `show stat -1 4 -1` into current sessions per `backend/server`. */
+export function parseSessions(csv: string): Map<string, number> {
+  const sessions = new Map<string, number>();
+  for (const line of csv.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const [backend, server, , , scur] = line.split(',');
+    sessions.set(`${backend}/${server}`, Number(scur) || 0);
+  }
+  return sessions;
+}
+
+/**
+ * Compares HAProxy's slots with what the registry wants. A wanted server keeps the slot that already
+ * carries its address (so a registry restart drops no connection); one without gets the lowest free
+ * slot; slots of servers nobody wants are emptied, except those of `draining` servers, which finish
+ * their requests first. Services with no backend in HAProxy are left alone.
+ */
+export function planSlots(
+  backends: string[],
+  slots: Slot[],
+  wanted: WantedServer[],
+  draining: WantedServer[] = [],
+): SlotPlan {
+  const known = new Set(backends);
+  const address = (backend: string, host: string, port: number) => `${backend}/${host}:${port}`;
+  const slotAt = new Map<string, Slot>();
+  for (const slot of slots) {
+    const at = address(slot.backend, slot.host, slot.port);
+    if (!isParked(slot) && !slotAt.has(at)) slotAt.set(at, slot);
+  }
+  const plan: SlotPlan = { held: new Map(), fill: [], ready: [], empty: [], unrouted: [] };
+  const taken = new Set<Slot>();
+  const homeless: WantedServer[] = [];
+  for (const server of wanted.filter((w) => known.has(w.backend))) {
+    const slot = slotAt.get(address(server.backend, server.host, server.port));
+    if (!slot || taken.has(slot)) {
+      homeless.push(server);
+      continue;
+    }
+    taken.add(slot);
+    plan.held.set(serverKey(server), slot);
+    if (slot.admin !== 'ready') plan.ready.push(slot);
+  }
+  for (const server of draining) {
+    const slot = slotAt.get(address(server.backend, server.host, server.port));
+    if (slot) taken.add(slot);
+  }
+  const free = slots.filter((s) => known.has(s.backend) && !taken.has(s));
+  plan.empty = free.filter((s) => !isParked(s));
+  for (const server of homeless) {
+    const index = free.findIndex((s) => s.backend === server.backend);
+    if (index < 0) {
+      plan.unrouted.push(server);
+      continue;
+    }
+    const [slot] = free.splice(index, 1);
+    plan.fill.push({ slot, server });
+    plan.held.set(serverKey(server), slot);
+  }
+  return plan;
+}
