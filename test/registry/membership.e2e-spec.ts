@@ -5,6 +5,7 @@ import { EchoServer, request, TestApp, TestHaproxy, waitFor } from '../support';
 
 const INTERVAL_MS = 1000;
 const TIMEOUT_MS = 600;
+const REQUESTS = 1000;
 
 describe('registry and HAProxy membership', () => {
   let haproxy: TestHaproxy;
@@ -26,6 +27,31 @@ describe('registry and HAProxy membership', () => {
     (
       await request<{ instances: { id: string }[] }>(`${registry.url}/services/likes/instances`)
     ).body.instances.map((i) => i.id);
+  /** The likes instances with the HAProxy server carrying each. */
+  const routed = async () =>
+    (
+      await request<{ services: { id: string; service_name: string; haproxy_server: string | null }[] }>(
+        `${registry.url}/services`,
+      )
+    ).body.services
+      .filter((i) => i.service_name === 'likes')
+      .map(({ id, haproxy_server }) => ({ id, haproxy_server }));
+  /** Requests and new backend connections so far, over the likes backend's slots. */
+  const totals = async () => {
+    const slots = [...(await haproxy.slotStats('likes')).values()];
+    return {
+      requests: slots.reduce((sum, s) => sum + s.requests, 0),
+      connects: slots.reduce((sum, s) => sum + s.connects, 0),
+    };
+  };
+  /** `count` requests through HAProxy from four keep-alive clients. */
+  const keepAliveLoad = async (count: number) => {
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let i = 0; i < count / 4; i++) await viaHaproxy();
+      }),
+    );
+  };
   const echo = async (options: { hang?: boolean } = {}) => {
     const server = await EchoServer.start(options);
     echoes.push(server);
@@ -76,12 +102,27 @@ describe('registry and HAProxy membership', () => {
     for (let i = 0; i < 6; i++) expect(await viaHaproxy()).not.toBe(victim.port);
   });
 
-  it('keeps its instances across a registry restart', async () => {
-    const before = (await instances()).sort();
+  it('reuses backend connections: nearly every request through HAProxy rides an open one', async () => {
+    const before = await totals();
+    await keepAliveLoad(REQUESTS);
+    const after = await totals();
+    expect(after.requests - before.requests).toBeGreaterThanOrEqual(REQUESTS);
+    // HAProxy's own counters: at most 1% of the requests needed a new connection to an instance.
+    expect(after.connects - before.connects).toBeLessThanOrEqual(REQUESTS / 100);
+  });
+
+  it('keeps its instances, their slots and their connections across a registry restart', async () => {
+    const before = await routed();
     expect(before.length).toBeGreaterThan(0);
+    expect(before.every((i) => /^likes\/s\d+$/.test(i.haproxy_server ?? ''))).toBe(true);
+    await keepAliveLoad(200);
+    const connects = (await totals()).connects;
     await registry.stop();
     registry = await startRegistry();
-    expect((await instances()).sort()).toEqual(before);
+    await waitFor('slots read back', async () => JSON.stringify(await routed()) === JSON.stringify(before));
+    await keepAliveLoad(REQUESTS);
+    // No slot was refilled, so the open connections to the instances carried on.
+    expect((await totals()).connects - connects).toBeLessThanOrEqual(REQUESTS / 100);
   });
 
   it('puts the servers back within one round after HAProxy restarts', async () => {

@@ -1,4 +1,9 @@
-import { BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  NotFoundException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { voteFailure } from './vote-outcome';
 
 describe('voteFailure', () => {
@@ -27,7 +32,27 @@ describe('voteFailure', () => {
     expect(exceptionOf([failed(), none])).toBeInstanceOf(ConflictException);
   });
 
-  it('retries a transaction conflict', () => {
-    expect(voteFailure([{ Code: 'TransactionConflict' }, none], vote)).toEqual({ retry: true });
+  it.each([
+    'TransactionConflict',
+    'ThrottlingError',
+    'ProvisionedThroughputExceeded',
+    'RequestLimitExceeded',
+  ])('retries a transaction cancelled for %s (the store was busy, the vote may be fine)', (Code) => {
+    expect(voteFailure([none, { Code }], vote)).toEqual({ retry: true, reason: Code });
+  });
+
+  it.each(['InternalServerError', 'ItemCollectionSizeLimitExceeded', 'SomethingNew'])(
+    'is a 503 naming dynamodb for %s, never a 400 blaming the vote',
+    (Code) => {
+      const exception = exceptionOf([{ Code }, none]);
+      expect(exception).toBeInstanceOf(ServiceUnavailableException);
+      expect(exception.message).toBe(`dynamodb unavailable (${Code})`);
+    },
+  );
+
+  it('is a 400 when DynamoDB finds the request invalid', () => {
+    const exception = exceptionOf([{ Code: 'ValidationError', Message: 'bad attribute' }, none]);
+    expect(exception).toBeInstanceOf(BadRequestException);
+    expect(exception.message).toBe('vote rejected by dynamodb: bad attribute');
   });
 });

@@ -1,4 +1,10 @@
-import { BadRequestException, ConflictException, HttpException, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  HttpException,
+  NotFoundException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 
 /** One entry of a TransactionCanceledException's CancellationReasons, in TransactItems order. */
 export interface CancellationReason {
@@ -7,8 +13,16 @@ export interface CancellationReason {
   Item?: Record<string, unknown>;
 }
 
-/** What a cancelled vote transaction means: an HTTP error for the caller, or a conflict worth retrying. */
-export type VoteFailure = { retry: true } | { retry: false; exception: HttpException };
+/** What a cancelled vote transaction means: an HTTP error for the caller, or a transient cancellation worth retrying. */
+export type VoteFailure = { retry: true; reason: string } | { retry: false; exception: HttpException };
+
+/** Cancellation codes that say the store was busy, not that the vote was wrong: tried again, then a 503. */
+const TRANSIENT = new Set([
+  'TransactionConflict',
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'RequestLimitExceeded',
+]);
 
 /**
  * Reads the reasons a vote transaction (0: put the vote if absent, 1: count it if the poll has the
@@ -36,14 +50,17 @@ export function voteFailure(
       exception: new ConflictException(`${vote.username} has already voted in poll ${vote.polls_id}`),
     };
   }
-  if (put === 'TransactionConflict' || count === 'TransactionConflict') return { retry: true };
   const detail = reasons?.find((r) => r.Code && r.Code !== 'None');
-  return {
-    retry: false,
-    exception: new BadRequestException(
-      `vote rejected by dynamodb: ${detail?.Message ?? detail?.Code ?? 'unknown'}`,
-    ),
-  };
+  const code = detail?.Code ?? 'unknown';
+  if (TRANSIENT.has(code)) return { retry: true, reason: code };
+  // Only a request DynamoDB finds invalid is the caller's fault; anything else is the store's.
+  if (code === 'ValidationError') {
+    return {
+      retry: false,
+      exception: new BadRequestException(`vote rejected by dynamodb: ${detail?.Message ?? code}`),
+    };
+  }
+  return { retry: false, exception: new ServiceUnavailableException(`dynamodb unavailable (${code})`) };
 }
 
 /** The poll's responses from the item DynamoDB returns with a failed condition (marshalled or not). */

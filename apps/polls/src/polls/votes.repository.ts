@@ -8,7 +8,7 @@ import { POLLS_CONFIG, type PollsConfig } from '../polls.config';
 import type { Vote } from './poll';
 import { type CancellationReason, voteFailure } from './vote-outcome';
 
-/** Transactions cancelled by a concurrent one (Amazon DynamoDB) are tried again this many times. */
+/** Transactions cancelled by a concurrent one or by throttling (Amazon DynamoDB) are tried this many times. */
 const CONFLICT_ATTEMPTS = 4;
 
 /** The votes table, written together with the poll's counts in one transaction. */
@@ -43,7 +43,9 @@ export class VotesRepository {
         const failure = voteFailure(reasons, vote);
         if (!failure.retry) throw failure.exception;
         if (attempt >= CONFLICT_ATTEMPTS) {
-          throw new ServiceUnavailableException('dynamodb unavailable: too many conflicting transactions');
+          throw new ServiceUnavailableException(
+            `dynamodb unavailable (${failure.reason}, ${attempt} attempts)`,
+          );
         }
         await sleep(Math.random() * 20 * attempt);
       }

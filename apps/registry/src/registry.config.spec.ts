@@ -1,0 +1,43 @@
+import { loadRegistryConfig } from './registry.config';
+
+describe('loadRegistryConfig', () => {
+  it("drives .env's HAProxy Runtime API by default", () => {
+    expect(loadRegistryConfig({}).HAPROXY_RUNTIME_ADDR).toEqual({ host: '127.0.0.1', port: 5590 });
+  });
+
+  it('reads host:port, IPv6 in brackets, and an empty value as HAProxy updates off', () => {
+    expect(loadRegistryConfig({ HAPROXY_RUNTIME_ADDR: 'localhost:9999' }).HAPROXY_RUNTIME_ADDR).toEqual({
+      host: 'localhost',
+      port: 9999,
+    });
+    expect(loadRegistryConfig({ HAPROXY_RUNTIME_ADDR: '[::1]:5590' }).HAPROXY_RUNTIME_ADDR).toEqual({
+      host: '::1',
+      port: 5590,
+    });
+    expect(loadRegistryConfig({ HAPROXY_RUNTIME_ADDR: '' }).HAPROXY_RUNTIME_ADDR).toBeNull();
+  });
+
+  it.each(['127.0.0.1', '127.0.0.1:', '127.0.0.1:0', '127.0.0.1:70000', '127.0.0.1:55x', ':5590', 'a b:1'])(
+    'stops the registry at boot on HAPROXY_RUNTIME_ADDR=%j, naming the variable',
+    (value) => {
+      expect(() => loadRegistryConfig({ HAPROXY_RUNTIME_ADDR: value })).toThrow(
+        /HAPROXY_RUNTIME_ADDR: must be host:port/,
+      );
+    },
+  );
+
+  it.each(['127.0.0.1:5501', 'ftp://127.0.0.1:5501', 'http://', 'not a url'])(
+    'stops at boot on ADVERTISE_URL=%j, naming the variable',
+    (value) => {
+      expect(() => loadRegistryConfig({ ADVERTISE_URL: value })).toThrow(
+        /ADVERTISE_URL: must be an http\(s\) URL/,
+      );
+    },
+  );
+
+  it('takes an http(s) ADVERTISE_URL', () => {
+    expect(loadRegistryConfig({ ADVERTISE_URL: 'http://10.0.0.5:5501' }).ADVERTISE_URL).toBe(
+      'http://10.0.0.5:5501',
+    );
+  });
+});
