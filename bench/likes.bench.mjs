@@ -1,40 +1,31 @@
-// Likes benchmark (not a test): the Nest likes app vs a bare node:http + ioredis baseline
-// (bench/baseline-likes.mjs, same Lua script), one instance each, same Redis, same posts.db, both
-// behind the same HAProxy (the project's haproxy.cfg; its likes backend is pointed at one, then the
-// other) — or both direct with --direct. Same autocannon settings for every run; runs alternate.
+// Likes benchmark (not a test): one Nest likes instance against the fair bare baseline
+// (bench/baseline-likes.mjs: node:http + ioredis + better-sqlite3 doing the same work: same Lua
+// script, same zod rules, same posts cache, same JSON), both directly on their own ports, same Redis,
+// same posts.db, same wrk settings; runs alternate within a round. HAProxy's paths are measured by
+// bench/formation.bench.mjs.
 //
-//   npm run build && node bench/likes.bench.mjs [--direct] [--duration 10] [--connections 50] [--rounds 2]
+//   npm run build && node bench/likes.bench.mjs [--duration 5] [--warmup 2] [--connections 32] [--rounds 3]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { setTimeout as sleep } from 'node:timers/promises';
-import autocannon from 'autocannon';
-import { cpuSeconds, freePort, listening, runtimeCommand, start, stopAll, waitFor } from './processes.mjs';
+import { cpuSeconds, freePort, listening, start, stopAll, waitFor } from './processes.mjs';
+import { generatorFlag, wrk } from './wrk.mjs';
 
 const { values: opts } = parseArgs({
   options: {
-    direct: { type: 'boolean', default: false },
-    duration: { type: 'string', default: '10' },
-    warmup: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '50' },
-    rounds: { type: 'string', default: '2' },
+    duration: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '32' },
+    rounds: { type: 'string', default: '3' },
     posts: { type: 'string', default: '10000' },
   },
 });
-const settings = {
-  duration: Number(opts.duration),
-  connections: Number(opts.connections),
-  pipelining: 1,
-  rounds: Number(opts.rounds),
-};
 const POSTS = Number(opts.posts);
 const loadStart = os.loadavg()[0].toFixed(2);
 
-const ok = async (url) => (await fetch(url)).ok;
-
-// Stores and servers.
+// Redis, posts.db, the app and the baseline.
 const dir = mkdtempSync(join(tmpdir(), 'chirp-bench-'));
 const redisPort = await freePort();
 start('redis', 'redis-server', [
@@ -42,144 +33,85 @@ start('redis', 'redis-server', [
   ...['--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''],
 ]);
 await waitFor('redis', () => listening(redisPort));
-const postsDb = join(dir, 'posts.db');
-const common = { REDIS_URL: `redis://127.0.0.1:${redisPort}`, POSTS_DB_PATH: postsDb };
+const common = { REDIS_URL: `redis://127.0.0.1:${redisPort}`, POSTS_DB_PATH: join(dir, 'posts.db') };
 execFileSync(process.execPath, ['dist/apps/likes/main.js', '--init'], {
   env: { ...process.env, ...common, POSTS_SEED_COUNT: String(POSTS) },
 });
-
 const nestPort = await freePort();
 const nest = start('likes', process.execPath, ['dist/apps/likes/main.js'], {
   ...common,
   PORT: String(nestPort),
   LOG_LEVEL: 'error',
   NODE_ENV: 'production',
-  REGISTRY_URL: 'http://127.0.0.1:9', // no registry: HAProxy is driven by hand below
+  REGISTRY_URL: 'http://127.0.0.1:9', // measured alone: no registry
 });
 const basePort = await freePort();
 const baseline = start('baseline', process.execPath, ['bench/baseline-likes.mjs'], {
   ...common,
   PORT: String(basePort),
 });
-await waitFor('likes', () => ok(`http://127.0.0.1:${nestPort}/health-check`));
+await waitFor('likes', async () => (await fetch(`http://127.0.0.1:${nestPort}/health-check`)).ok);
 await waitFor('baseline', () => listening(basePort));
 
-let target = (port) => `http://127.0.0.1:${port}`;
-let haproxy;
-if (!opts.direct) {
-  const [front, stats, registry, polls, rt] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
-  const at = (p) => `127.0.0.1:${p}`;
-  start('haproxy', 'haproxy', ['-db', '-f', 'haproxy.cfg'], {
-    HAPROXY_LIKES_ADDR: at(front),
-    HAPROXY_POLLS_ADDR: at(polls),
-    HAPROXY_REGISTRY_ADDR: at(registry),
-    HAPROXY_STATS_ADDR: at(stats),
-    HAPROXY_RUNTIME_ADDR: at(rt),
-    CACHE_MAX_AGE: process.env.CACHE_MAX_AGE ?? '5',
-  });
-  await waitFor('haproxy', () => listening(rt));
-  await runtimeCommand(rt, `add server likes/bench 127.0.0.1:${nestPort}`);
-  await runtimeCommand(rt, 'enable server likes/bench');
-  haproxy = { rt, front };
-  // The one server of the likes backend is re-pointed at whichever server is measured.
-  target = async (port) => {
-    await runtimeCommand(rt, `set server likes/bench addr 127.0.0.1 port ${port}`);
-    await sleep(200);
-    return `http://127.0.0.1:${front}`;
-  };
+const servers = { nest: { port: nestPort, pid: nest.pid }, baseline: { port: basePort, pid: baseline.pid } };
+const operations = {
+  like: (port, run) => [
+    `http://127.0.0.1:${port}`,
+    { script: 'bench/wrk/like.lua', env: { POSTS: String(POSTS), USER_PREFIX: `r${run}x` } },
+  ],
+  // Asked past HAProxy's cache elsewhere; here there is none, the header changes nothing.
+  top: (port) => [`http://127.0.0.1:${port}/top/likes`, { headers: ['cache-control: no-cache'] }],
+};
+
+let runs = 0;
+async function measure(operation, who) {
+  const { port, pid } = servers[who];
+  const settings = { connections: Number(opts.connections) };
+  const [url, options] = operations[operation](port, runs++);
+  await wrk(url, { ...options, ...settings, duration: Number(opts.warmup) });
+  const cpuBefore = cpuSeconds(pid);
+  const [, measured] = operations[operation](port, runs++);
+  const run = await wrk(url, { ...measured, ...settings, duration: Number(opts.duration) });
+  return { ...run, serverCpu: ((cpuSeconds(pid) - cpuBefore) / run.requests) * 1e6 };
 }
 
-let users = 0;
-function scenario(name, base) {
-  if (name === 'like') {
-    const prefix = `b${users++}x`;
-    let n = 0;
-    return {
-      url: base,
-      requests: [
-        {
-          method: 'POST',
-          setupRequest: (req) => {
-            n++;
-            return { ...req, path: `/new/likes?username=${prefix}${n}&posts_id=${(n % POSTS) + 1}` };
-          },
-        },
-      ],
-    };
-  }
-  // HAProxy may cache top likes for a few seconds; this measures the servers, so it asks past the cache.
-  return { url: `${base}/top/likes`, headers: { 'cache-control': 'no-cache' } };
-}
+console.log(`## Likes: one instance against the bare baseline, directly
 
-const cpuMicros = (pid) => cpuSeconds(pid) * 1e6;
+wrk, 1 thread, ${opts.connections} keep-alive connections, ${opts.warmup} s warm-up + ${opts.duration} s per run, ${opts.rounds} rounds
+alternating; ${POSTS} posts; each like a new random user on a random post; top is \`GET /top/likes\`.
 
-async function measure(name, who, port) {
-  const pid = (who === 'nest' ? nest : baseline).pid;
-  const base = await target(port);
-  await autocannon({
-    ...scenario(name, base),
-    connections: settings.connections,
-    duration: Number(opts.warmup),
-  });
-  const cpuBefore = cpuMicros(pid);
-  const r = await autocannon({
-    ...scenario(name, base),
-    connections: settings.connections,
-    duration: settings.duration,
-  });
-  const cpu = (cpuMicros(pid) - cpuBefore) / r.requests.total;
-  const bad = r.non2xx + r.errors + r.timeouts;
-  if (bad) console.error(`  ${who} ${name}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, cpu, bad };
-}
-
-const results = { like: { nest: [], baseline: [] }, top10: { nest: [], baseline: [] } };
-console.log(
-  `likes bench: ${opts.direct ? 'direct to each server' : 'through HAProxy (haproxy.cfg), one server in the likes backend'}; ` +
-    `autocannon ${settings.connections} connections, pipelining 1, ${opts.warmup}s warm-up + ${settings.duration}s per run, ` +
-    `${settings.rounds} round(s) alternating; ${POSTS} posts; Node ${process.version}`,
-);
-for (let round = 0; round < settings.rounds; round++) {
+| round | operation | server | req/s | p50 ms | p99 ms | server CPU µs/req | wrk CPU | failed |
+|---|---|---|---:|---:|---:|---:|---:|---:|`);
+const results = { like: { nest: [], baseline: [] }, top: { nest: [], baseline: [] } };
+for (let round = 0; round < Number(opts.rounds); round++) {
   const order = round % 2 === 0 ? ['nest', 'baseline'] : ['baseline', 'nest'];
-  for (const name of ['like', 'top10']) {
+  for (const operation of ['like', 'top']) {
     for (const who of order) {
-      const result = await measure(
-        name === 'top10' ? 'top' : 'like',
-        who,
-        who === 'nest' ? nestPort : basePort,
-      );
-      results[name][who].push(result);
+      const r = await measure(operation, who);
+      results[operation][who].push(r);
       console.log(
-        `  round ${round + 1} ${name.padEnd(5)} ${who.padEnd(8)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  ${result.cpu.toFixed(0)} µs CPU/req`,
+        `| ${round + 1} | ${operation} | ${who} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ` +
+          `${r.serverCpu.toFixed(0)} | ${Math.round(r.generatorCpu * 100)}%${generatorFlag(r)} | ${r.failed} |`,
       );
     }
   }
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
-// Runs of one round are back to back, so the per-round ratio is the least disturbed by a busy machine.
-console.log(
-  '\nmedians over rounds   nest req/s  baseline req/s  ratio*  nest p99  baseline p99  p99 ratio*  CPU ratio*',
-);
-for (const name of ['like', 'top10']) {
-  const n = results[name].nest;
-  const b = results[name].baseline;
-  const rps = median(n.map((x, i) => x.rps / b[i].rps));
-  const p99 = median(n.map((x, i) => b[i].p99 / x.p99));
-  const cpu = median(n.map((x, i) => b[i].cpu / x.cpu));
+console.log(`
+| operation | nest req/s | baseline req/s | nest/baseline* | target | CPU per request, baseline/nest* |
+|---|---:|---:|---:|---:|---:|`);
+for (const operation of ['like', 'top']) {
+  const { nest: n, baseline: b } = results[operation];
+  const ratio = median(n.map((x, i) => x.rps / b[i].rps));
+  const cpu = median(n.map((x, i) => b[i].serverCpu / x.serverCpu));
   console.log(
-    `${name.padEnd(20)} ${median(n.map((x) => x.rps))
-      .toFixed(0)
-      .padStart(11)} ${median(b.map((x) => x.rps))
-      .toFixed(0)
-      .padStart(15)} ` +
-      `${rps.toFixed(2).padStart(6)}x ${String(median(n.map((x) => x.p99))).padStart(7)} ms ${String(median(b.map((x) => x.p99))).padStart(10)} ms ${p99.toFixed(2).padStart(9)}x ${cpu.toFixed(2).padStart(9)}x`,
+    `| ${operation} | ${median(n.map((x) => x.rps)).toFixed(0)} | ${median(b.map((x) => x.rps)).toFixed(0)} | ` +
+      `${ratio.toFixed(2)}x | ≥ 0.85x ${ratio >= 0.85 ? 'met' : 'NOT met'} | ${cpu.toFixed(2)}x |`,
   );
 }
-console.log(
-  `* median of per-round ratios (throughput nest/baseline; p99 and server CPU per request baseline/nest, so >1 means nest is better). ` +
-    `Load average ${loadStart} at start, ${os.loadavg()[0].toFixed(2)} at end (${os.cpus().length} CPUs).`,
-);
+console.log(`
+\\* median of the per-round ratios (runs of a round are back to back). Load average ${loadStart} at start,
+${os.loadavg()[0].toFixed(2)} at end, ${os.cpus().length} CPUs; Node ${process.version}.`);
 stopAll();
-void haproxy;
 process.exit(0);

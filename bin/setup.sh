@@ -14,6 +14,7 @@ declare -A packages=(
   [foreman]=ruby-foreman
   [http]=httpie
   [java]=default-jre-headless
+  [wrk]=wrk # the benchmarks' load generator
 )
 missing=()
 for bin in "${!packages[@]}"; do
@@ -29,7 +30,7 @@ if ((${#missing[@]})); then
   apt-get update -qq || fail "apt-get update failed"
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || fail "apt-get install ${missing[*]} failed"
 else
-  step "system packages present (redis-server, haproxy, foreman, httpie, java)"
+  step "system packages present (redis-server, haproxy, foreman, httpie, java, wrk)"
 fi
 
 # Install only when the lockfile changed since the last install (npm records it in node_modules).

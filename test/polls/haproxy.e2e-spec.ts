@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startDynamoDb, type StoreProcess, TestApp, TestHaproxy, waitFor } from '../support';
+import { PARKED_ADDR, startDynamoDb, type StoreProcess, TestApp, TestHaproxy, waitFor } from '../support';
 import { initTables, type Page, type Poll, pollsEnv } from './polls-support';
 
 const run = promisify(execFile);
@@ -103,12 +103,8 @@ describe('polls through HAProxy, as the README shows it', () => {
   }, 60_000);
 });
 
-/** Requests each server of `backend` has taken (HAProxy's `stot`). */
+/** Requests each filled slot of `backend` has taken (HAProxy's `stot`). */
 async function sessionsPerServer(haproxy: TestHaproxy, backend: string): Promise<number[]> {
-  const stat = await haproxy.command('show stat -1 4 -1');
-  return stat
-    .split('\n')
-    .map((line) => line.split(','))
-    .filter((fields) => fields[0] === backend && fields[1])
-    .map((fields) => Number(fields[7]));
+  const slots = [...(await haproxy.slotStats(backend)).values()];
+  return slots.filter((s) => s.addr !== PARKED_ADDR).map((s) => s.requests);
 }

@@ -5,7 +5,7 @@ import { listening } from './stores';
 import { waitFor } from './wait';
 
 /** The address a free slot carries (haproxy.cfg's server-template lines). */
-const PARKED = '127.0.0.1:1';
+export const PARKED_ADDR = '127.0.0.1:1';
 
 /** One server slot as `show stat` reports it. */
 export interface SlotStat {
@@ -85,7 +85,7 @@ export class TestHaproxy {
   async servers(backend: string): Promise<Map<string, string>> {
     return new Map(
       [...(await this.slotStats(backend))]
-        .filter(([, s]) => s.addr !== PARKED)
+        .filter(([, s]) => s.addr !== PARKED_ADDR)
         .map(([, s]) => [s.addr, s.status]),
     );
   }
