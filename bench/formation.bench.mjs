@@ -172,6 +172,10 @@ async function measure(operation, name) {
   }
 }
 
+// Every instance warm (JIT, connections, the posts cache) before anything is measured.
+await load('like', paths.front.base, 3 * Number(opts.warmup));
+await load('top', paths.front.base, 3 * Number(opts.warmup));
+
 console.log(`## Formation: the path users take
 
 Redis, HAProxy, the registry and ${INSTANCES} likes instances as \`npm start\` runs them; wrk, 1 thread,

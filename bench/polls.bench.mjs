@@ -2,8 +2,8 @@
 // (the project's haproxy.cfg, the registry filling its polls backend) against two baselines measured
 // in the same run on the same DynamoDB Local:
 //   direct  the same SDK operations (bench/polls-operations.mjs: TransactWriteItems for a vote,
-//           GetItem for results) sent from this one Node process, as many in flight as autocannon
-//           has connections: the issue's baseline;
+//           GetItem for results) sent from this one Node process, as many in flight as wrk has
+//           connections: the issue's baseline;
 //   bare    those operations behind a bare node:http server (bench/baseline-polls.mjs) behind the
 //           same HAProxy: what any HTTP service costs here, so app/bare is what Nest itself costs.
 // One app instance by default, like-for-like with the one baseline process, allowed as many
@@ -16,7 +16,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { documentClient, results, vote } from './polls-operations.mjs';
 import {
   children,
@@ -28,6 +27,7 @@ import {
   stopAll,
   waitFor,
 } from './processes.mjs';
+import { generatorFlag, wrk } from './wrk.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -152,26 +152,24 @@ async function closedLoop(seconds, op) {
   return { rps: latencies.length / seconds, errors, p99 };
 }
 
-/** autocannon against `url` with `connections` connections: the same three figures. */
-async function cannon(url, seconds, request) {
-  const result = await autocannon({ url, connections, duration: seconds, requests: [request] });
-  const errors = result.non2xx + result.errors + result.timeouts;
-  return { rps: (result.requests.total - errors) / seconds, errors, p99: result.latency.p99 };
+/** wrk against `url` with `connections` connections: the same three figures, and wrk's CPU. */
+async function load(url, seconds, options = {}) {
+  const run = await wrk(url, { duration: seconds, connections, ...options });
+  return {
+    rps: (run.requests - run.failed) / seconds,
+    errors: run.failed,
+    p99: Math.round(run.p99),
+    generator: run,
+  };
 }
 
 let sequence = 0;
 const voteOver = (url, pollsId, prefix, seconds) =>
-  cannon(url, seconds, {
-    method: 'POST',
-    path: `/polls/${pollsId}/votes`,
-    headers: { 'content-type': 'application/json' },
-    setupRequest: (req) => {
-      const n = sequence++;
-      return { ...req, body: JSON.stringify({ username: `${prefix}${n}`, choice: CHOICES[n % 3] }) };
-    },
+  load(url, seconds, {
+    script: 'bench/wrk/vote.lua',
+    env: { POLL_ID: pollsId, USER_PREFIX: `${prefix}${sequence++}x` },
   });
-const resultsOver = (url, pollsId, seconds) =>
-  cannon(url, seconds, { method: 'GET', path: `/polls/${pollsId}/results` });
+const resultsOver = (url, pollsId, seconds) => load(`${url}/polls/${pollsId}/results`, seconds);
 
 const [directPoll, barePoll, appPoll] = [await newPoll(), await newPoll(), await newPoll()];
 const scenarios = {
@@ -193,7 +191,7 @@ const scenarios = {
 
 console.log(
   `polls bench: ${opts.instances} app instance(s) behind HAProxy vs bare node:http behind HAProxy vs ` +
-    `SDK direct; ${connections} in flight, ${duration}s x ${opts.rounds} rounds (warm-up ${opts.warmup}s each)`,
+    `SDK direct; wrk (1 thread) or ${connections} in flight, ${duration}s x ${opts.rounds} rounds (warm-up ${opts.warmup}s each)`,
 );
 const median = (values) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)];
 const summary = [];
@@ -205,10 +203,13 @@ for (const [name, runs] of Object.entries(scenarios)) {
     for (const [who, run] of Object.entries(runs)) {
       const before = cpuByLabel();
       figures[who] = await run(duration);
-      const { rps, errors, p99 } = figures[who];
+      const { rps, errors, p99, generator } = figures[who];
+      const wrkCpu = generator
+        ? `  wrk CPU ${Math.round(generator.generatorCpu * 100)}%${generatorFlag(generator)}`
+        : '';
       console.log(
         `  round ${round} ${name.padEnd(7)} ${who.padEnd(6)} ${rps.toFixed(0).padStart(5)} req/s  ` +
-          `p99 ${String(p99).padStart(4)} ms  ${errors} errors/non-2xx`,
+          `p99 ${String(p99).padStart(4)} ms  ${errors} errors/non-2xx${wrkCpu}`,
       );
       if (opts.cpu) console.log(`    cpu: ${cpuDelta(before, cpuByLabel())}`);
     }
