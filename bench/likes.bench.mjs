@@ -75,6 +75,14 @@ async function measure(operation, who) {
   return { ...run, serverCpu: ((cpuSeconds(pid) - cpuBefore) / run.requests) * 1e6 };
 }
 
+// Both servers warm (JIT, connections, the posts cache) before anything is measured.
+for (const who of Object.keys(servers)) {
+  for (const operation of ['like', 'top']) {
+    const [url, options] = operations[operation](servers[who].port, runs++);
+    await wrk(url, { ...options, connections: Number(opts.connections), duration: 3 * Number(opts.warmup) });
+  }
+}
+
 console.log(`## Likes: one instance against the bare baseline, directly
 
 wrk, 1 thread, ${opts.connections} keep-alive connections, ${opts.warmup} s warm-up + ${opts.duration} s per run, ${opts.rounds} rounds
