@@ -11,7 +11,7 @@ import {
 } from './dto/likes.schema';
 import { type LikeRecord, LikesService, type PostLikes, type UserLikesPage } from './likes.service';
 
-/** The likes API: the seed's routes and the resource routes of DESIGN.md. */
+/** The likes API: the seed's routes and the resource routes (README; docs/ARCHITECTURE.md for the request paths). */
 @Controller()
 export class LikesController {
   constructor(private readonly likes: LikesService) {}

@@ -19,7 +19,7 @@ import {
 import type { ChoiceResults, Page, Poll, PollResults, Vote } from './poll';
 import { PollsService } from './polls.service';
 
-/** The polls API: the seed's routes and the resource routes of DESIGN.md. */
+/** The polls API: the seed's routes and the resource routes (README; docs/ARCHITECTURE.md for the request paths). */
 @Controller()
 export class PollsController {
   constructor(private readonly polls: PollsService) {}

@@ -14,7 +14,7 @@ import { historyQuery } from './dto/history.schema';
 import type { RoutedInstance } from './instance';
 import { InstancesService } from './instances.service';
 
-/** The registry's API: the seed's routes and the resource routes of DESIGN.md. */
+/** The registry's API: the seed's routes and the resource routes (README; docs/ARCHITECTURE.md for the request paths). */
 @Controller()
 export class InstancesController {
   constructor(private readonly instances: InstancesService) {}
