@@ -6,21 +6,16 @@ import type Database from 'better-sqlite3';
 import { DiscoveryModule, HealthModule } from '@app/discovery';
 import { ErrorFilter } from '@app/http';
 import { TokenGuard } from './auth/token.guard';
-import { ChecksRepository } from './checker/checks.repository';
-import { HealthChecker } from './checker/health-checker.service';
-import { HealthProbe } from './checker/health-probe';
-import { RoundsRepository } from './checker/rounds.repository';
+import { CheckerModule } from './checker/checker.module';
 import { DatabaseModule, SQLITE } from './database/database.module';
-import { HaproxyMembership } from './haproxy/haproxy-membership.service';
-import { RuntimeApi } from './haproxy/runtime-api';
 import { RegistryHealthController } from './health/registry-health.controller';
-import { InstancesController } from './instances/instances.controller';
-import { InstancesRepository } from './instances/instances.repository';
-import { InstancesService } from './instances/instances.service';
+import { InstancesModule } from './instances/instances.module';
 import { REGISTRY_CONFIG, type RegistryConfig } from './registry.config';
-import { RoundsController } from './rounds/rounds.controller';
 
-/** The service registry: instances in SQLite, health-check rounds, HAProxy membership. */
+/**
+ * The service registry: InstancesModule (membership in SQLite), CheckerModule (health-check rounds)
+ * and, under both, HaproxyModule (HAProxy's membership through the Runtime API).
+ */
 @Module({})
 export class RegistryModule {
   static forRoot(config: RegistryConfig): DynamicModule {
@@ -30,6 +25,8 @@ export class RegistryModule {
         ConfigModule.forRoot(REGISTRY_CONFIG, config),
         ScheduleModule.forRoot(),
         DatabaseModule,
+        InstancesModule,
+        CheckerModule,
         // The registry registers itself, directly with itself: HAProxy learns of it that way.
         DiscoveryModule.forRoot({ service: 'registry', env: config }),
         HealthModule.registerAsync({
@@ -40,18 +37,10 @@ export class RegistryModule {
           }),
         }),
       ],
-      controllers: [InstancesController, RegistryHealthController, RoundsController],
+      controllers: [RegistryHealthController],
       providers: [
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_GUARD, useClass: TokenGuard },
-        InstancesRepository,
-        ChecksRepository,
-        RoundsRepository,
-        InstancesService,
-        HealthProbe,
-        HealthChecker,
-        RuntimeApi,
-        HaproxyMembership,
       ],
     };
   }

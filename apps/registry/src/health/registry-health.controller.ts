@@ -3,7 +3,7 @@ import { type HealthReport, StoreHealth } from '@app/discovery';
 import { validate } from '@app/http';
 import type { CheckView } from '../checker/checks.repository';
 import { historyQuery } from '../instances/dto/history.schema';
-import { InstancesService } from '../instances/instances.service';
+import { ChecksService } from '../checker/checks.service';
 
 /**
  * `GET /health-check`: the registry's own health (its database answers), or, as in the seed,
@@ -13,7 +13,7 @@ import { InstancesService } from '../instances/instances.service';
 export class RegistryHealthController {
   constructor(
     private readonly health: StoreHealth,
-    private readonly instances: InstancesService,
+    private readonly checks: ChecksService,
   ) {}
 
   @Get('health-check')
@@ -23,6 +23,6 @@ export class RegistryHealthController {
     const service = query.service_name ?? query.serive_name;
     if (service === undefined) return this.health.check();
     const { name, limit } = validate(historyQuery, { name: service, limit: query.limit });
-    return { service_name: name, checks: this.instances.history(name, limit) };
+    return { service_name: name, checks: this.checks.history(name, limit) };
   }
 }

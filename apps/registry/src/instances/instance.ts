@@ -1,3 +1,5 @@
+import type { WantedServer } from '../haproxy/slots';
+
 /** `passing` instances receive traffic; `critical` ones failed their last check but are not pruned yet. */
 export type InstanceStatus = 'passing' | 'critical';
 
@@ -24,6 +26,11 @@ export type Registration = Pick<Instance, 'service_name' | 'url' | 'http' | 'hea
 export function instanceId(url: string): string {
   const { hostname, port, protocol } = new URL(url);
   return `${hostname.replace(/^\[|\]$/g, '')}:${port || (protocol === 'https:' ? '443' : '80')}`;
+}
+
+/** The HAProxy server that should carry an instance: its backend is named like its service. */
+export function haproxyServer(instance: Pick<Instance, 'service_name' | 'id' | 'url'>): WantedServer {
+  return { backend: instance.service_name, id: instance.id, ...instanceAddress(instance.url) };
 }
 
 /** The address HAProxy should connect to for an instance. */

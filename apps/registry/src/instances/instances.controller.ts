@@ -2,15 +2,7 @@ import { Controller, Delete, Get, HttpCode, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { Input } from '@app/http';
-import type { CheckView } from '../checker/checks.repository';
-import {
-  instanceParams,
-  lookupSchema,
-  registrationSchema,
-  reportedHealthSchema,
-  serviceParams,
-} from './dto/registration.schema';
-import { historyQuery } from './dto/history.schema';
+import { instanceParams, lookupSchema, registrationSchema, serviceParams } from './dto/registration.schema';
 import type { RoutedInstance } from './instance';
 import { InstancesService } from './instances.service';
 
@@ -56,18 +48,5 @@ export class InstancesController {
   @Delete('services/:name/instances/:id')
   deregister(@Input(instanceParams) { name, id }: z.output<typeof instanceParams>): Promise<RoutedInstance> {
     return this.instances.deregister(name, id);
-  }
-
-  @Get('services/:name/health')
-  health(@Input(historyQuery) { name, limit }: z.output<typeof historyQuery>): {
-    service_name: string;
-    checks: CheckView[];
-  } {
-    return { service_name: name, checks: this.instances.history(name, limit) };
-  }
-
-  @Post('urls/healths')
-  report(@Input(reportedHealthSchema) input: z.output<typeof reportedHealthSchema>): CheckView {
-    return this.instances.report(input.service_name, input.url, input.status_code);
   }
 }

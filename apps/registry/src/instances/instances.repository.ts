@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { SQLITE } from '../database/database.module';
-import { type Instance, instanceId, type InstanceStatus, type Registration } from './instance';
+import type { WantedServer } from '../haproxy/slots';
+import { haproxyServer, type Instance, instanceId, type InstanceStatus, type Registration } from './instance';
 
 interface InstanceRow {
   service_name: string;
@@ -69,6 +70,14 @@ export class InstancesRepository {
 
   all(): Instance[] {
     return this.statements.all.all().map(toInstance);
+  }
+
+  /** The passing instances, as the HAProxy servers that should carry them. */
+  routable(): WantedServer[] {
+    return this.statements.all
+      .all()
+      .filter((row) => row.status === 'passing')
+      .map(haproxyServer);
   }
 
   byService(serviceName: string): Instance[] {

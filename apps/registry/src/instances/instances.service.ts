@@ -1,14 +1,8 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import {
-  ChecksRepository,
-  type CheckRecord,
-  type CheckView,
-  toCheckView,
-} from '../checker/checks.repository';
-import { HaproxyMembership } from '../haproxy/haproxy-membership.service';
+import { HaproxyMembership } from '../haproxy/haproxy-membership';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { isAllowedHost } from './allowed-hosts';
-import { type Instance, instanceId, type Registration, type RoutedInstance } from './instance';
+import { haproxyServer, type Instance, instanceId, type Registration, type RoutedInstance } from './instance';
 import { InstancesRepository } from './instances.repository';
 
 /** Registration, lookup and deregistration of instances, keeping HAProxy in step. */
@@ -17,9 +11,11 @@ export class InstancesService {
   constructor(
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
     private readonly instances: InstancesRepository,
-    private readonly checks: ChecksRepository,
     private readonly haproxy: HaproxyMembership,
   ) {}
+
+  /** What HAProxy should route, read by the membership writer inside its turn. */
+  private readonly routable = () => this.instances.routable();
 
   /**
    * Registers (or refreshes) an instance and routes it through HAProxy; `created` is false for a
@@ -32,7 +28,7 @@ export class InstancesService {
       );
     }
     const { instance, created } = this.instances.upsert(registration);
-    await this.haproxy.add(instance);
+    await this.haproxy.add(haproxyServer(instance), this.routable);
     const routed = this.routed(instance);
     if (this.haproxy.lacksSlot(instance.service_name, instance.id)) {
       const warning = `registered, but not routed: HAProxy's ${instance.service_name} backend has no free server slot (raise HAPROXY_SLOTS)`;
@@ -44,7 +40,11 @@ export class InstancesService {
   /** Forgets the instance at once, then drains it out of HAProxy; returns what was removed. */
   async deregister(serviceName: string, id: string): Promise<RoutedInstance> {
     const instance = this.get(serviceName, id);
-    await this.haproxy.drainAndRemove(instance, () => this.instances.remove(serviceName, id));
+    await this.haproxy.drainAndRemove(
+      haproxyServer(instance),
+      () => this.instances.remove(serviceName, id),
+      this.routable,
+    );
     return { ...instance, haproxy_server: null };
   }
 
@@ -69,27 +69,6 @@ export class InstancesService {
       .byService(serviceName)
       .filter((i) => i.status === 'passing')
       .map((i) => this.routed(i));
-  }
-
-  history(serviceName: string, limit: number): CheckView[] {
-    return this.checks.byService(serviceName, limit);
-  }
-
-  /** The seed's `urls/healths`: a check result reported from outside, kept in the history. */
-  report(serviceName: string, url: string, statusCode: number): CheckView {
-    const instance = this.lookup(serviceName, url);
-    const record: CheckRecord = {
-      service_name: serviceName,
-      instance_id: instance.id,
-      url: instance.url,
-      checked_at: Date.now(),
-      status_code: statusCode,
-      latency_ms: 0,
-      error: statusCode === 200 ? null : `reported HTTP ${statusCode}`,
-      passed: statusCode === 200,
-    };
-    this.checks.append([record], this.config.HEALTH_HISTORY_LIMIT);
-    return toCheckView(record);
   }
 
   private routed(instance: Instance): RoutedInstance {

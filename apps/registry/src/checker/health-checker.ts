@@ -3,7 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { Mutex, Semaphore } from 'async-mutex';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { HaproxyMembership } from '../haproxy/haproxy-membership.service';
+import { HaproxyMembership } from '../haproxy/haproxy-membership';
 import { InstancesRepository } from '../instances/instances.repository';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { ChecksRepository } from './checks.repository';
@@ -45,6 +45,9 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
     this.semaphore = new Semaphore(config.HEALTH_CHECK_CONCURRENCY);
   }
 
+  /** What HAProxy should route, read by the membership writer inside its turn. */
+  private readonly routable = () => this.instances.routable();
+
   onApplicationBootstrap(): void {
     const interval = this.config.HEALTH_CHECK_INTERVAL_MS;
     this.timer = setInterval(() => void this.tick(), interval);
@@ -58,7 +61,7 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
       );
     }
     // A restarted registry reads back HAProxy's slots (keeping every assignment) at once, not a round later.
-    void this.haproxy.reconcile();
+    void this.haproxy.reconcile(this.routable);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -125,7 +128,7 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
       );
     }
     // The pruned records are gone, so the reconcile empties their slots.
-    const synced = await this.haproxy.reconcile();
+    const synced = await this.haproxy.reconcile(this.routable);
     return {
       checked: results.length,
       failed: results.filter((r) => !r.result.passed).length,

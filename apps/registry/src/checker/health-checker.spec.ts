@@ -1,11 +1,11 @@
 import type { SchedulerRegistry } from '@nestjs/schedule';
 import { openDatabase } from '../database/database.module';
-import type { HaproxyMembership } from '../haproxy/haproxy-membership.service';
+import type { HaproxyMembership, WantedSource } from '../haproxy/haproxy-membership';
 import type { Instance } from '../instances/instance';
 import { InstancesRepository } from '../instances/instances.repository';
 import { loadRegistryConfig } from '../registry.config';
 import { ChecksRepository } from './checks.repository';
-import { HealthChecker } from './health-checker.service';
+import { HealthChecker } from './health-checker';
 import type { HealthProbe, ProbeResult } from './health-probe';
 import { RoundsRepository } from './rounds.repository';
 
@@ -19,7 +19,7 @@ describe(HealthChecker.name, () => {
   let outcome: Map<string, ProbeResult>;
   let probe: jest.Mocked<HealthProbe>;
   let haproxy: jest.Mocked<Pick<HaproxyMembership, 'reconcile'>>;
-  /** The instance ids the database held at each HAProxy reconcile (which reads them itself). */
+  /** What each HAProxy reconcile read as wanted (the writer reads it inside its turn). */
   let reconciledWith: string[][];
   let unrouted: number;
 
@@ -35,8 +35,8 @@ describe(HealthChecker.name, () => {
     reconciledWith = [];
     unrouted = 0;
     haproxy = {
-      reconcile: jest.fn(() => {
-        reconciledWith.push(instances.all().map((i) => i.id));
+      reconcile: jest.fn((wanted: WantedSource) => {
+        reconciledWith.push(wanted().map((server) => server.id));
         const server = { backend: 'likes', id: 'x', host: '127.0.0.1', port: 9 };
         return Promise.resolve({
           filled: 0,

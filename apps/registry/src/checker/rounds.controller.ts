@@ -1,17 +1,18 @@
 import { Controller, Get } from '@nestjs/common';
 import { z } from 'zod';
 import { Input, integerIn } from '@app/http';
-import { type RoundRecord, RoundsRepository } from '../checker/rounds.repository';
+import { ChecksService } from './checks.service';
+import type { RoundRecord } from './rounds.repository';
 
 const roundsQuery = z.object({ limit: integerIn(1, 1000).default(20) });
 
 /** `GET /rounds`: the latest health-check rounds, newest first (who ran them, when, what they found). */
 @Controller('rounds')
 export class RoundsController {
-  constructor(private readonly rounds: RoundsRepository) {}
+  constructor(private readonly checks: ChecksService) {}
 
   @Get()
   recent(@Input(roundsQuery) { limit }: z.output<typeof roundsQuery>): { rounds: RoundRecord[] } {
-    return { rounds: this.rounds.recent(limit) };
+    return { rounds: this.checks.recentRounds(limit) };
   }
 }

@@ -1,8 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Mutex } from 'async-mutex';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Instance, instanceAddress } from '../instances/instance';
-import { InstancesRepository } from '../instances/instances.repository';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { RuntimeApi } from './runtime-api';
 import {
@@ -19,6 +17,9 @@ import {
 } from './slots';
 
 const POLL_MS = 100;
+
+/** Reads, inside a writer's turn, the servers the registry wants routed now (its passing instances). */
+export type WantedSource = () => WantedServer[];
 
 /** What one sync changed in HAProxy and what it could not route. */
 export interface SyncResult {
@@ -48,7 +49,6 @@ export class HaproxyMembership {
 
   constructor(
     private readonly api: RuntimeApi,
-    private readonly instances: InstancesRepository,
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
   ) {}
 
@@ -62,18 +62,17 @@ export class HaproxyMembership {
     return this.unrouted.has(`${serviceName}/${id}`);
   }
 
-  /** Routes a just-registered (or re-registered) instance, cancelling its drain if one is running. */
-  async add(instance: Instance): Promise<void> {
-    this.draining.delete(serverKey(wantedServer(instance)));
-    await this.reconcile();
+  /** Routes a just-registered (or re-registered) server, cancelling its drain if one is running. */
+  async add(server: WantedServer, wanted: WantedSource): Promise<void> {
+    this.draining.delete(serverKey(server));
+    await this.reconcile(wanted);
   }
 
   /**
-   * Deregisters an instance: `forget` (which deletes its record) runs at once, then the instance's
-   * slot drains (bounded by HAPROXY_DRAIN_TIMEOUT_MS) and is emptied.
+   * Deregisters a server: `forget` (which deletes its record) runs at once, then the server's slot
+   * drains (bounded by HAPROXY_DRAIN_TIMEOUT_MS) and is emptied.
    */
-  async drainAndRemove(instance: Instance, forget: () => void): Promise<void> {
-    const server = wantedServer(instance);
+  async drainAndRemove(server: WantedServer, forget: () => void, wanted: WantedSource): Promise<void> {
     const key = serverKey(server);
     const token = Symbol(key);
     // Marked before the record goes, in the same tick: a sync never sees it neither wanted nor draining.
@@ -96,23 +95,20 @@ export class HaproxyMembership {
       // HAProxy unreachable: nothing to drain; the sync below logs it.
     } finally {
       if (stillDraining()) this.draining.delete(key);
-      await this.reconcile();
+      await this.reconcile(wanted);
     }
   }
 
-  /** Makes every backend's slots match the registry's passing instances; returns what it did. */
-  async reconcile(): Promise<SyncResult | undefined> {
-    return this.turn(() => this.sync());
+  /** Makes every backend's slots match what `wanted` reads; returns what it did. */
+  async reconcile(wanted: WantedSource): Promise<SyncResult | undefined> {
+    return this.turn(() => this.sync(wanted));
   }
 
-  private async sync(): Promise<SyncResult> {
+  private async sync(source: WantedSource): Promise<SyncResult> {
     const backends = parseBackends(await this.api.execute('show backend'));
     const slots = parseSlots(await this.api.execute('show servers state'));
     // Read after HAProxy answered, inside the turn: the freshest wanted state there is.
-    const wanted = this.instances
-      .all()
-      .filter((i) => i.status === 'passing')
-      .map(wantedServer);
+    const wanted = source();
     const plan = planSlots(
       backends,
       slots,
@@ -189,8 +185,4 @@ export class HaproxyMembership {
       }
     });
   }
-}
-
-function wantedServer(instance: Instance): WantedServer {
-  return { backend: instance.service_name, id: instance.id, ...instanceAddress(instance.url) };
 }

@@ -1,0 +1,26 @@
+import { Controller, Get, Post } from '@nestjs/common';
+import type { z } from 'zod';
+import { Input } from '@app/http';
+import { historyQuery } from '../instances/dto/history.schema';
+import { reportedHealthSchema } from '../instances/dto/registration.schema';
+import type { CheckView } from './checks.repository';
+import { ChecksService } from './checks.service';
+
+/** A service's check history, and the seed's way of recording a check result by hand. */
+@Controller()
+export class ChecksController {
+  constructor(private readonly checks: ChecksService) {}
+
+  @Get('services/:name/health')
+  health(@Input(historyQuery) { name, limit }: z.output<typeof historyQuery>): {
+    service_name: string;
+    checks: CheckView[];
+  } {
+    return { service_name: name, checks: this.checks.history(name, limit) };
+  }
+
+  @Post('urls/healths')
+  report(@Input(reportedHealthSchema) input: z.output<typeof reportedHealthSchema>): CheckView {
+    return this.checks.report(input.service_name, input.url, input.status_code);
+  }
+}

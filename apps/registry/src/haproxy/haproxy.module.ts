@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { HaproxyMembership } from './haproxy-membership';
+import { RuntimeApi } from './runtime-api';
+
+/** HAProxy's membership: the Runtime API client and the one writer that fills and empties slots. */
+@Module({
+  providers: [RuntimeApi, HaproxyMembership],
+  exports: [HaproxyMembership],
+})
+export class HaproxyModule {}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { HaproxyModule } from '../haproxy/haproxy.module';
+import { InstancesController } from './instances.controller';
+import { InstancesRepository } from './instances.repository';
+import { InstancesService } from './instances.service';
+
+/** The registry's membership: registration, lookup and deregistration, kept in step with HAProxy. */
+@Module({
+  imports: [HaproxyModule],
+  controllers: [InstancesController],
+  providers: [InstancesRepository, InstancesService],
+  exports: [InstancesRepository, InstancesService],
+})
+export class InstancesModule {}
