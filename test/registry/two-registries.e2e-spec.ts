@@ -92,12 +92,34 @@ describe('two registry processes on one database', () => {
     );
   });
 
-  it('prunes a SIGKILLed registry through the survivor', async () => {
+  it('takes over through lease expiry when the leader dies holding the lease, and prunes it', async () => {
     b = await start();
-    const id = `127.0.0.1:${b.port}`;
-    await waitFor('b back', async () => (await registryIds()).includes(id));
-    await b.stop('SIGKILL');
-    await waitFor('b pruned', async () => !(await registryIds()).includes(id), 90_000);
-    await waitFor('b gone from HAProxy', async () => !(await haproxy.servers('registry')).has(id));
+    await waitFor('b back', async () => (await registryIds()).includes(`127.0.0.1:${b.port}`));
+    // Whoever ran the latest round holds the lease; its holder names its pid.
+    const rounds = async (via: TestApp) =>
+      (await request<{ rounds: Round[] }>(`${via.url}/rounds?limit=50`)).body.rounds;
+    const [latest] = await rounds(a);
+    const leader = [a, b].find((r) => latest.holder.includes(`/${r.child.pid}/`))!;
+    const survivor = leader === a ? b : a;
+    expect(leader).toBeDefined();
+    // SIGKILL: no shutdown hook runs, so the lease row is left behind, still the leader's.
+    await leader.stop('SIGKILL');
+    const killedAt = Date.now();
+    await waitFor(
+      'a round by the survivor',
+      async () =>
+        (await rounds(survivor)).some(
+          (r) => r.holder !== latest.holder && Date.parse(r.started_at) >= killedAt && r.finished_at !== null,
+        ),
+      10_000,
+    );
+    const id = `127.0.0.1:${leader.port}`;
+    const ids = async () =>
+      (
+        await request<{ instances: { id: string }[] }>(`${survivor.url}/services/registry/instances`)
+      ).body.instances.map((i) => i.id);
+    await waitFor('the dead leader pruned', async () => !(await ids()).includes(id), 90_000);
+    await waitFor('and gone from HAProxy', async () => !(await haproxy.servers('registry')).has(id));
+    if (leader === a) a = survivor; // afterAll stops whoever is left
   });
 });

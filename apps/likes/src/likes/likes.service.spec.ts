@@ -1,4 +1,4 @@
-import { ConflictException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { ConflictException, NotFoundException } from '@nestjs/common';
 import type { PostsRepository } from '../posts/posts.repository';
 import type { LikesRepository } from './likes.repository';
 import { LikesService } from './likes.service';
@@ -47,9 +47,15 @@ describe(LikesService.name, () => {
     await expect(sut.unlike(1, 'John')).rejects.toThrow(new NotFoundException('John does not like post 1'));
   });
 
-  it('passes a 503 from the repository through', async () => {
-    likes.count.mockRejectedValue(new ServiceUnavailableException('redis unavailable'));
-    await expect(sut.count(1)).rejects.toThrow('redis unavailable');
+  it('returns what an unlike removed: when the like was made, and the count after it', async () => {
+    likes.unlike.mockResolvedValue({ likedAt: Date.UTC(2026, 0, 2, 3, 4, 5), likes: 4 });
+    await expect(sut.unlike(1, 'John')).resolves.toEqual({
+      username: 'John',
+      ...post,
+      liked_at: '2026-01-02T03:04:05.000Z',
+      likes: 4,
+    });
+    expect(likes.unlike).toHaveBeenCalledWith(1, 'John');
   });
 
   it('asks for one more like than the page to know whether another page follows', async () => {

@@ -131,6 +131,26 @@ describe(HealthChecker.name, () => {
     expect(probe.probe).toHaveBeenCalledTimes(1);
   });
 
+  it('renews its lease while a long round runs, and leaves it to expire one interval after', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
+    try {
+      build(1, { HEALTH_CHECK_INTERVAL_MS: '1000', HEALTH_CHECK_TIMEOUT_MS: '500' });
+      register(1);
+      const [round, finish] = await tickWithProbeHeld();
+      await jest.advanceTimersByTimeAsync(10_000); // five leases long
+      expect(rounds.tryAcquire('another registry', 1000)).toBe(false);
+      finish(pass);
+      await round;
+      // A holder that dies now (no release) is replaced once its last lease (interval + 2 timeouts) ends.
+      await jest.advanceTimersByTimeAsync(1_900);
+      expect(rounds.tryAcquire('another registry', 1000)).toBe(false);
+      await jest.advanceTimersByTimeAsync(200);
+      expect(rounds.tryAcquire('another registry', 1000)).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('does not run while another process holds the lease', async () => {
     build(1);
     register(1);

@@ -81,8 +81,11 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
 
   private async round(): Promise<RoundSummary | undefined> {
     const { HEALTH_CHECK_INTERVAL_MS: interval, HEALTH_CHECK_TIMEOUT_MS: timeout } = this.config;
-    // The lease outlives the longest round; a holder that dies is replaced once it expires.
-    if (!this.rounds.tryAcquire(this.holder, Math.max(2 * interval, 60_000))) return undefined;
+    // The lease lasts one interval and a little; it is renewed while a long round runs, so a holder
+    // that dies (even mid-round, without releasing it) is replaced within about one interval.
+    const ttl = interval + 2 * timeout;
+    if (!this.rounds.tryAcquire(this.holder, ttl)) return undefined;
+    const renewal = setInterval(() => this.rounds.extend(this.holder, ttl), ttl / 3);
     const seq = this.rounds.start(this.holder);
     let summary: RoundSummary = { checked: 0, failed: 0, pruned: 0, unrouted: 0 };
     try {
@@ -92,9 +95,10 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
       this.logger.error(`health-check round failed: ${String(error)}`);
       return undefined;
     } finally {
+      clearInterval(renewal);
       this.rounds.finish(seq, summary);
       // Keep leading: another process takes over only if this one misses a round.
-      this.rounds.extend(this.holder, interval + 2 * timeout);
+      this.rounds.extend(this.holder, ttl);
     }
   }
 
