@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { Input } from '@app/http';
 import { historyQuery } from '../instances/dto/history.schema';
 import { reportedHealthSchema } from '../instances/dto/registration.schema';
-import type { CheckView } from './checks.repository';
+import type { CheckView } from './dto/check.view';
 import { ChecksService } from './checks.service';
 
 /** A service's check history, and the seed's way of recording a check result by hand. */

@@ -14,16 +14,7 @@ export interface CheckRecord {
   passed: boolean;
 }
 
-/** A check as `GET /services/:name/health` shows it: times in ISO 8601, as everywhere in the API. */
-export type CheckView = Omit<CheckRecord, 'checked_at'> & { checked_at: string };
-
 type CheckRow = Omit<CheckRecord, 'passed'> & { passed: 0 | 1 };
-
-/** The API's view of a recorded check. */
-export const toCheckView = (record: CheckRecord): CheckView => ({
-  ...record,
-  checked_at: new Date(record.checked_at).toISOString(),
-});
 
 /** The bounded health-check history (`checks`), newest rows kept. */
 @Injectable()
@@ -52,9 +43,9 @@ export class ChecksRepository {
   }
 
   /** A service's checks, newest first. */
-  byService(serviceName: string, limit: number): CheckView[] {
+  byService(serviceName: string, limit: number): CheckRecord[] {
     return this.statements.byService
       .all(serviceName, limit)
-      .map((row) => toCheckView({ ...row, passed: row.passed === 1 }));
+      .map((row) => ({ ...row, passed: row.passed === 1 }));
   }
 }

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InstancesService } from '../instances/instances.service';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
-import { type CheckRecord, ChecksRepository, type CheckView, toCheckView } from './checks.repository';
-import { type RoundRecord, RoundsRepository } from './rounds.repository';
+import { type CheckRecord, ChecksRepository } from './checks.repository';
+import { type CheckView, type RoundView, toCheckView, toRoundView } from './dto/check.view';
+import { RoundsRepository } from './rounds.repository';
 
 /** What the checker has recorded: checks per service, results reported by hand, the rounds. */
 @Injectable()
@@ -16,7 +17,7 @@ export class ChecksService {
 
   /** The service's latest checks, newest first. */
   history(serviceName: string, limit: number): CheckView[] {
-    return this.checks.byService(serviceName, limit);
+    return this.checks.byService(serviceName, limit).map(toCheckView);
   }
 
   /** The seed's `urls/healths`: a check result reported from outside, kept in the history. */
@@ -37,7 +38,7 @@ export class ChecksService {
   }
 
   /** The latest rounds, newest first. */
-  recentRounds(limit: number): RoundRecord[] {
-    return this.rounds.recent(limit);
+  recentRounds(limit: number): RoundView[] {
+    return this.rounds.recent(limit).map(toRoundView);
   }
 }

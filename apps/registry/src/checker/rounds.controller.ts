@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { z } from 'zod';
 import { Input, integerIn } from '@app/http';
 import { ChecksService } from './checks.service';
-import type { RoundRecord } from './rounds.repository';
+import type { RoundView } from './dto/check.view';
 
 const roundsQuery = z.object({ limit: integerIn(1, 1000).default(20) });
 
@@ -12,7 +12,7 @@ export class RoundsController {
   constructor(private readonly checks: ChecksService) {}
 
   @Get()
-  recent(@Input(roundsQuery) { limit }: z.output<typeof roundsQuery>): { rounds: RoundRecord[] } {
+  recent(@Input(roundsQuery) { limit }: z.output<typeof roundsQuery>): { rounds: RoundView[] } {
     return { rounds: this.checks.recentRounds(limit) };
   }
 }

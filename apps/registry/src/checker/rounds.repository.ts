@@ -2,31 +2,18 @@ import { Inject, Injectable } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { SQLITE } from '../database/database.module';
 
-/** One health-check round, as `GET /rounds` returns it (times in ISO 8601; null while it runs). */
+/** One health-check round as recorded (times in epoch milliseconds; `finished_at` null while it runs). */
 export interface RoundRecord {
   seq: number;
   holder: string;
-  started_at: string;
-  finished_at: string | null;
-  duration_ms: number | null;
+  started_at: number;
+  finished_at: number | null;
   checked: number;
   failed: number;
   pruned: number;
   /** Passing instances left out of HAProxy after the round: their backend had no free slot. */
   unrouted: number;
 }
-
-type RoundRow = Omit<RoundRecord, 'started_at' | 'finished_at' | 'duration_ms'> & {
-  started_at: number;
-  finished_at: number | null;
-};
-
-const toRecord = ({ started_at, finished_at, ...row }: RoundRow): RoundRecord => ({
-  ...row,
-  started_at: new Date(started_at).toISOString(),
-  finished_at: finished_at === null ? null : new Date(finished_at).toISOString(),
-  duration_ms: finished_at === null ? null : finished_at - started_at,
-});
 
 const LEASE = 'health-checker';
 const ROUNDS_KEPT = 1000;
@@ -55,7 +42,7 @@ export class RoundsRepository {
       finish: db.prepare(`UPDATE rounds SET finished_at = @finished_at, checked = @checked, failed = @failed,
         pruned = @pruned, unrouted = @unrouted WHERE seq = @seq`),
       trim: db.prepare(`DELETE FROM rounds WHERE seq <= (SELECT MAX(seq) FROM rounds) - ${ROUNDS_KEPT}`),
-      recent: db.prepare<[number], RoundRow>('SELECT * FROM rounds ORDER BY seq DESC LIMIT ?'),
+      recent: db.prepare<[number], RoundRecord>('SELECT * FROM rounds ORDER BY seq DESC LIMIT ?'),
     };
   }
 
@@ -87,6 +74,6 @@ export class RoundsRepository {
   }
 
   recent(limit: number): RoundRecord[] {
-    return this.statements.recent.all(limit).map(toRecord);
+    return this.statements.recent.all(limit);
   }
 }

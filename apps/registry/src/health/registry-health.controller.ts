@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { type HealthReport, StoreHealth } from '@app/discovery';
 import { validate } from '@app/http';
-import type { CheckView } from '../checker/checks.repository';
+import type { CheckView } from '../checker/dto/check.view';
 import { historyQuery } from '../instances/dto/history.schema';
 import { ChecksService } from '../checker/checks.service';
 

@@ -3,7 +3,7 @@ import type { WantedServer } from '../haproxy/slots';
 /** `passing` instances receive traffic; `critical` ones failed their last check but are not pruned yet. */
 export type InstanceStatus = 'passing' | 'critical';
 
-/** One registered instance of a service, as the API returns it. */
+/** One registered instance of a service, as the registry records it (times in epoch milliseconds). */
 export interface Instance {
   id: string;
   service_name: string;
@@ -12,12 +12,9 @@ export interface Instance {
   health_path: string;
   status: InstanceStatus;
   consecutive_failures: number;
-  registered_at: string;
-  last_seen: string;
+  registered_at: number;
+  last_seen: number;
 }
-
-/** An instance with the HAProxy server (`backend/slot`) carrying it, null when it is not routed. */
-export type RoutedInstance = Instance & { haproxy_server: string | null; warning?: string };
 
 /** What a caller supplies to register an instance. */
 export type Registration = Pick<Instance, 'service_name' | 'url' | 'http' | 'health_path'>;

@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { Input } from '@app/http';
 import { instanceParams, lookupSchema, registrationSchema, serviceParams } from './dto/registration.schema';
-import type { RoutedInstance } from './instance';
+import type { InstanceView } from './dto/instance.view';
 import { InstancesService } from './instances.service';
 
 /** The registry's API: the seed's routes and the resource routes (README; docs/ARCHITECTURE.md for the request paths). */
@@ -15,7 +15,7 @@ export class InstancesController {
   async register(
     @Input(registrationSchema) registration: z.output<typeof registrationSchema>,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<RoutedInstance> {
+  ): Promise<InstanceView> {
     const { instance, created } = await this.instances.register(registration);
     void reply.status(created ? 201 : 200);
     return instance;
@@ -23,30 +23,30 @@ export class InstancesController {
 
   @Post('service/exists')
   @HttpCode(200)
-  exists(@Input(lookupSchema) { service_name, url }: z.output<typeof lookupSchema>): RoutedInstance {
+  exists(@Input(lookupSchema) { service_name, url }: z.output<typeof lookupSchema>): InstanceView {
     return this.instances.lookup(service_name, url);
   }
 
   @Get('services')
-  all(): { services: RoutedInstance[] } {
+  all(): { services: InstanceView[] } {
     return { services: this.instances.all() };
   }
 
   @Get('services/:name/instances')
   healthy(@Input(serviceParams) { name }: z.output<typeof serviceParams>): {
     service_name: string;
-    instances: RoutedInstance[];
+    instances: InstanceView[];
   } {
     return { service_name: name, instances: this.instances.healthy(name) };
   }
 
   @Get('services/:name/instances/:id')
-  one(@Input(instanceParams) { name, id }: z.output<typeof instanceParams>): RoutedInstance {
+  one(@Input(instanceParams) { name, id }: z.output<typeof instanceParams>): InstanceView {
     return this.instances.get(name, id);
   }
 
   @Delete('services/:name/instances/:id')
-  deregister(@Input(instanceParams) { name, id }: z.output<typeof instanceParams>): Promise<RoutedInstance> {
+  deregister(@Input(instanceParams) { name, id }: z.output<typeof instanceParams>): Promise<InstanceView> {
     return this.instances.deregister(name, id);
   }
 }

@@ -2,19 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { SQLITE } from '../database/database.module';
 import type { WantedServer } from '../haproxy/slots';
-import { haproxyServer, type Instance, instanceId, type InstanceStatus, type Registration } from './instance';
-
-interface InstanceRow {
-  service_name: string;
-  id: string;
-  url: string;
-  http: Instance['http'];
-  health_path: string;
-  status: InstanceStatus;
-  consecutive_failures: number;
-  registered_at: number;
-  last_seen: number;
-}
+import { haproxyServer, type Instance, instanceId, type Registration } from './instance';
 
 /** The outcome of one health check of one instance, as the checker records it. */
 export interface CheckOutcome {
@@ -23,12 +11,6 @@ export interface CheckOutcome {
   passed: boolean;
 }
 
-const toInstance = (row: InstanceRow): Instance => ({
-  ...row,
-  registered_at: new Date(row.registered_at).toISOString(),
-  last_seen: new Date(row.last_seen).toISOString(),
-});
-
 /** The `instances` table: the registry's membership, the source of truth for HAProxy. */
 @Injectable()
 export class InstancesRepository {
@@ -36,11 +18,11 @@ export class InstancesRepository {
 
   constructor(@Inject(SQLITE) private readonly db: Database.Database) {
     this.statements = {
-      find: db.prepare<[string, string], InstanceRow>(
+      find: db.prepare<[string, string], Instance>(
         'SELECT * FROM instances WHERE service_name = ? AND id = ?',
       ),
-      all: db.prepare<[], InstanceRow>('SELECT * FROM instances ORDER BY service_name, registered_at, id'),
-      byService: db.prepare<[string], InstanceRow>(
+      all: db.prepare<[], Instance>('SELECT * FROM instances ORDER BY service_name, registered_at, id'),
+      byService: db.prepare<[string], Instance>(
         'SELECT * FROM instances WHERE service_name = ? ORDER BY registered_at, id',
       ),
       // A re-registration refreshes the record and counts as a passing sign of life.
@@ -54,10 +36,7 @@ export class InstancesRepository {
       passed: db.prepare(`UPDATE instances SET status = 'passing', consecutive_failures = 0, last_seen = @now
         WHERE service_name = @service_name AND id = @id`),
       // A failure counts only if the instance gave no sign of life (re-registration) since the probe.
-      failed: db.prepare<
-        { service_name: string; id: string; probedAt: number },
-        InstanceRow
-      >(`UPDATE instances
+      failed: db.prepare<{ service_name: string; id: string; probedAt: number }, Instance>(`UPDATE instances
         SET status = 'critical', consecutive_failures = consecutive_failures + 1
         WHERE service_name = @service_name AND id = @id AND last_seen <= @probedAt RETURNING *`),
     };
@@ -65,11 +44,11 @@ export class InstancesRepository {
 
   find(serviceName: string, id: string): Instance | undefined {
     const row = this.statements.find.get(serviceName, id);
-    return row && toInstance(row);
+    return row;
   }
 
   all(): Instance[] {
-    return this.statements.all.all().map(toInstance);
+    return this.statements.all.all();
   }
 
   /** The passing instances, as the HAProxy servers that should carry them. */
@@ -81,7 +60,7 @@ export class InstancesRepository {
   }
 
   byService(serviceName: string): Instance[] {
-    return this.statements.byService.all(serviceName).map(toInstance);
+    return this.statements.byService.all(serviceName);
   }
 
   /** Inserts or refreshes an instance; `created` tells which. */
@@ -119,7 +98,7 @@ export class InstancesRepository {
         const row = this.statements.failed.get({ ...outcome, probedAt });
         if (row && row.consecutive_failures >= failuresBeforePrune) {
           this.statements.remove.run(row.service_name, row.id);
-          pruned.push(toInstance(row));
+          pruned.push(row);
         }
       }
       return pruned;

@@ -2,7 +2,8 @@ import { BadRequestException, Inject, Injectable, NotFoundException } from '@nes
 import { HaproxyMembership } from '../haproxy/haproxy-membership';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { isAllowedHost } from './allowed-hosts';
-import { haproxyServer, type Instance, instanceId, type Registration, type RoutedInstance } from './instance';
+import { type InstanceView, toInstanceView } from './dto/instance.view';
+import { haproxyServer, type Instance, instanceId, type Registration } from './instance';
 import { InstancesRepository } from './instances.repository';
 
 /** Registration, lookup and deregistration of instances, keeping HAProxy in step. */
@@ -21,7 +22,7 @@ export class InstancesService {
    * Registers (or refreshes) an instance and routes it through HAProxy; `created` is false for a
    * repeat. An instance whose backend has no free slot is still registered, with a warning.
    */
-  async register(registration: Registration): Promise<{ instance: RoutedInstance; created: boolean }> {
+  async register(registration: Registration): Promise<{ instance: InstanceView; created: boolean }> {
     if (!isAllowedHost(registration.url, this.config.REGISTRY_ALLOWED_HOSTS)) {
       throw new BadRequestException(
         `url: host ${new URL(registration.url).hostname} is not allowed (loopback only unless REGISTRY_ALLOWED_HOSTS lists it)`,
@@ -38,40 +39,44 @@ export class InstancesService {
   }
 
   /** Forgets the instance at once, then drains it out of HAProxy; returns what was removed. */
-  async deregister(serviceName: string, id: string): Promise<RoutedInstance> {
-    const instance = this.get(serviceName, id);
+  async deregister(serviceName: string, id: string): Promise<InstanceView> {
+    const instance = this.find(serviceName, id);
     await this.haproxy.drainAndRemove(
       haproxyServer(instance),
       () => this.instances.remove(serviceName, id),
       this.routable,
     );
-    return { ...instance, haproxy_server: null };
+    return toInstanceView(instance, null);
   }
 
-  get(serviceName: string, id: string): RoutedInstance {
-    const instance = this.instances.find(serviceName, id);
-    if (!instance) throw new NotFoundException(`no instance ${id} of service ${serviceName}`);
-    return this.routed(instance);
+  get(serviceName: string, id: string): InstanceView {
+    return this.routed(this.find(serviceName, id));
   }
 
   /** The seed's `service/exists`: the instance registered for this service and URL, or 404. */
-  lookup(serviceName: string, url: string): RoutedInstance {
+  lookup(serviceName: string, url: string): InstanceView {
     return this.get(serviceName, instanceId(url));
   }
 
-  all(): RoutedInstance[] {
+  all(): InstanceView[] {
     return this.instances.all().map((i) => this.routed(i));
   }
 
   /** The instances that passed their last check: where traffic may go. */
-  healthy(serviceName: string): RoutedInstance[] {
+  healthy(serviceName: string): InstanceView[] {
     return this.instances
       .byService(serviceName)
       .filter((i) => i.status === 'passing')
       .map((i) => this.routed(i));
   }
 
-  private routed(instance: Instance): RoutedInstance {
-    return { ...instance, haproxy_server: this.haproxy.serverOf(instance.service_name, instance.id) };
+  private find(serviceName: string, id: string): Instance {
+    const instance = this.instances.find(serviceName, id);
+    if (!instance) throw new NotFoundException(`no instance ${id} of service ${serviceName}`);
+    return instance;
+  }
+
+  private routed(instance: Instance): InstanceView {
+    return toInstanceView(instance, this.haproxy.serverOf(instance.service_name, instance.id));
   }
 }
