@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds every app under apps/ with the Nest CLI (webpack, node_modules left external).
+# Builds every app under apps/ with the Nest CLI (rspack, node_modules left external).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for app in apps/*/; do

@@ -70,7 +70,7 @@ export async function snapshot(client: Redis): Promise<Record<string, unknown>> 
     const type = await client.type(key);
     state[key] =
       type === 'zset'
-        ? await client.zrange(key, 0, -1, 'WITHSCORES')
+        ? await client.zrange(key, 0, '-1', 'WITHSCORES')
         : type === 'set'
           ? (await client.smembers(key)).sort()
           : type;

@@ -1,9 +1,9 @@
 import { ConfigModule } from '@app/config';
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import type Database from 'better-sqlite3';
 import { DiscoveryModule, HealthModule } from '@app/discovery';
-import { ErrorFilter } from '@app/http';
+import { ErrorFilter, inputValidation } from '@app/http';
 import { LikesController } from './likes/likes.controller';
 import { LikesRepository } from './likes/likes.repository';
 import { LikesService } from './likes/likes.service';
@@ -36,6 +36,7 @@ export class LikesModule {
       controllers: [LikesController],
       providers: [
         { provide: APP_FILTER, useClass: ErrorFilter },
+        { provide: APP_PIPE, useValue: inputValidation },
         LikesRepository,
         PostsRepository,
         LikesService,

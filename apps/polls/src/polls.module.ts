@@ -1,9 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConfigModule } from '@app/config';
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { DiscoveryModule, HealthModule } from '@app/discovery';
-import { ErrorFilter } from '@app/http';
+import { ErrorFilter, inputValidation } from '@app/http';
 import { DYNAMODB, DynamoDbModule, dynamoProbe } from './dynamodb/dynamodb.module';
 import { DynamoLiveness } from './dynamodb/liveness';
 import { POLLS_CONFIG, type PollsConfig } from './polls.config';
@@ -32,6 +32,7 @@ export class PollsModule {
       controllers: [PollsController],
       providers: [
         { provide: APP_FILTER, useClass: ErrorFilter },
+        { provide: APP_PIPE, useValue: inputValidation },
         PollsRepository,
         VotesRepository,
         PollsService,

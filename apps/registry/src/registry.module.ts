@@ -1,10 +1,10 @@
 import { ConfigModule } from '@app/config';
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import type Database from 'better-sqlite3';
 import { DiscoveryModule, HealthModule } from '@app/discovery';
-import { ErrorFilter } from '@app/http';
+import { ErrorFilter, inputValidation } from '@app/http';
 import { TokenGuard } from './auth/token.guard';
 import { CheckerModule } from './checker/checker.module';
 import { DatabaseModule, SQLITE } from './database/database.module';
@@ -40,6 +40,7 @@ export class RegistryModule {
       controllers: [RegistryHealthController],
       providers: [
         { provide: APP_FILTER, useClass: ErrorFilter },
+        { provide: APP_PIPE, useValue: inputValidation },
         { provide: APP_GUARD, useClass: TokenGuard },
       ],
     };

@@ -1,5 +1,5 @@
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { HealthCheckError, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { HEALTH_OPTIONS, type HealthOptions } from './health.options';
 
 /** The body of a healthy answer: every store named with its state. */
@@ -32,16 +32,14 @@ export class StoreHealth {
       );
       return { status: 'ok', stores: Object.fromEntries(Object.keys(result.details).map((k) => [k, 'up'])) };
     } catch (error) {
-      if (!(error instanceof ServiceUnavailableException || error instanceof HealthCheckError)) throw error;
+      if (!(error instanceof ServiceUnavailableException)) throw error;
       const down = this.options.probes.map((p) => p.name).filter((name) => this.isDown(error, name));
       throw new ServiceUnavailableException(`${down.join(', ') || 'a store'} unavailable`);
     }
   }
 
-  private isDown(error: ServiceUnavailableException | HealthCheckError, name: string): boolean {
-    const response =
-      error instanceof ServiceUnavailableException ? error.getResponse() : (error.causes as unknown);
-    const failures = (response as { error?: Record<string, unknown> }).error ?? {};
+  private isDown(error: ServiceUnavailableException, name: string): boolean {
+    const failures = (error.getResponse() as { error?: Record<string, unknown> }).error ?? {};
     return name in failures;
   }
 }

@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { type HealthReport, StoreHealth } from '@app/discovery';
-import { validate } from '@app/http';
+import type { z } from 'zod';
 import type { CheckView } from '../checker/dto/check.view';
-import { historyQuery } from '../instances/dto/history.schema';
+import { healthCheckQuery } from '../instances/dto/history.schema';
 import { ChecksService } from '../checker/checks.service';
 
 /**
@@ -18,11 +18,9 @@ export class RegistryHealthController {
 
   @Get('health-check')
   async check(
-    @Query() query: Record<string, string>,
+    @Query({ schema: healthCheckQuery }) history: z.output<typeof healthCheckQuery>,
   ): Promise<HealthReport | { service_name: string; checks: CheckView[] }> {
-    const service = query.service_name ?? query.serive_name;
-    if (service === undefined) return this.health.check();
-    const { name, limit } = validate(historyQuery, { name: service, limit: query.limit });
-    return { service_name: name, checks: this.checks.history(name, limit) };
+    if (history === undefined) return this.health.check();
+    return { service_name: history.name, checks: this.checks.history(history.name, history.limit) };
   }
 }

@@ -7,3 +7,12 @@ export const historyQuery = z.object({
   name: serviceName,
   limit: integerIn(1, 1000).default(100),
 });
+
+/**
+ * The seed's `GET /health-check?service_name=&limit=` (its example spells it `serive_name`): a
+ * service's history as {@link historyQuery} reads it, or nothing when no service is named.
+ */
+export const healthCheckQuery = z.preprocess((query: Record<string, unknown>) => {
+  const name = query.service_name ?? query.serive_name;
+  return name === undefined ? undefined : { name, limit: query.limit };
+}, historyQuery.optional());
