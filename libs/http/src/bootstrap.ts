@@ -2,7 +2,9 @@ import { type LogLevel, type DynamicModule, Logger, type Type } from '@nestjs/co
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type ServerEnv } from '@app/config';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { registerBodyParsers } from './body-parsers';
+import { toErrorResponse } from './error.filter';
 
 /** What runs once the HTTP server listens: the discovery client registers then. Every app provides one. */
 export interface AfterListen {
@@ -21,7 +23,16 @@ export async function createApp(
   module: Type | DynamicModule,
   env: Pick<ServerEnv, 'LOG_LEVEL'>,
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: 'idle' });
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    forceCloseConnections: 'idle',
+    // Fastify's router refuses a malformed URL (400) or an over-long path parameter (414) before Nest
+    // sees the request; those answers take Chirp's error shape too.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      const { status, body } = toErrorResponse(error);
+      void reply.status(status).send(body);
+    },
+  });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1),
     bodyParser: false,
