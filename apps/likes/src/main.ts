@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { registerWhenListening } from '@app/discovery';
 import { bootstrap } from '@app/http';
 import { loadLikesConfig } from './likes.config';
 import { LikesModule } from './likes.module';
@@ -10,5 +11,5 @@ if (process.argv.includes('--init')) {
   const posts = seedPostsDatabase(env.POSTS_DB_PATH, env.POSTS_SEED_COUNT);
   console.log(`likes: ${posts} posts ready at ${env.POSTS_DB_PATH}`);
 } else {
-  void bootstrap(LikesModule.forRoot(env), env);
+  void bootstrap(LikesModule.forRoot(env), env).then(registerWhenListening);
 }

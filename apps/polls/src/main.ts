@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { registerWhenListening } from '@app/discovery';
 import { bootstrap } from '@app/http';
 import { initTables } from './dynamodb/init';
 import { loadPollsConfig } from './polls.config';
@@ -17,5 +18,5 @@ if (process.argv.includes('--init')) {
     },
   );
 } else {
-  void bootstrap(PollsModule.forRoot(config), config);
+  void bootstrap(PollsModule.forRoot(config), config).then(registerWhenListening);
 }

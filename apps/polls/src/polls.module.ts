@@ -5,7 +5,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { DiscoveryModule, HealthModule } from '@app/discovery';
 import { ErrorFilter, inputValidation } from '@app/http';
 import { DYNAMODB, DynamoDbModule, dynamoProbe } from './dynamodb/dynamodb.module';
-import { DynamoLiveness } from './dynamodb/liveness';
+import { DynamoLiveness } from './dynamodb/dynamo-liveness';
 import { POLLS_CONFIG, type PollsConfig } from './polls.config';
 import { PollsController } from './polls/polls.controller';
 import { PollsRepository } from './polls/polls.repository';

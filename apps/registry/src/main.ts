@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { advertiseUrl } from '@app/config';
+import { registerWhenListening } from '@app/discovery';
 import { bootstrap } from '@app/http';
 import { openDatabase } from './database/database.module';
 import { loadRegistryConfig } from './registry.config';
@@ -13,5 +14,5 @@ if (process.argv.includes('--init')) {
 } else {
   // The registry registers with itself, never through HAProxy (which learns of it from that registration).
   const config = { ...env, REGISTRY_URL: advertiseUrl(env) };
-  void bootstrap(RegistryModule.forRoot(config), config);
+  void bootstrap(RegistryModule.forRoot(config), config).then(registerWhenListening);
 }

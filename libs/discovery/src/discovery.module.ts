@@ -1,10 +1,12 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { AFTER_LISTEN } from '@app/http';
+import { DynamicModule, type INestApplicationContext, Module } from '@nestjs/common';
 import { DISCOVERY_OPTIONS, type DiscoveryOptions } from './discovery.options';
 import { RegistrationService } from './registration.service';
 import { RegistryClient } from './registry.client';
 
-/** Self-registration with the registry for one app; import it once in the app's root module. */
+/**
+ * Self-registration with the registry for one app; import it once in the app's root module, and start
+ * it from main.ts once the app listens ({@link registerWhenListening}).
+ */
 @Module({})
 export class DiscoveryModule {
   static forRoot(options: DiscoveryOptions): DynamicModule {
@@ -19,9 +21,13 @@ export class DiscoveryModule {
           useFactory: (client: RegistryClient) =>
             new RegistrationService(client, options.env.REGISTRY_HEARTBEAT_MS),
         },
-        { provide: AFTER_LISTEN, useExisting: RegistrationService },
       ],
-      exports: [RegistrationService, AFTER_LISTEN],
+      exports: [RegistrationService],
     };
   }
+}
+
+/** Starts the app's self-registration; call it on the app `bootstrap` returns, once it listens. */
+export function registerWhenListening(app: INestApplicationContext): void {
+  app.get(RegistrationService).start();
 }

@@ -34,20 +34,20 @@ describe(RegistrationService.name, () => {
     client.register
       .mockRejectedValueOnce(new Error('ECONNREFUSED'))
       .mockRejectedValueOnce(new Error('ECONNREFUSED'));
-    sut.afterListen();
+    sut.start();
     await until(() => sut.instanceId === instance.id);
     expect(client.register).toHaveBeenCalledTimes(3);
   });
 
   it('registers again when the registry forgot it', async () => {
-    sut.afterListen();
+    sut.start();
     await until(() => sut.instanceId !== undefined);
     client.isRegistered.mockResolvedValueOnce(false);
     await until(() => client.register.mock.calls.length === 2);
   });
 
   it('deregisters on shutdown and stops checking', async () => {
-    sut.afterListen();
+    sut.start();
     await until(() => sut.instanceId !== undefined);
     await sut.beforeApplicationShutdown();
     expect(client.deregister).toHaveBeenCalledWith(instance.id);
@@ -58,7 +58,7 @@ describe(RegistrationService.name, () => {
 
   it('gives up retrying once shutdown starts', async () => {
     client.register.mockRejectedValue(new Error('ECONNREFUSED'));
-    sut.afterListen();
+    sut.start();
     await until(() => client.register.mock.calls.length >= 1);
     await sut.beforeApplicationShutdown();
     expect(client.deregister).not.toHaveBeenCalled();

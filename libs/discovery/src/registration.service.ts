@@ -1,6 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { backOff } from 'exponential-backoff';
-import type { AfterListen } from '@app/http';
 import { RegistryClient } from './registry.client';
 
 /**
@@ -9,7 +8,7 @@ import { RegistryClient } from './registry.client';
  * deregisters before the server closes so HAProxy drains it first.
  */
 @Injectable()
-export class RegistrationService implements AfterListen, BeforeApplicationShutdown {
+export class RegistrationService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(RegistrationService.name);
   private id?: string;
   private stopping = false;
@@ -21,7 +20,8 @@ export class RegistrationService implements AfterListen, BeforeApplicationShutdo
     private readonly heartbeatMs: number,
   ) {}
 
-  afterListen(): void {
+  /** Registers (in the background, until accepted) and starts checking the registry still knows us. */
+  start(): void {
     void this.registerUntilAccepted();
     this.heartbeat = setInterval(() => void this.checkStillRegistered(), this.heartbeatMs);
   }

@@ -6,13 +6,6 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { registerBodyParsers } from './body-parsers';
 import { toErrorResponse } from './error.filter';
 
-/** What runs once the HTTP server listens: the discovery client registers then. Every app provides one. */
-export interface AfterListen {
-  afterListen(): void;
-}
-/** The injection token of the optional {@link AfterListen} hook. */
-export const AFTER_LISTEN = Symbol('AFTER_LISTEN');
-
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
 /** Bodies above this are refused with 413 before they reach a handler. */
@@ -41,7 +34,10 @@ export async function createApp(
   return app;
 }
 
-/** Starts an app: listens, then runs its {@link AfterListen} hook; SIGINT/SIGTERM close it within a bound. */
+/**
+ * Starts an app: listens, and makes SIGINT/SIGTERM close it within SHUTDOWN_TIMEOUT_MS. What an app
+ * does once it listens (registering with the registry) its main.ts starts on the app returned.
+ */
 export async function bootstrap(
   module: Type | DynamicModule,
   env: ServerEnv,
@@ -57,6 +53,5 @@ export async function bootstrap(
     });
   }
   await app.listen(env.PORT, env.HOST);
-  app.get<AfterListen>(AFTER_LISTEN, { strict: false }).afterListen();
   return app;
 }

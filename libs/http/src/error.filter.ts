@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { DomainError, DomainErrorCode } from '@app/errors';
 import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 
@@ -21,8 +22,20 @@ export class ErrorFilter implements ExceptionFilter {
   }
 }
 
+/** The one place where the domain's failures become HTTP statuses. */
+const STATUS_OF: Record<DomainErrorCode, number> = {
+  [DomainErrorCode.NotFound]: HttpStatus.NOT_FOUND,
+  [DomainErrorCode.Conflict]: HttpStatus.CONFLICT,
+  [DomainErrorCode.Rejected]: HttpStatus.BAD_REQUEST,
+  [DomainErrorCode.StoreUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
 /** Maps an exception to a status and an {@link ErrorBody}. Nest routes Fastify's own errors here too. */
 export function toErrorResponse(exception: unknown): { status: number; body: ErrorBody } {
+  if (exception instanceof DomainError) {
+    const status = STATUS_OF[exception.code];
+    return { status, body: { error: STATUS_CODES[status]!, message: exception.message } };
+  }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const response = exception.getResponse();

@@ -1,4 +1,4 @@
-import { ServiceUnavailableException } from '@nestjs/common';
+import { StoreUnavailableError } from '@app/errors';
 import { redisError } from './likes.repository';
 
 function replyError(message: string): Error {
@@ -15,8 +15,10 @@ describe(redisError.name, () => {
     replyError('LOADING Redis is loading the dataset in memory'),
     replyError('MISCONF Errors writing to the AOF file'),
     replyError("READONLY You can't write against a read only replica."),
-  ])('makes "%s" a 503 naming Redis', (error) => {
-    expect(redisError(error)).toEqual(new ServiceUnavailableException('redis unavailable'));
+  ])('makes "%s" the store being unavailable, naming Redis', (error) => {
+    const translated = redisError(error);
+    expect(translated).toBeInstanceOf(StoreUnavailableError);
+    expect(translated).toMatchObject({ store: 'redis', message: 'redis unavailable' });
   });
 
   it('leaves other replies (a bug, not an outage) as they are', () => {

@@ -1,4 +1,5 @@
-import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { StoreUnavailableError } from '@app/errors';
+import { Inject, Injectable } from '@nestjs/common';
 import { type LikesRedis, REDIS } from '../redis/redis.module';
 import type { PageCursor } from './cursor';
 import { KEYS, postIdOf, postMember } from './keys';
@@ -19,11 +20,11 @@ export interface UserLike {
 const UNAVAILABLE_REPLIES =
   /^(LOADING|BUSY|MISCONF|OOM|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|NOREPLICAS)\b/;
 
-/** Redis errors as HTTP: anything that means Redis is away or cannot serve is a 503 naming Redis. */
+/** Redis errors in the domain's words: anything that means Redis is away or cannot serve is "redis unavailable". */
 export function redisError(error: unknown): unknown {
   const isReply = error instanceof Error && error.name === 'ReplyError';
   if (isReply && !UNAVAILABLE_REPLIES.test(error.message)) return error;
-  return new ServiceUnavailableException('redis unavailable');
+  return new StoreUnavailableError('redis');
 }
 
 /** Likes in Redis: the only code that talks to the Redis client. Every write is one Lua script. */

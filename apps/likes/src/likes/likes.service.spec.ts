@@ -1,4 +1,4 @@
-import { ConflictException, NotFoundException } from '@nestjs/common';
+import { ConflictError, NotFoundError } from '@app/errors';
 import type { PostsRepository } from '../posts/posts.repository';
 import type { LikesRepository } from './likes.repository';
 import { LikesService } from './likes.service';
@@ -32,19 +32,19 @@ describe(LikesService.name, () => {
 
   it('is a 409 when the like exists', async () => {
     likes.like.mockResolvedValue({ created: false, likes: 3, likedAt: 0 });
-    await expect(sut.like(1, 'John')).rejects.toThrow(ConflictException);
+    await expect(sut.like(1, 'John')).rejects.toThrow(ConflictError);
   });
 
   it('is a 404 for a missing post, without touching Redis', async () => {
-    await expect(sut.like(2, 'John')).rejects.toThrow(new NotFoundException('post 2 not found'));
-    await expect(sut.count(2)).rejects.toThrow(NotFoundException);
+    await expect(sut.like(2, 'John')).rejects.toThrow(new NotFoundError('post 2 not found'));
+    await expect(sut.count(2)).rejects.toThrow(NotFoundError);
     expect(likes.like).not.toHaveBeenCalled();
     expect(likes.count).not.toHaveBeenCalled();
   });
 
   it('is a 404 when unliking a post the user does not like', async () => {
     likes.unlike.mockResolvedValue(undefined);
-    await expect(sut.unlike(1, 'John')).rejects.toThrow(new NotFoundException('John does not like post 1'));
+    await expect(sut.unlike(1, 'John')).rejects.toThrow(new NotFoundError('John does not like post 1'));
   });
 
   it('returns what an unlike removed: when the like was made, and the count after it', async () => {

@@ -1,4 +1,5 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictError, NotFoundError } from '@app/errors';
+import { Injectable } from '@nestjs/common';
 import { type Post, PostsRepository } from '../posts/posts.repository';
 import { formatCursor, type PageCursor } from './cursor';
 import { LikesRepository } from './likes.repository';
@@ -34,14 +35,14 @@ export class LikesService {
   async like(postId: number, username: string): Promise<LikeRecord> {
     const post = this.post(postId);
     const change = await this.likes.like(postId, username);
-    if (!change.created) throw new ConflictException(`${username} already likes post ${postId}`);
+    if (!change.created) throw new ConflictError(`${username} already likes post ${postId}`);
     return { username, ...post, liked_at: iso(change.likedAt), likes: change.likes };
   }
 
   async unlike(postId: number, username: string): Promise<LikeRecord> {
     const post = this.post(postId);
     const change = await this.likes.unlike(postId, username);
-    if (!change) throw new NotFoundException(`${username} does not like post ${postId}`);
+    if (!change) throw new NotFoundError(`${username} does not like post ${postId}`);
     return { username, ...post, liked_at: iso(change.likedAt), likes: change.likes };
   }
 
@@ -72,7 +73,7 @@ export class LikesService {
 
   private post(postId: number): Post {
     const post = this.posts.find(postId);
-    if (!post) throw new NotFoundException(`post ${postId} not found`);
+    if (!post) throw new NotFoundError(`post ${postId} not found`);
     return post;
   }
 }

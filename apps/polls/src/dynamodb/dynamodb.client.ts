@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Semaphore, withTimeout } from 'async-mutex';
 import type { PollsConfig } from '../polls.config';
-import { DynamoLiveness } from './liveness';
+import { DynamoLiveness } from './dynamo-liveness';
 import { DynamoUnavailableError, isUnavailable } from './store-errors';
 
 /** How long a DynamoDB answer to live traffic vouches for its health. */

@@ -2,7 +2,7 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { POLLS_CONFIG, type PollsConfig } from '../polls.config';
 import { createDynamoClient, documentClient, HEALTH_FRESH_MS } from './dynamodb.client';
-import { DynamoLiveness } from './liveness';
+import { DynamoLiveness } from './dynamo-liveness';
 
 /** Injection token of the app's one DynamoDBClient. */
 export const DYNAMODB = Symbol('DYNAMODB');

@@ -1,4 +1,4 @@
-import { BadRequestException, HttpException, ServiceUnavailableException } from '@nestjs/common';
+import { DomainError, RejectedError, StoreUnavailableError } from '@app/errors';
 
 /** DynamoDB could not be reached, or kept us waiting too long: a 503 for the caller. */
 export class DynamoUnavailableError extends Error {
@@ -42,29 +42,31 @@ export function isUnavailable(error: unknown): boolean {
 }
 
 /**
- * Translates a DynamoDB error the repository did not expect into an HTTP exception: unavailable
- * stores are a 503 naming DynamoDB, a request DynamoDB refuses as invalid a 400, anything else is
- * rethrown (a 500, logged).
+ * Translates a DynamoDB error the repository did not expect into the domain's words: an unavailable
+ * store is "dynamodb unavailable" with the kind of failure, a request DynamoDB refuses as invalid is
+ * rejected, anything else is rethrown as it is (a bug: a logged 500).
  */
-export function toHttpException(error: unknown): unknown {
-  if (error instanceof HttpException) return error;
+export function toDomainError(error: unknown): unknown {
+  if (error instanceof DomainError) return error;
   if (isUnavailable(error)) {
     // The kind of failure, not its message: that would show callers the store's address.
     const { code, name, message } = error as Error & { code?: string };
-    const kind = error instanceof DynamoUnavailableError ? message : (code ?? name);
-    return new ServiceUnavailableException(`dynamodb unavailable (${kind})`);
+    return new StoreUnavailableError(
+      'dynamodb',
+      error instanceof DynamoUnavailableError ? message : (code ?? name),
+    );
   }
   if (error instanceof Error && error.name === 'ValidationException') {
-    return new BadRequestException(`rejected by dynamodb: ${error.message}`);
+    return new RejectedError(`rejected by dynamodb: ${error.message}`);
   }
   return error;
 }
 
-/** Awaits a DynamoDB call, translating its failure with {@link toHttpException}. */
+/** Awaits a DynamoDB call, translating its failure with {@link toDomainError}. */
 export async function guard<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (error) {
-    throw toHttpException(error);
+    throw toDomainError(error);
   }
 }

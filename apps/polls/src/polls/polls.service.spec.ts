@@ -1,4 +1,4 @@
-import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { NotFoundError, RejectedError } from '@app/errors';
 import { Test } from '@nestjs/testing';
 import { newPollItem, type Page, type PollItem } from './poll';
 import { PollsRepository } from './polls.repository';
@@ -55,7 +55,7 @@ describe(PollsService.name, () => {
 
   it('404s an unknown poll', async () => {
     polls.find.mockResolvedValue(undefined);
-    await expect(sut.get('nope')).rejects.toBeInstanceOf(NotFoundException);
+    await expect(sut.get('nope')).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('gives one choice results, and 400s a choice the poll does not have', async () => {
@@ -66,7 +66,7 @@ describe(PollsService.name, () => {
       votes: 2,
       total_votes: 3,
     });
-    await expect(sut.results({ polls_id: 'p1', choice: 'Thai' })).rejects.toBeInstanceOf(BadRequestException);
+    await expect(sut.results({ polls_id: 'p1', choice: 'Thai' })).rejects.toBeInstanceOf(RejectedError);
   });
 
   it('records a vote with its time', async () => {

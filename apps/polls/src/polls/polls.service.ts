@@ -1,4 +1,5 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { NotFoundError, RejectedError } from '@app/errors';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { CreatePoll, PageQuery, ResultsQuery, TitleQuery, VoteInput } from './dto/poll.schema';
 import {
@@ -47,9 +48,7 @@ export class PollsService {
     if (choice === undefined) return results;
     const counted = results.results.find((r) => r.choice === choice);
     if (!counted) {
-      throw new BadRequestException(
-        `choice: ${JSON.stringify(choice)} is not a response of poll ${polls_id}`,
-      );
+      throw new RejectedError(`choice: ${JSON.stringify(choice)} is not a response of poll ${polls_id}`);
     }
     return { polls_id, polls_title: results.polls_title, ...counted, total_votes: results.total_votes };
   }
@@ -61,7 +60,7 @@ export class PollsService {
 
   private async find(pollsId: string): Promise<PollItem> {
     const item = await this.polls.find(pollsId);
-    if (!item) throw new NotFoundException(`no poll ${pollsId}`);
+    if (!item) throw new NotFoundError(`no poll ${pollsId}`);
     return item;
   }
 }

@@ -1,9 +1,4 @@
-import {
-  BadRequestException,
-  ConflictException,
-  NotFoundException,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+import { ConflictError, NotFoundError, RejectedError, StoreUnavailableError } from '@app/errors';
 import { voteFailure } from './vote-outcome';
 
 describe('voteFailure', () => {
@@ -11,25 +6,25 @@ describe('voteFailure', () => {
   const failed = (Item?: Record<string, unknown>) => ({ Code: 'ConditionalCheckFailed', Item });
   const none = { Code: 'None' };
 
-  const exceptionOf = (reasons: Parameters<typeof voteFailure>[0]) => {
+  const errorOf = (reasons: Parameters<typeof voteFailure>[0]) => {
     const failure = voteFailure(reasons, vote);
     if (failure.retry) throw new Error('expected no retry');
-    return failure.exception;
+    return failure.error;
   };
 
   it('is a 404 when the poll is missing, even if the user voted', () => {
-    expect(exceptionOf([failed(), failed()])).toBeInstanceOf(NotFoundException);
+    expect(errorOf([failed(), failed()])).toBeInstanceOf(NotFoundError);
   });
 
   it('is a 400 listing the responses when the choice is unknown', () => {
     const poll = { responses: { L: [{ S: 'yes' }, { S: 'no' }] } };
-    const exception = exceptionOf([none, failed(poll)]);
-    expect(exception).toBeInstanceOf(BadRequestException);
-    expect(exception.message).toContain('"yes", "no"');
+    const error = errorOf([none, failed(poll)]);
+    expect(error).toBeInstanceOf(RejectedError);
+    expect(error.message).toContain('"yes", "no"');
   });
 
   it('is a 409 when the user has voted already', () => {
-    expect(exceptionOf([failed(), none])).toBeInstanceOf(ConflictException);
+    expect(errorOf([failed(), none])).toBeInstanceOf(ConflictError);
   });
 
   it.each([
@@ -42,17 +37,17 @@ describe('voteFailure', () => {
   });
 
   it.each(['InternalServerError', 'ItemCollectionSizeLimitExceeded', 'SomethingNew'])(
-    'is a 503 naming dynamodb for %s, never a 400 blaming the vote',
+    'is dynamodb being unavailable for %s (a 503), never the vote being wrong',
     (Code) => {
-      const exception = exceptionOf([{ Code }, none]);
-      expect(exception).toBeInstanceOf(ServiceUnavailableException);
-      expect(exception.message).toBe(`dynamodb unavailable (${Code})`);
+      const error = errorOf([{ Code }, none]);
+      expect(error).toBeInstanceOf(StoreUnavailableError);
+      expect(error.message).toBe(`dynamodb unavailable (${Code})`);
     },
   );
 
-  it('is a 400 when DynamoDB finds the request invalid', () => {
-    const exception = exceptionOf([{ Code: 'ValidationError', Message: 'bad attribute' }, none]);
-    expect(exception).toBeInstanceOf(BadRequestException);
-    expect(exception.message).toBe('vote rejected by dynamodb: bad attribute');
+  it('is a rejection (a 400) when DynamoDB finds the request invalid', () => {
+    const error = errorOf([{ Code: 'ValidationError', Message: 'bad attribute' }, none]);
+    expect(error).toBeInstanceOf(RejectedError);
+    expect(error.message).toBe('vote rejected by dynamodb: bad attribute');
   });
 });

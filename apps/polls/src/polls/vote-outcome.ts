@@ -1,10 +1,10 @@
 import {
-  BadRequestException,
-  ConflictException,
-  HttpException,
-  NotFoundException,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+  ConflictError,
+  type DomainError,
+  NotFoundError,
+  RejectedError,
+  StoreUnavailableError,
+} from '@app/errors';
 
 /** One entry of a TransactionCanceledException's CancellationReasons, in TransactItems order. */
 export interface CancellationReason {
@@ -13,8 +13,8 @@ export interface CancellationReason {
   Item?: Record<string, unknown>;
 }
 
-/** What a cancelled vote transaction means: an HTTP error for the caller, or a transient cancellation worth retrying. */
-export type VoteFailure = { retry: true; reason: string } | { retry: false; exception: HttpException };
+/** What a cancelled vote transaction means: a domain error for the caller, or a transient cancellation worth retrying. */
+export type VoteFailure = { retry: true; reason: string } | { retry: false; error: DomainError };
 
 /** Cancellation codes that say the store was busy, not that the vote was wrong: tried again, then a 503. */
 const TRANSIENT = new Set([
@@ -35,11 +35,11 @@ export function voteFailure(
   const [put, count] = [reasons?.[0]?.Code, reasons?.[1]?.Code];
   if (count === 'ConditionalCheckFailed') {
     const poll = reasons?.[1]?.Item;
-    if (!poll) return { retry: false, exception: new NotFoundException(`no poll ${vote.polls_id}`) };
+    if (!poll) return { retry: false, error: new NotFoundError(`no poll ${vote.polls_id}`) };
     const responses = responsesOf(poll.responses);
     return {
       retry: false,
-      exception: new BadRequestException(
+      error: new RejectedError(
         `choice: ${JSON.stringify(vote.choice)} is not a response of poll ${vote.polls_id} (${responses.map((r) => JSON.stringify(r)).join(', ')})`,
       ),
     };
@@ -47,7 +47,7 @@ export function voteFailure(
   if (put === 'ConditionalCheckFailed') {
     return {
       retry: false,
-      exception: new ConflictException(`${vote.username} has already voted in poll ${vote.polls_id}`),
+      error: new ConflictError(`${vote.username} has already voted in poll ${vote.polls_id}`),
     };
   }
   const detail = reasons?.find((r) => r.Code && r.Code !== 'None');
@@ -57,10 +57,10 @@ export function voteFailure(
   if (code === 'ValidationError') {
     return {
       retry: false,
-      exception: new BadRequestException(`vote rejected by dynamodb: ${detail?.Message ?? code}`),
+      error: new RejectedError(`vote rejected by dynamodb: ${detail?.Message ?? code}`),
     };
   }
-  return { retry: false, exception: new ServiceUnavailableException(`dynamodb unavailable (${code})`) };
+  return { retry: false, error: new StoreUnavailableError('dynamodb', code) };
 }
 
 /** The poll's responses from the item DynamoDB returns with a failed condition (marshalled or not). */

@@ -1,9 +1,10 @@
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { StoreUnavailableError } from '@app/errors';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DYNAMODB_DOCUMENT } from '../dynamodb/dynamodb.module';
-import { toHttpException } from '../dynamodb/store-errors';
+import { toDomainError } from '../dynamodb/store-errors';
 import { POLLS_CONFIG, type PollsConfig } from '../polls.config';
 import type { Vote } from './poll';
 import { type CancellationReason, voteFailure } from './vote-outcome';
@@ -37,15 +38,13 @@ export class VotesRepository {
         return vote;
       } catch (error) {
         if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') {
-          throw toHttpException(error);
+          throw toDomainError(error);
         }
         const reasons = (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons;
         const failure = voteFailure(reasons, vote);
-        if (!failure.retry) throw failure.exception;
+        if (!failure.retry) throw failure.error;
         if (attempt >= CONFLICT_ATTEMPTS) {
-          throw new ServiceUnavailableException(
-            `dynamodb unavailable (${failure.reason}, ${attempt} attempts)`,
-          );
+          throw new StoreUnavailableError('dynamodb', `${failure.reason}, ${attempt} attempts`);
         }
         await sleep(Math.random() * 20 * attempt);
       }

@@ -1,4 +1,5 @@
-import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { NotFoundError, RejectedError } from '@app/errors';
+import { Inject, Injectable } from '@nestjs/common';
 import { HaproxyMembership } from '../haproxy/haproxy-membership';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { isAllowedHost } from './allowed-hosts';
@@ -24,7 +25,7 @@ export class InstancesService {
    */
   async register(registration: Registration): Promise<{ instance: InstanceView; created: boolean }> {
     if (!isAllowedHost(registration.url, this.config.REGISTRY_ALLOWED_HOSTS)) {
-      throw new BadRequestException(
+      throw new RejectedError(
         `url: host ${new URL(registration.url).hostname} is not allowed (loopback only unless REGISTRY_ALLOWED_HOSTS lists it)`,
       );
     }
@@ -72,7 +73,7 @@ export class InstancesService {
 
   private find(serviceName: string, id: string): Instance {
     const instance = this.instances.find(serviceName, id);
-    if (!instance) throw new NotFoundException(`no instance ${id} of service ${serviceName}`);
+    if (!instance) throw new NotFoundError(`no instance ${id} of service ${serviceName}`);
     return instance;
   }
 

@@ -1,4 +1,4 @@
-import { DynamoLiveness } from './liveness';
+import { DynamoLiveness } from './dynamo-liveness';
 
 describe(DynamoLiveness.name, () => {
   let now: number;

@@ -1,0 +1,31 @@
+import { ConflictError, NotFoundError, RejectedError, StoreUnavailableError } from '@app/errors';
+import { BadRequestException } from '@nestjs/common';
+import { toErrorResponse } from './error.filter';
+
+describe(toErrorResponse.name, () => {
+  it.each([
+    [new NotFoundError('no poll p1'), 404, 'Not Found'],
+    [new ConflictError('ann has already voted in poll p1'), 409, 'Conflict'],
+    [new RejectedError('choice: "x" is not a response of poll p1'), 400, 'Bad Request'],
+    [new StoreUnavailableError('redis'), 503, 'Service Unavailable'],
+  ])('maps the domain error %p to %i', (error, status, reason) => {
+    expect(toErrorResponse(error)).toEqual({ status, body: { error: reason, message: error.message } });
+  });
+
+  it('names the store and why in a 503', () => {
+    expect(toErrorResponse(new StoreUnavailableError('dynamodb', 'ThrottlingError')).body.message).toBe(
+      'dynamodb unavailable (ThrottlingError)',
+    );
+  });
+
+  it("keeps Nest's own HTTP exceptions, and hides what it does not know behind a 500", () => {
+    expect(toErrorResponse(new BadRequestException('limit: too big'))).toEqual({
+      status: 400,
+      body: { error: 'Bad Request', message: 'limit: too big' },
+    });
+    expect(toErrorResponse(new TypeError('secret detail'))).toEqual({
+      status: 500,
+      body: { error: 'Internal Server Error', message: 'Internal server error' },
+    });
+  });
+});
