@@ -19,6 +19,7 @@ const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6390', {
   enableOfflineQueue: false,
   maxRetriesPerRequest: 1,
   commandTimeout: 2000,
+  protocol: 2, // as the app
 });
 redis.defineCommand('like', { numberOfKeys: 3, lua: lua('LIKE_SCRIPT') });
 redis.on('error', () => {});
