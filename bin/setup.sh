@@ -34,10 +34,8 @@ else
 fi
 
 # Install only when the lockfile changed since the last install (npm records it in node_modules).
-# `npm install` rather than `npm ci`: the lockfile holds only this platform's optional binaries
-# (@swc/core-*, unrs-resolver's), since the registry this project is built from serves no others,
-# and `npm ci` refuses such a lockfile. With the lockfile in sync, `npm install` installs exactly
-# the locked versions and leaves package-lock.json untouched.
+# With the lockfile in sync, `npm install` installs exactly the locked versions and leaves
+# package-lock.json untouched; unlike `npm ci` it keeps a node_modules that is already right.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step "npm install (locked versions)"
   npm install --no-audit --no-fund || fail "npm install failed"

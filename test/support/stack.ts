@@ -51,15 +51,21 @@ export class TestStack {
       mkdtempSync(join(tmpdir(), 'chirp-stack-')),
       options.intervalMs ?? 1000,
     );
-    await stack.init();
-    await stack.startRegistry();
-    await Promise.all([
-      ...Array.from({ length: options.likes ?? 3 }, () => stack.addLikes()),
-      ...Array.from({ length: options.polls ?? 3 }, () => stack.addPolls()),
-    ]);
-    await stack.waitForBackend('likes', stack.likes.length);
-    await stack.waitForBackend('polls', stack.polls.length);
-    return stack;
+    try {
+      await stack.init();
+      await stack.startRegistry();
+      await Promise.all([
+        ...Array.from({ length: options.likes ?? 3 }, () => stack.addLikes()),
+        ...Array.from({ length: options.polls ?? 3 }, () => stack.addPolls()),
+      ]);
+      await stack.waitForBackend('likes', stack.likes.length);
+      await stack.waitForBackend('polls', stack.polls.length);
+      return stack;
+    } catch (error) {
+      // A stack that never came up is stopped here: the test's afterAll never sees it.
+      await stack.stop().catch(() => undefined);
+      throw error;
+    }
   }
 
   get registry(): TestApp {
