@@ -32,7 +32,7 @@ export interface SyncResult {
 /**
  * The one writer of HAProxy's membership: keeps each backend's slots equal to the registry's
  * passing instances through the Runtime API. Every change (a registration, a deregistration's drain,
- * a round's reconcile) takes its turn in one queue and reads the wanted state from the database
+ * a round's reconcile) takes its turn in one queue and reads the wanted state (a WantedSource from the caller)
  * inside that turn, so no change acts on a state another one has already made stale.
  * Never throws: with HAProxy down it logs, and the next round heals.
  */
