@@ -8,7 +8,7 @@ import { LikesController } from './likes/likes.controller';
 import { LikesRepository } from './likes/likes.repository';
 import { LikesService } from './likes/likes.service';
 import { LIKES_CONFIG, type LikesConfig } from './likes.config';
-import { PostsDatabaseModule, SQLITE } from './posts/posts.database';
+import { PostsDatabaseModule, SQLITE } from './posts/posts-database.module';
 import { PostsRepository } from './posts/posts.repository';
 import { type LikesRedis, REDIS, RedisModule } from './redis/redis.module';
 

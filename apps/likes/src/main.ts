@@ -3,7 +3,7 @@ import { registerWhenListening } from '@app/discovery';
 import { bootstrap } from '@app/http';
 import { loadLikesConfig } from './likes.config';
 import { LikesModule } from './likes.module';
-import { seedPostsDatabase } from './posts/posts.database';
+import { seedPostsDatabase } from './posts/posts-database.module';
 
 const env = loadLikesConfig();
 if (process.argv.includes('--init')) {

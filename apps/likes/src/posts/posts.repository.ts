@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
-import { SQLITE } from './posts.database';
+import { SQLITE } from './posts-database.module';
 
 /** What reads show of a post besides its likes. */
 export interface Post {
