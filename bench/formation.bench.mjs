@@ -11,12 +11,20 @@
 // counters show whether backend connections were reused.
 //
 //   npm run build && node bench/formation.bench.mjs [--duration 5] [--warmup 2] [--connections 32] [--rounds 3]
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort, listening, runtimeCommand, start, stopAll, waitFor } from './processes.mjs';
+import {
+  freePort,
+  listening,
+  runtimeCommand,
+  start,
+  startHaproxy,
+  startLikesStores,
+  stopAll,
+  waitFor,
+} from './processes.mjs';
 import { generatorFlag, wrk } from './wrk.mjs';
 
 const { values: opts } = parseArgs({
@@ -32,22 +40,6 @@ const POSTS = Number(opts.posts);
 const INSTANCES = 3;
 const at = (port) => `127.0.0.1:${port}`;
 const dir = mkdtempSync(join(tmpdir(), 'chirp-formation-'));
-
-/** HAProxy on `config` with fresh ports; returns its likes frontend and Runtime API ports. */
-async function haproxy(name, config) {
-  const [likes, polls, registry, stats, runtime] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
-  start(name, 'haproxy', ['-db', '-f', config], {
-    HAPROXY_LIKES_ADDR: at(likes),
-    HAPROXY_POLLS_ADDR: at(polls),
-    HAPROXY_REGISTRY_ADDR: at(registry),
-    HAPROXY_STATS_ADDR: at(stats),
-    HAPROXY_RUNTIME_ADDR: at(runtime),
-    HAPROXY_SLOTS: '16',
-    CACHE_MAX_AGE: '5',
-  });
-  await waitFor(name, () => listening(runtime));
-  return { likes, registry, runtime };
-}
 
 /** The likes backend's servers from `show stat`: name, address, requests, connects, reuses. */
 async function likesServers(runtime) {
@@ -72,17 +64,8 @@ const counters = async (runtime) =>
   );
 
 // --- the formation --------------------------------------------------------------------------------
-const redisPort = await freePort();
-start('redis', 'redis-server', [
-  ...['--port', String(redisPort), '--bind', '127.0.0.1', '--dir', dir],
-  ...['--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''],
-]);
-await waitFor('redis', () => listening(redisPort));
-const likesEnv = { REDIS_URL: `redis://${at(redisPort)}`, POSTS_DB_PATH: join(dir, 'posts.db') };
-execFileSync(process.execPath, ['dist/apps/likes/main.js', '--init'], {
-  env: { ...process.env, ...likesEnv, POSTS_SEED_COUNT: String(POSTS) },
-});
-const front = await haproxy('haproxy', 'haproxy.cfg');
+const likesEnv = await startLikesStores(dir, POSTS);
+const front = await startHaproxy();
 const registryPort = await freePort();
 start('registry', process.execPath, ['dist/apps/registry/main.js'], {
   PORT: String(registryPort),
@@ -122,7 +105,7 @@ writeFileSync(
   ),
 );
 symlinkSync(resolve('errors'), join(dir, 'errors'));
-const fixed = await haproxy('haproxy-static', staticConfig);
+const fixed = await startHaproxy('haproxy-static', staticConfig);
 await waitFor('the static server UP', async () => (await likesServers(fixed.runtime))[0]?.status === 'UP');
 
 // --- the runs ---------------------------------------------------------------------------------------

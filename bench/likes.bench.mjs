@@ -5,12 +5,11 @@
 // bench/formation.bench.mjs.
 //
 //   npm run build && node bench/likes.bench.mjs [--duration 5] [--warmup 2] [--connections 32] [--rounds 3]
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cpuSeconds, freePort, listening, start, stopAll, waitFor } from './processes.mjs';
+import { cpuSeconds, freePort, listening, start, startLikesStores, stopAll, waitFor } from './processes.mjs';
 import { generatorFlag, wrk } from './wrk.mjs';
 
 const { values: opts } = parseArgs({
@@ -27,16 +26,7 @@ const loadStart = os.loadavg()[0].toFixed(2);
 
 // Redis, posts.db, the app and the baseline.
 const dir = mkdtempSync(join(tmpdir(), 'chirp-bench-'));
-const redisPort = await freePort();
-start('redis', 'redis-server', [
-  ...['--port', String(redisPort), '--bind', '127.0.0.1', '--dir', dir],
-  ...['--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''],
-]);
-await waitFor('redis', () => listening(redisPort));
-const common = { REDIS_URL: `redis://127.0.0.1:${redisPort}`, POSTS_DB_PATH: join(dir, 'posts.db') };
-execFileSync(process.execPath, ['dist/apps/likes/main.js', '--init'], {
-  env: { ...process.env, ...common, POSTS_SEED_COUNT: String(POSTS) },
-});
+const common = await startLikesStores(dir, POSTS);
 const nestPort = await freePort();
 const nest = start('likes', process.execPath, ['dist/apps/likes/main.js'], {
   ...common,

@@ -24,6 +24,7 @@ import {
   listening,
   runtimeCommand,
   start,
+  startHaproxy,
   stopAll,
   waitFor,
 } from './processes.mjs';
@@ -55,20 +56,12 @@ const cpuDelta = (before, after) =>
     .join(', ');
 
 // --- the stack: DynamoDB Local (in memory), HAProxy, registry, polls x N --------------------------
-const [ddb, likes, pollsFront, registryFront, stats, runtime, registryPort] = await Promise.all(
-  Array.from({ length: 7 }, freePort),
-);
+const [ddb, registryPort] = await Promise.all([freePort(), freePort()]);
 const endpoint = `http://127.0.0.1:${ddb}`;
 start('dynamodb', 'bash', ['bin/dynamodb-local.sh', '-port', String(ddb), '-inMemory']);
 const at = (port) => `127.0.0.1:${port}`;
-start('haproxy', 'haproxy', ['-db', '-f', 'haproxy.cfg'], {
-  HAPROXY_LIKES_ADDR: at(likes),
-  HAPROXY_POLLS_ADDR: at(pollsFront),
-  HAPROXY_REGISTRY_ADDR: at(registryFront),
-  HAPROXY_STATS_ADDR: at(stats),
-  HAPROXY_RUNTIME_ADDR: at(runtime),
-});
-await waitFor('dynamodb and haproxy', async () => (await listening(ddb)) && (await listening(runtime)));
+const { likes, polls: pollsFront, runtime } = await startHaproxy();
+await waitFor('dynamodb', () => listening(ddb));
 const env = {
   DYNAMODB_ENDPOINT: endpoint,
   POLLS_TABLE: 'bench-polls',

@@ -1,8 +1,10 @@
 // What the benchmarks share to run a stack of their own: free ports, child processes killed when the
-// benchmark exits, their CPU time, waiting for a condition, and HAProxy's Runtime API.
-import { spawn } from 'node:child_process';
+// benchmark exits, their CPU time, waiting for a condition, HAProxy (started, and its Runtime API)
+// and the likes app's stores.
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Every process started with {@link start}; SIGKILLed when this one exits. */
@@ -89,4 +91,39 @@ function descendants(pid) {
   } catch {
     return [];
   }
+}
+
+/**
+ * Redis (append-only, as the Procfile runs it) with its files in `dir`, and posts.db there seeded
+ * with `posts` posts by the likes app's `--init`; returns the environment a likes process needs.
+ */
+export async function startLikesStores(dir, posts) {
+  const port = await freePort();
+  start('redis', 'redis-server', [
+    ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir],
+    ...['--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''],
+  ]);
+  await waitFor('redis', () => listening(port));
+  const env = { REDIS_URL: `redis://127.0.0.1:${port}`, POSTS_DB_PATH: join(dir, 'posts.db') };
+  execFileSync(process.execPath, ['dist/apps/likes/main.js', '--init'], {
+    env: { ...process.env, ...env, POSTS_SEED_COUNT: String(posts) },
+  });
+  return env;
+}
+
+/** HAProxy on `config` (haproxy.cfg by default) on fresh loopback ports; returns them once it listens. */
+export async function startHaproxy(name = 'haproxy', config = 'haproxy.cfg') {
+  const [likes, polls, registry, stats, runtime] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
+  const at = (port) => `127.0.0.1:${port}`;
+  start(name, 'haproxy', ['-db', '-f', config], {
+    HAPROXY_LIKES_ADDR: at(likes),
+    HAPROXY_POLLS_ADDR: at(polls),
+    HAPROXY_REGISTRY_ADDR: at(registry),
+    HAPROXY_STATS_ADDR: at(stats),
+    HAPROXY_RUNTIME_ADDR: at(runtime),
+    HAPROXY_SLOTS: '16',
+    CACHE_MAX_AGE: '5',
+  });
+  await waitFor(name, () => listening(runtime));
+  return { likes, polls, registry, stats, runtime };
 }
