@@ -8,10 +8,7 @@ import { InstancesRepository } from '../instances/instances.repository';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { ChecksRepository } from './checks.repository';
 import { HealthProbe } from './health-probe';
-import { type RoundRecord, RoundsRepository } from './rounds.repository';
-
-/** What one round did. */
-export type RoundSummary = Pick<RoundRecord, 'checked' | 'failed' | 'pruned' | 'unrouted'>;
+import { type RoundTally, RoundsRepository } from './rounds.repository';
 
 const ROUND = 'health-check-round';
 const FIRST_ROUND = 'first-health-check-round';
@@ -45,9 +42,6 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
     this.semaphore = new Semaphore(config.HEALTH_CHECK_CONCURRENCY);
   }
 
-  /** What HAProxy should route, read by the membership writer inside its turn. */
-  private readonly routable = () => this.instances.routable();
-
   onApplicationBootstrap(): void {
     const interval = this.config.HEALTH_CHECK_INTERVAL_MS;
     this.timer = setInterval(() => void this.tick(), interval);
@@ -61,7 +55,7 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
       );
     }
     // A restarted registry reads back HAProxy's slots (keeping every assignment) at once, not a round later.
-    void this.haproxy.reconcile(this.routable);
+    void this.haproxy.reconcile(this.instances.routable);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -71,7 +65,7 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /** Runs a round unless one is running; returns its summary, or undefined when skipped. */
-  async tick(): Promise<RoundSummary | undefined> {
+  async tick(): Promise<RoundTally | undefined> {
     if (this.mutex.isLocked()) {
       this.logger.warn('previous health-check round still running; skipping this one');
       return undefined;
@@ -79,7 +73,7 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
     return this.mutex.runExclusive(() => this.round());
   }
 
-  private async round(): Promise<RoundSummary | undefined> {
+  private async round(): Promise<RoundTally | undefined> {
     const { HEALTH_CHECK_INTERVAL_MS: interval, HEALTH_CHECK_TIMEOUT_MS: timeout } = this.config;
     // The lease lasts one interval and a little; it is renewed while a long round runs, so a holder
     // that dies (even mid-round, without releasing it) is replaced within about one interval.
@@ -87,7 +81,7 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
     if (!this.rounds.tryAcquire(this.holder, ttl)) return undefined;
     const renewal = setInterval(() => this.rounds.extend(this.holder, ttl), ttl / 3);
     const seq = this.rounds.start(this.holder);
-    let summary: RoundSummary = { checked: 0, failed: 0, pruned: 0, unrouted: 0 };
+    let summary: RoundTally = { checked: 0, failed: 0, pruned: 0, unrouted: 0 };
     try {
       summary = await this.checkAll();
       return summary;
@@ -102,7 +96,7 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
-  private async checkAll(): Promise<RoundSummary> {
+  private async checkAll(): Promise<RoundTally> {
     const probedAt = Date.now();
     const instances = this.instances.all();
     const results = await Promise.all(
@@ -132,7 +126,7 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
       );
     }
     // The pruned records are gone, so the reconcile empties their slots.
-    const synced = await this.haproxy.reconcile(this.routable);
+    const synced = await this.haproxy.reconcile(this.instances.routable);
     return {
       checked: results.length,
       failed: results.filter((r) => !r.result.passed).length,

@@ -15,6 +15,9 @@ export interface RoundRecord {
   unrouted: number;
 }
 
+/** What a round found, as {@link RoundsRepository.finish} records it. */
+export type RoundTally = Pick<RoundRecord, 'checked' | 'failed' | 'pruned' | 'unrouted'>;
+
 const LEASE = 'health-checker';
 const ROUNDS_KEPT = 1000;
 
@@ -64,11 +67,7 @@ export class RoundsRepository {
     return this.statements.start.get(holder, now)!.seq;
   }
 
-  finish(
-    seq: number,
-    tally: Pick<RoundRecord, 'checked' | 'failed' | 'pruned' | 'unrouted'>,
-    now = Date.now(),
-  ): void {
+  finish(seq: number, tally: RoundTally, now = Date.now()): void {
     this.statements.finish.run({ seq, finished_at: now, ...tally });
     this.statements.trim.run();
   }

@@ -54,12 +54,12 @@ export class HaproxyMembership {
 
   /** The HAProxy server (`backend/slot`) carrying an instance, or null when it is not routed. */
   serverOf(serviceName: string, id: string): string | null {
-    return this.held.get(`${serviceName}/${id}`) ?? null;
+    return this.held.get(serverKey({ backend: serviceName, id })) ?? null;
   }
 
   /** True when the instance is passing but its backend had no free slot at the last sync. */
   lacksSlot(serviceName: string, id: string): boolean {
-    return this.unrouted.has(`${serviceName}/${id}`);
+    return this.unrouted.has(serverKey({ backend: serviceName, id }));
   }
 
   /** Routes a just-registered (or re-registered) server, cancelling its drain if one is running. */

@@ -51,13 +51,12 @@ export class InstancesRepository {
     return this.statements.all.all();
   }
 
-  /** The passing instances, as the HAProxy servers that should carry them. */
-  routable(): WantedServer[] {
-    return this.statements.all
+  /** The passing instances, as the HAProxy servers that should carry them (a membership WantedSource). */
+  readonly routable = (): WantedServer[] =>
+    this.statements.all
       .all()
       .filter((row) => row.status === 'passing')
       .map(haproxyServer);
-  }
 
   byService(serviceName: string): Instance[] {
     return this.statements.byService.all(serviceName);

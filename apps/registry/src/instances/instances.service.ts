@@ -16,9 +16,6 @@ export class InstancesService {
     private readonly haproxy: HaproxyMembership,
   ) {}
 
-  /** What HAProxy should route, read by the membership writer inside its turn. */
-  private readonly routable = () => this.instances.routable();
-
   /**
    * Registers (or refreshes) an instance and routes it through HAProxy; `created` is false for a
    * repeat. An instance whose backend has no free slot is still registered, with a warning.
@@ -30,7 +27,7 @@ export class InstancesService {
       );
     }
     const { instance, created } = this.instances.upsert(registration);
-    await this.haproxy.add(haproxyServer(instance), this.routable);
+    await this.haproxy.add(haproxyServer(instance), this.instances.routable);
     const routed = this.routed(instance);
     if (this.haproxy.lacksSlot(instance.service_name, instance.id)) {
       const warning = `registered, but not routed: HAProxy's ${instance.service_name} backend has no free server slot (raise HAPROXY_SLOTS)`;
@@ -45,7 +42,7 @@ export class InstancesService {
     await this.haproxy.drainAndRemove(
       haproxyServer(instance),
       () => this.instances.remove(serviceName, id),
-      this.routable,
+      this.instances.routable,
     );
     return toInstanceView(instance, null);
   }
