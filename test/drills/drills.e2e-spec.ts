@@ -23,7 +23,7 @@ describe('drills', () => {
   const upIn = async (port: number) => (await stack.haproxy.servers('likes')).get(`127.0.0.1:${port}`);
   const registered = async (port: number) =>
     (
-      await request<{ instances: { id: string }[] }>(`${stack.registry.url}/services/likes/instances`)
+      await request<{ instances: { id: string }[] }>(stack.registry.url, '/services/likes/instances')
     ).body.instances.some((i) => i.id === `127.0.0.1:${port}`);
 
   beforeAll(async () => {
@@ -101,7 +101,7 @@ describe('drills', () => {
   });
 
   it('heals from restarts of Redis, DynamoDB Local, HAProxy and the registry without losing an acknowledged write', async () => {
-    const poll = await request<{ polls_id: string }>(`${pollsUrl}/polls`, {
+    const poll = await request<{ polls_id: string }>(pollsUrl, '/polls', {
       method: 'POST',
       json: { polls_title: 'Drill', username: 'drill', responses: ['yes', 'no'] },
     });
@@ -112,8 +112,8 @@ describe('drills', () => {
     const writes = new Load(async () => {
       const user = `drill${++n}`;
       const [like, vote] = await Promise.all([
-        request(`${likesUrl}/posts/2/likes`, { method: 'POST', json: { username: user } }),
-        request(`${pollsUrl}/polls/${pollId}/votes`, {
+        request(likesUrl, '/posts/2/likes', { method: 'POST', json: { username: user } }),
+        request(pollsUrl, `/polls/${pollId}/votes`, {
           method: 'POST',
           json: { username: user, choice: 'yes' },
         }),
@@ -153,8 +153,8 @@ describe('drills', () => {
     await writes.for(500);
     await writes.stop();
 
-    const likes = await request<{ likes: number }>(`${likesUrl}/posts/2/likes`);
-    const results = await request<{ total_votes: number }>(`${pollsUrl}/polls/${pollId}/results`);
+    const likes = await request<{ likes: number }>(likesUrl, '/posts/2/likes');
+    const results = await request<{ total_votes: number }>(pollsUrl, `/polls/${pollId}/results`);
     figure(
       `writes through the restarts: ${acked.likes.length} likes and ${acked.votes.length} votes acknowledged of ${n}`,
     );
@@ -164,7 +164,7 @@ describe('drills', () => {
     expect(likes.body.likes).toBeGreaterThanOrEqual(acked.likes.length);
     expect(likes.body.likes).toBeLessThanOrEqual(n);
     for (const user of acked.likes) {
-      expect((await request<{ total: number }>(`${likesUrl}/users/${user}/likes`)).body.total).toBe(1);
+      expect((await request<{ total: number }>(likesUrl, `/users/${user}/likes`)).body.total).toBe(1);
     }
     expect(results.body.total_votes).toBeGreaterThanOrEqual(acked.votes.length);
     expect(results.body.total_votes).toBeLessThanOrEqual(n);

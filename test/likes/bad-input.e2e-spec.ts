@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
-import { startRedis, type StoreProcess, type TestApp } from '../support';
-import { call, initPostsDb, redisClient, snapshot, startLikes } from './likes-support';
+import { startRedis, type StoreProcess, type TestApp, request } from '../support';
+import { initPostsDb, redisClient, snapshot, startLikes } from './likes-support';
 
 const json = { 'content-type': 'application/json' };
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -118,7 +118,9 @@ describe('likes bad input', () => {
     client = redisClient(redis);
     // Something to protect: any write by a bad request would show in the snapshot.
     for (const user of ['John', 'Jane']) {
-      expect((await call(app.url, 'POST', '/posts/1/likes', { username: user })).status).toBe(201);
+      expect(
+        (await request(app.url, '/posts/1/likes', { method: 'POST', json: { username: user } })).status,
+      ).toBe(201);
     }
   });
   afterAll(async () => {
@@ -131,7 +133,9 @@ describe('likes bad input', () => {
     const before = await snapshot(client);
     const failures: string[] = [];
     for (const [method, path, body, headers] of corpus) {
-      const answer = await call(app.url, method, path, body, headers);
+      // A string is sent as it is (as JSON unless the case says otherwise), anything else as JSON.
+      const send = typeof body === 'string' ? { body, type: 'application/json' } : { json: body };
+      const answer = await request(app.url, path, { method, ...send, headers });
       const { error, message } = answer.body;
       const shaped = typeof error === 'string' && typeof message === 'string' && message.length > 0;
       if (answer.status < 400 || answer.status >= 500 || !shaped) {
@@ -145,15 +149,19 @@ describe('likes bad input', () => {
   });
 
   it('names the bad field in a 400', async () => {
-    const answer = await call(app.url, 'POST', '/new/likes?username=John&posts_id=abc');
-    expect(answer).toEqual({
-      status: 400,
-      body: { error: 'Bad Request', message: 'posts_id: must be a positive integer post id' },
-    });
-    expect((await call(app.url, 'POST', '/posts/1/likes', {})).body.message).toBe('username: is required');
+    const answer = await request(app.url, '/new/likes?username=John&posts_id=abc', { method: 'POST' });
+    expect(answer).toEqual(
+      expect.objectContaining({
+        status: 400,
+        body: { error: 'Bad Request', message: 'posts_id: must be a positive integer post id' },
+      }),
+    );
+    expect((await request(app.url, '/posts/1/likes', { method: 'POST', json: {} })).body.message).toBe(
+      'username: is required',
+    );
   });
 
   it('is still healthy afterwards', async () => {
-    expect((await call(app.url, 'GET', '/health-check')).status).toBe(200);
+    expect((await request(app.url, '/health-check')).status).toBe(200);
   });
 });

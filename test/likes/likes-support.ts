@@ -33,36 +33,6 @@ export function redisClient(redis: StoreProcess): Redis {
   return new Redis(redis.port, '127.0.0.1', { maxRetriesPerRequest: 1 });
 }
 
-/** An HTTP answer with its JSON body. */
-export interface Answer<T = Record<string, unknown>> {
-  status: number;
-  body: T;
-}
-
-/** One request; `body` is sent as JSON unless it is already a string. */
-export async function call<T = Record<string, unknown>>(
-  base: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<Answer<T>> {
-  const init: RequestInit = { method, headers: { ...headers } };
-  if (body !== undefined) {
-    init.body = typeof body === 'string' ? body : JSON.stringify(body);
-    (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
-  }
-  const response = await fetch(`${base}${path}`, init);
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = { raw: text };
-  }
-  return { status: response.status, body: parsed as T };
-}
-
 /** Everything likes keeps in Redis, to show that a request changed nothing. */
 export async function snapshot(client: Redis): Promise<Record<string, unknown>> {
   const state: Record<string, unknown> = {};

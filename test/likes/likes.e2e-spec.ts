@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
-import { startRedis, type StoreProcess, type TestApp } from '../support';
-import { call, initPostsDb, redisClient, startLikes } from './likes-support';
+import { startRedis, type StoreProcess, type TestApp, request } from '../support';
+import { initPostsDb, redisClient, startLikes } from './likes-support';
 
 interface Record_ {
   username: string;
@@ -43,54 +43,60 @@ describe('likes (one instance, real Redis and SQLite)', () => {
   beforeEach(() => client.flushall());
 
   it('likes once, refuses a second like with 409, and unlikes', async () => {
-    const liked = await call<Record_>(url, 'POST', '/new/likes?username=John&posts_id=1');
+    const liked = await request<Record_>(url, '/new/likes?username=John&posts_id=1', { method: 'POST' });
     expect(liked.status).toBe(201);
     expect(liked.body).toMatchObject({ username: 'John', posts_id: 1, likes: 1 });
     expect(liked.body.author).toEqual(expect.any(String));
     expect(liked.body.text).toEqual(expect.any(String));
     expect(Date.parse(liked.body.liked_at)).toBeGreaterThan(Date.now() - 60_000);
 
-    const again = await call(url, 'POST', '/posts/1/likes', { username: 'John' });
-    expect(again).toEqual({
-      status: 409,
-      body: { error: 'Conflict', message: 'John already likes post 1' },
-    });
-    expect((await call(url, 'GET', '/likes?posts_id=1')).body).toMatchObject({ posts_id: 1, likes: 1 });
+    const again = await request(url, '/posts/1/likes', { method: 'POST', json: { username: 'John' } });
+    expect(again).toEqual(
+      expect.objectContaining({
+        status: 409,
+        body: { error: 'Conflict', message: 'John already likes post 1' },
+      }),
+    );
+    expect((await request(url, '/likes?posts_id=1')).body).toMatchObject({ posts_id: 1, likes: 1 });
 
-    const unliked = await call<Record_>(url, 'DELETE', '/posts/1/likes/John');
+    const unliked = await request<Record_>(url, '/posts/1/likes/John', { method: 'DELETE' });
     expect(unliked.status).toBe(200);
     expect(unliked.body).toMatchObject({ username: 'John', posts_id: 1, likes: 0 });
     expect(unliked.body.liked_at).toBe(liked.body.liked_at);
-    expect((await call(url, 'DELETE', '/posts/1/likes/John')).status).toBe(404);
+    expect((await request(url, '/posts/1/likes/John', { method: 'DELETE' })).status).toBe(404);
 
-    expect((await call(url, 'GET', '/posts/1/likes')).body).toMatchObject({ likes: 0 });
-    expect((await call<Page>(url, 'GET', '/users/John/likes')).body).toMatchObject({ total: 0, likes: [] });
-    expect((await call<Top>(url, 'GET', '/likes/top')).body.posts).toEqual([]);
+    expect((await request(url, '/posts/1/likes')).body).toMatchObject({ likes: 0 });
+    expect((await request<Page>(url, '/users/John/likes')).body).toMatchObject({ total: 0, likes: [] });
+    expect((await request<Top>(url, '/likes/top')).body.posts).toEqual([]);
     expect(await client.keys('*')).toEqual([]);
 
-    expect((await call(url, 'POST', '/posts/1/likes', { username: 'John' })).status).toBe(201);
+    expect(
+      (await request(url, '/posts/1/likes', { method: 'POST', json: { username: 'John' } })).status,
+    ).toBe(201);
   });
 
   it('answers 404 for a post that does not exist, writing nothing', async () => {
     for (const path of ['/new/likes?username=John&posts_id=301', '/posts/999999/likes']) {
-      const answer = await call(url, 'POST', path, { username: 'John' });
-      expect(answer).toEqual({
-        status: 404,
-        body: { error: 'Not Found', message: expect.stringMatching(/^post \d+ not found$/) },
-      });
+      const answer = await request(url, path, { method: 'POST', json: { username: 'John' } });
+      expect(answer).toEqual(
+        expect.objectContaining({
+          status: 404,
+          body: { error: 'Not Found', message: expect.stringMatching(/^post \d+ not found$/) },
+        }),
+      );
     }
-    expect((await call(url, 'GET', '/likes?posts_id=301')).status).toBe(404);
+    expect((await request(url, '/likes?posts_id=301')).status).toBe(404);
     expect(await client.dbsize()).toBe(0);
   });
 
   it('counts 500 concurrent likes of one post by distinct users exactly, in all three sets', async () => {
     const users = Array.from({ length: 500 }, (_, i) => `user${i}`);
     const answers = await Promise.all(
-      users.map((u) => call(url, 'POST', `/new/likes?username=${u}&posts_id=7`)),
+      users.map((u) => request(url, `/new/likes?username=${u}&posts_id=7`, { method: 'POST' })),
     );
     expect(answers.map((a) => a.status)).toEqual(users.map(() => 201));
-    expect((await call(url, 'GET', '/posts/7/likes')).body).toMatchObject({ posts_id: 7, likes: 500 });
-    expect((await call<Top>(url, 'GET', '/top/likes')).body.posts).toEqual([
+    expect((await request(url, '/posts/7/likes')).body).toMatchObject({ posts_id: 7, likes: 500 });
+    expect((await request<Top>(url, '/top/likes')).body.posts).toEqual([
       expect.objectContaining({ posts_id: 7, likes: 500 }),
     ]);
     expect(await client.scard('likes:post:7:users')).toBe(500);
@@ -104,36 +110,42 @@ describe('likes (one instance, real Redis and SQLite)', () => {
 
   it('lets one user like a post once under 50 concurrent attempts: one 201, 49 409s', async () => {
     const answers = await Promise.all(
-      Array.from({ length: 50 }, () => call(url, 'POST', '/posts/8/likes', { username: 'John' })),
+      Array.from({ length: 50 }, () =>
+        request(url, '/posts/8/likes', { method: 'POST', json: { username: 'John' } }),
+      ),
     );
     const statuses = answers.map((a) => a.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(49);
-    expect((await call(url, 'GET', '/posts/8/likes')).body).toMatchObject({ likes: 1 });
-    expect((await call<Page>(url, 'GET', '/users/John/likes')).body.total).toBe(1);
+    expect((await request(url, '/posts/8/likes')).body).toMatchObject({ likes: 1 });
+    expect((await request<Page>(url, '/users/John/likes')).body.total).toBe(1);
   });
 
   it("pages through a user's likes newest first, each once, while likes come and go", async () => {
     for (let id = 1; id <= 57; id++) {
-      expect((await call(url, 'POST', `/posts/${id}/likes`, { username: 'pager' })).status).toBe(201);
+      expect(
+        (await request(url, `/posts/${id}/likes`, { method: 'POST', json: { username: 'pager' } })).status,
+      ).toBe(201);
     }
     const seen: number[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
       const query: string = `?limit=10${cursor ? `&cursor=${cursor}` : ''}`;
-      const page: Page = (await call<Page>(url, 'GET', `/users/pager/likes${query}`)).body;
+      const page: Page = (await request<Page>(url, `/users/pager/likes${query}`)).body;
       seen.push(...page.likes.map((l) => l.posts_id));
       cursor = page.next_cursor;
       if (pages++ === 1) {
         // A new like goes above the pages already read; it must not shift or repeat what follows.
-        expect((await call(url, 'POST', '/posts/100/likes', { username: 'pager' })).status).toBe(201);
+        expect(
+          (await request(url, '/posts/100/likes', { method: 'POST', json: { username: 'pager' } })).status,
+        ).toBe(201);
       }
     } while (cursor);
     expect(pages).toBe(6);
     expect(seen).toEqual(Array.from({ length: 57 }, (_, i) => 57 - i));
 
-    const seed = (await call<Page>(url, 'GET', '/user/likes?username=pager&limit=100')).body;
+    const seed = (await request<Page>(url, '/user/likes?username=pager&limit=100')).body;
     expect(seed.total).toBe(58);
     expect(seed.likes[0].posts_id).toBe(100);
     expect(seed.next_cursor).toBeNull();
@@ -151,9 +163,10 @@ describe('likes (one instance, real Redis and SQLite)', () => {
       [1, 1],
     ];
     for (const [post, n] of likes) {
-      for (let i = 0; i < n; i++) await call(url, 'POST', `/posts/${post}/likes`, { username: `fan${i}` });
+      for (let i = 0; i < n; i++)
+        await request(url, `/posts/${post}/likes`, { method: 'POST', json: { username: `fan${i}` } });
     }
-    const top = (await call<Top>(url, 'GET', '/top/likes')).body.posts;
+    const top = (await request<Top>(url, '/top/likes')).body.posts;
     expect(top.map((p) => [p.posts_id, p.likes])).toEqual([
       [5, 3],
       [12, 2],
@@ -163,18 +176,23 @@ describe('likes (one instance, real Redis and SQLite)', () => {
       [1, 1],
     ]);
     expect(top.every((p) => p.author && p.text)).toBe(true);
-    const two = (await call<Top>(url, 'GET', '/likes/top?limit=2')).body.posts;
+    const two = (await request<Top>(url, '/likes/top?limit=2')).body.posts;
     expect(two.map((p) => p.posts_id)).toEqual([5, 12]);
-    expect((await call(url, 'GET', '/likes/top?limit=101')).status).toBe(400);
+    expect((await request(url, '/likes/top?limit=101')).status).toBe(400);
   });
 
   it('takes parameters from the query, a JSON body or a form body', async () => {
-    expect((await call(url, 'POST', '/new/likes?username=q&posts_id=2')).status).toBe(201);
-    expect((await call(url, 'POST', '/new/likes', { username: 'j', posts_id: 2 })).status).toBe(201);
-    expect((await call(url, 'POST', '/new/likes', { username: 'j2', posts_id: '2' })).status).toBe(201);
-    const form = { 'content-type': 'application/x-www-form-urlencoded' };
-    expect((await call(url, 'POST', '/new/likes', 'username=f&posts_id=2', form)).status).toBe(201);
-    expect((await call(url, 'POST', '/posts/2/likes', 'username=f2', form)).status).toBe(201);
-    expect((await call(url, 'GET', '/likes?posts_id=2')).body).toMatchObject({ likes: 5 });
+    expect((await request(url, '/new/likes?username=q&posts_id=2', { method: 'POST' })).status).toBe(201);
+    expect(
+      (await request(url, '/new/likes', { method: 'POST', json: { username: 'j', posts_id: 2 } })).status,
+    ).toBe(201);
+    expect(
+      (await request(url, '/new/likes', { method: 'POST', json: { username: 'j2', posts_id: '2' } })).status,
+    ).toBe(201);
+    expect((await request(url, '/new/likes', { method: 'POST', form: 'username=f&posts_id=2' })).status).toBe(
+      201,
+    );
+    expect((await request(url, '/posts/2/likes', { method: 'POST', form: 'username=f2' })).status).toBe(201);
+    expect((await request(url, '/likes?posts_id=2')).body).toMatchObject({ likes: 5 });
   });
 });

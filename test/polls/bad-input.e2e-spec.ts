@@ -1,6 +1,6 @@
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { startDynamoDb, type StoreProcess, TestApp } from '../support';
-import { call, directClient, type ErrorBody, initTables, type Poll, pollsEnv, qs } from './polls-support';
+import { startDynamoDb, type StoreProcess, TestApp, request } from '../support';
+import { directClient, type ErrorBody, initTables, type Poll, pollsEnv, qs } from './polls-support';
 
 interface Case {
   name: string;
@@ -30,14 +30,15 @@ describe('polls bad input', () => {
     app = await TestApp.start('polls', env);
     db = directClient(env);
     poll = (
-      await call<Poll>(
-        `${app.url}/create/poll${qs({ polls_title: 'Fixture', username: 'chris', responses: 'yes,no' })}`,
+      await request<Poll>(
+        app.url,
+        `/create/poll${qs({ polls_title: 'Fixture', username: 'chris', responses: 'yes,no' })}`,
         {
           method: 'POST',
         },
       )
     ).body;
-    await call(`${app.url}/poll/vote${qs({ user: 'chris', polls_id: poll.polls_id, choice: 'yes' })}`, {
+    await request(app.url, `/poll/vote${qs({ user: 'chris', polls_id: poll.polls_id, choice: 'yes' })}`, {
       method: 'POST',
     });
   }, 120_000);
@@ -177,7 +178,7 @@ describe('polls bad input', () => {
     expect(before).toEqual([1, 1]);
     const failures: string[] = [];
     for (const c of cases()) {
-      const { status, body } = await call<ErrorBody>(`${app.url}${c.path}`, c);
+      const { status, body } = await request<ErrorBody>(app.url, c.path, c);
       const ok =
         (c.status ? status === c.status : status === 400) &&
         typeof body?.error === 'string' &&
@@ -186,7 +187,7 @@ describe('polls bad input', () => {
     }
     expect(failures).toEqual([]);
     expect([await count(env.POLLS_TABLE), await count(env.VOTES_TABLE)]).toEqual(before);
-    const results = (await call<Poll>(`${app.url}/polls/${poll.polls_id}/results`)).body;
+    const results = (await request<Poll>(app.url, `/polls/${poll.polls_id}/results`)).body;
     expect(results.results).toEqual([
       { choice: 'yes', votes: 1 },
       { choice: 'no', votes: 0 },
@@ -195,20 +196,20 @@ describe('polls bad input', () => {
 
   it('takes unicode and expression-looking text as plain data', async () => {
     const responses = ['🍕 pizza', '寿司', '#a = :b', ':one', 'counts.#choice'];
-    const made = await call<Poll>(`${app.url}/polls`, {
+    const made = await request<Poll>(app.url, '/polls', {
       method: 'POST',
       json: { title: 'Ünïcödé — 食べ物? 🍣', username: 'zoë', responses },
     });
     expect(made.status).toBe(201);
     expect(made.body.responses).toEqual(responses);
     for (const [i, choice] of responses.entries()) {
-      const voted = await call(`${app.url}/polls/${made.body.polls_id}/votes`, {
+      const voted = await request(app.url, `/polls/${made.body.polls_id}/votes`, {
         method: 'POST',
         json: { user: `voter-${i}`, choice },
       });
       expect(voted.status).toBe(201);
     }
-    const results = (await call<Poll>(`${app.url}/polls/${made.body.polls_id}/results`)).body;
+    const results = (await request<Poll>(app.url, `/polls/${made.body.polls_id}/results`)).body;
     expect(results.results).toEqual(responses.map((choice) => ({ choice, votes: 1 })));
     expect(results.total_votes).toBe(5);
   });

@@ -1,5 +1,5 @@
-import { startDynamoDb, type StoreProcess, TestApp, waitFor } from '../support';
-import { call, type ErrorBody, initTables, type Poll, pollsEnv, qs } from './polls-support';
+import { type Answer, startDynamoDb, type StoreProcess, TestApp, waitFor, request } from '../support';
+import { type ErrorBody, initTables, type Poll, pollsEnv, qs } from './polls-support';
 
 describe('polls when DynamoDB Local goes away', () => {
   let dynamo: StoreProcess;
@@ -18,16 +18,20 @@ describe('polls when DynamoDB Local goes away', () => {
   });
 
   const create = () =>
-    call<Poll>(`${app.url}/create/poll${qs({ polls_title: 'Up?', username: 'ops', responses: 'yes,no' })}`, {
-      method: 'POST',
-    });
+    request<Poll>(
+      app.url,
+      `/create/poll${qs({ polls_title: 'Up?', username: 'ops', responses: 'yes,no' })}`,
+      {
+        method: 'POST',
+      },
+    );
 
   it('answers 503 naming dynamodb while it is down, then recovers without a restart', async () => {
     const poll = (await create()).body;
     // Requests in flight while DynamoDB Local stops: each ends (any status), none hangs or crashes the app.
     const traffic = Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        call(`${app.url}/poll/vote${qs({ user: `u${i}`, polls_id: poll.polls_id, choice: 'yes' })}`, {
+        request(app.url, `/poll/vote${qs({ user: `u${i}`, polls_id: poll.polls_id, choice: 'yes' })}`, {
           method: 'POST',
         }),
       ),
@@ -36,34 +40,40 @@ describe('polls when DynamoDB Local goes away', () => {
     expect((await traffic).every((a) => [201, 503].includes(a.status))).toBe(true);
 
     const started = Date.now();
-    const down = await Promise.all([
+    const down: Answer<unknown>[] = await Promise.all([
       create(),
-      call(`${app.url}/polls/${poll.polls_id}`),
-      call(`${app.url}/polls/${poll.polls_id}/votes`, { method: 'POST', json: { user: 'x', choice: 'yes' } }),
-      call(`${app.url}/results`),
-      call(`${app.url}/polls${qs({ title: 'Up?' })}`),
+      request(app.url, `/polls/${poll.polls_id}`),
+      request(app.url, `/polls/${poll.polls_id}/votes`, {
+        method: 'POST',
+        json: { user: 'x', choice: 'yes' },
+      }),
+      request(app.url, '/results'),
+      request(app.url, `/polls${qs({ title: 'Up?' })}`),
     ]);
     // After those failures, the health check cannot lean on recent answers: it asks, and is refused.
-    down.push(await call<ErrorBody>(`${app.url}/health-check`));
+    down.push(await request(app.url, '/health-check'));
     expect(Date.now() - started).toBeLessThan(5_000);
     for (const answer of down) {
       expect(answer.status).toBe(503);
       expect((answer.body as ErrorBody).message).toMatch(/^dynamodb unavailable/);
     }
     // Bad input is still the caller's fault, store or no store.
-    expect((await call(`${app.url}/polls/${poll.polls_id}/votes`, { method: 'POST', json: {} })).status).toBe(
-      400,
-    );
+    expect(
+      (await request(app.url, `/polls/${poll.polls_id}/votes`, { method: 'POST', json: {} })).status,
+    ).toBe(400);
     expect(app.child.alive).toBe(true);
 
     // In memory, a restart loses the tables: 503 until the init path makes them again.
     await dynamo.start();
-    expect((await call(`${app.url}/health-check`)).status).toBe(503);
+    expect((await request(app.url, '/health-check')).status).toBe(503);
     await initTables(env);
-    await waitFor('polls healthy again', async () => (await call(`${app.url}/health-check`)).status === 200);
+    await waitFor(
+      'polls healthy again',
+      async () => (await request(app.url, '/health-check')).status === 200,
+    );
     const again = await create();
     expect(again.status).toBe(201);
-    const voted = await call(`${app.url}/polls/${again.body.polls_id}/votes`, {
+    const voted = await request(app.url, `/polls/${again.body.polls_id}/votes`, {
       method: 'POST',
       json: { user: 'ops', choice: 'no' },
     });

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { request, type StoreProcess } from '../support';
+import type { StoreProcess } from '../support';
 
 /** What the polls API answers, as the tests read it. */
 export interface ChoiceCount {
@@ -87,10 +87,6 @@ export async function storedVotes(
   } while (ExclusiveStartKey);
   return votes;
 }
-
-/** One HTTP call: status and body (parsed when JSON); errors by default. */
-export const call = <T = ErrorBody>(url: string, init?: Parameters<typeof request>[1]) =>
-  request<T>(url, init);
 
 /** A query string from pairs, encoded. */
 export const qs = (params: Record<string, string | number>): string =>

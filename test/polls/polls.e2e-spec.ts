@@ -1,7 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { startDynamoDb, type StoreProcess, TestApp } from '../support';
+import { startDynamoDb, type StoreProcess, TestApp, request } from '../support';
 import {
-  call,
   directClient,
   type ErrorBody,
   initTables,
@@ -32,7 +31,7 @@ describe('polls against DynamoDB Local', () => {
   });
 
   const create = async (title: string, responses: string[] | string, username = 'chris') => {
-    const { status, body } = await call<Poll>(`${app.url}/polls`, {
+    const { status, body } = await request<Poll>(app.url, '/polls', {
       method: 'POST',
       json: { polls_title: title, username, responses },
     });
@@ -40,7 +39,7 @@ describe('polls against DynamoDB Local', () => {
     return body;
   };
   const vote = (pollsId: string, user: string, choice: string) =>
-    call(`${app.url}/poll/vote${qs({ user, polls_id: pollsId, choice })}`, { method: 'POST' });
+    request(app.url, `/poll/vote${qs({ user, polls_id: pollsId, choice })}`, { method: 'POST' });
 
   it('creates a poll and gets it back by id, both ways', async () => {
     const poll = await create('Italian or Mexican?', 'Italian,Mexican');
@@ -50,11 +49,11 @@ describe('polls against DynamoDB Local', () => {
       responses: ['Italian', 'Mexican'],
       total_votes: 0,
     });
-    expect((await call<Poll>(`${app.url}/polls/${poll.polls_id}`)).body).toEqual(poll);
-    const seed = await call<Poll>(`${app.url}/polls${qs({ polls_id: poll.polls_id })}`, { method: 'POST' });
+    expect((await request<Poll>(app.url, `/polls/${poll.polls_id}`)).body).toEqual(poll);
+    const seed = await request<Poll>(app.url, `/polls${qs({ polls_id: poll.polls_id })}`, { method: 'POST' });
     expect(seed.status).toBe(200);
     expect(seed.body).toEqual(poll);
-    expect((await call(`${app.url}/polls/no-such-poll`)).status).toBe(404);
+    expect((await request(app.url, '/polls/no-such-poll')).status).toBe(404);
   });
 
   it('counts 100 concurrent votes by one user once, and answers the other 99 with 409', async () => {
@@ -64,7 +63,7 @@ describe('polls against DynamoDB Local', () => {
     ).then((answers) => answers.map((a) => a.status));
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(99);
-    const results = (await call<Poll>(`${app.url}/polls/${poll.polls_id}`)).body;
+    const results = (await request<Poll>(app.url, `/polls/${poll.polls_id}`)).body;
     expect(results.total_votes).toBe(1);
     expect(results.results.reduce((sum, r) => sum + r.votes, 0)).toBe(1);
     expect(await storedVotes(db, env, poll.polls_id)).toHaveLength(1);
@@ -77,15 +76,16 @@ describe('polls against DynamoDB Local', () => {
       Array.from({ length: 300 }, (_, i) => vote(poll.polls_id, `user-${i}`, choices[i % 3])),
     );
     expect(answers.filter((a) => a.status !== 201)).toEqual([]);
-    const results = (await call<Poll>(`${app.url}/polls/${poll.polls_id}/results`)).body;
+    const results = (await request<Poll>(app.url, `/polls/${poll.polls_id}/results`)).body;
     expect(results.total_votes).toBe(300);
     expect(results.results).toEqual(choices.map((choice) => ({ choice, votes: 100 })));
     const stored = await storedVotes(db, env, poll.polls_id);
     expect(stored).toHaveLength(300);
     for (const choice of choices) {
       expect(stored.filter((v) => v.choice === choice)).toHaveLength(100);
-      const one = await call<{ votes: number }>(
-        `${app.url}/vote/results${qs({ polls_id: poll.polls_id, choice })}`,
+      const one = await request<{ votes: number }>(
+        app.url,
+        `/vote/results${qs({ polls_id: poll.polls_id, choice })}`,
       );
       expect(one.body.votes).toBe(100);
     }
@@ -99,8 +99,9 @@ describe('polls against DynamoDB Local', () => {
     const seen: Poll[] = [];
     let cursor: string | null = null;
     do {
-      const page: { status: number; body: Page<Poll> } = await call<Page<Poll>>(
-        `${app.url}/polls${qs({ title, limit: 3, ...(cursor ? { cursor } : {}) })}`,
+      const page: { status: number; body: Page<Poll> } = await request<Page<Poll>>(
+        app.url,
+        `/polls${qs({ title, limit: 3, ...(cursor ? { cursor } : {}) })}`,
       );
       expect(page.status).toBe(200);
       expect(page.body.items.length).toBeLessThanOrEqual(3);
@@ -115,21 +116,22 @@ describe('polls against DynamoDB Local', () => {
     const ids: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: Page<{ polls_id: string; total_votes: number }> } = await call(
-        `${app.url}/results${qs({ limit: 4, ...(cursor ? { cursor } : {}) })}`,
+      const page: { body: Page<{ polls_id: string; total_votes: number }> } = await request(
+        app.url,
+        `/results${qs({ limit: 4, ...(cursor ? { cursor } : {}) })}`,
       );
       ids.push(...page.body.items.map((p) => p.polls_id));
       cursor = page.body.cursor;
     } while (cursor);
     expect(new Set(ids).size).toBe(ids.length);
-    const seed = await call<Page<Poll>>(`${app.url}/allresults${qs({ limit: 100 })}`);
+    const seed = await request<Page<Poll>>(app.url, `/allresults${qs({ limit: 100 })}`);
     expect(seed.body.items.map((p) => p.polls_id).sort()).toEqual([...ids].sort());
     expect(ids.length).toBeGreaterThanOrEqual(11);
   });
 
   it('votes through the resource route, and tells unknown polls and choices apart', async () => {
     const poll = await create('Resource vote', ['#a = :b', 'plain']);
-    const voted = await call(`${app.url}/polls/${poll.polls_id}/votes`, {
+    const voted = await request(app.url, `/polls/${poll.polls_id}/votes`, {
       method: 'POST',
       json: { username: 'eve', choice: '#a = :b' },
     });
@@ -137,13 +139,13 @@ describe('polls against DynamoDB Local', () => {
       status: 201,
       body: { polls_id: poll.polls_id, username: 'eve', choice: '#a = :b' },
     });
-    const unknown = await call<ErrorBody>(`${app.url}/polls/${poll.polls_id}/votes`, {
+    const unknown = await request<ErrorBody>(app.url, `/polls/${poll.polls_id}/votes`, {
       method: 'POST',
       form: { username: 'fay', choice: '#counts' },
     });
     expect(unknown.status).toBe(400);
     expect((await vote('no-such-poll', 'fay', 'plain')).status).toBe(404);
-    const results = (await call<Poll>(`${app.url}/polls/${poll.polls_id}/results`)).body;
+    const results = (await request<Poll>(app.url, `/polls/${poll.polls_id}/results`)).body;
     expect(results.results).toEqual([
       { choice: '#a = :b', votes: 1 },
       { choice: 'plain', votes: 0 },

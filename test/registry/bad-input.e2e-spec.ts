@@ -1,5 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { type Call, call, listServices, startRegistry } from './registry-support';
+import { request, type Send } from '../support';
+import { listServices, startRegistry } from './registry-support';
+
+/** A request of the table: where it goes and what it sends. */
+type Call = Send & { url: string };
 
 /** `POST /services` with a valid registration changed by `fields` (undefined drops a field). */
 const register = (fields: Record<string, unknown>): Call => ({
@@ -7,13 +11,18 @@ const register = (fields: Record<string, unknown>): Call => ({
   url: '/services',
   json: { service_name: 'likes', url: 'http://127.0.0.1:1', ...fields },
 });
-const raw = (json: string): Call => ({ method: 'POST', url: '/services', json });
+const raw = (json: string): Call => ({
+  method: 'POST',
+  url: '/services',
+  body: json,
+  type: 'application/json',
+});
 /** A valid registration as a form, sent as `type`. */
 const typed = (type: string): Call => ({
   method: 'POST',
   url: '/services',
   form: 'service_name=likes&url=http://127.0.0.1:1',
-  headers: { 'content-type': type },
+  type,
 });
 
 const badInput: [string, Call, number][] = [
@@ -64,11 +73,14 @@ describe('registry API bad input', () => {
   });
   afterAll(() => app.close());
 
-  it.each(badInput)('refuses %s with a JSON 4xx and stores nothing', async (_name, request, status) => {
-    const before = await listServices(app);
-    const response = await call(app, request);
-    expect(response.statusCode).toBe(status);
-    expect(response.json()).toEqual({ error: expect.any(String), message: expect.any(String) });
-    expect(await listServices(app)).toEqual(before);
-  });
+  it.each(badInput)(
+    'refuses %s with a JSON 4xx and stores nothing',
+    async (_name, { url, ...send }, status) => {
+      const before = await listServices(app);
+      const response = await request(app, url, send);
+      expect(response.status).toBe(status);
+      expect(response.body).toEqual({ error: expect.any(String), message: expect.any(String) });
+      expect(await listServices(app)).toEqual(before);
+    },
+  );
 });

@@ -43,7 +43,7 @@ describe('a hung instance', () => {
 
   it('never makes rounds overlap, and each round ends by the timeout', async () => {
     await sleep(4 * TIMEOUT_MS);
-    const rounds = (await request<{ rounds: Round[] }>(`${registry.url}/rounds?limit=100`)).body.rounds
+    const rounds = (await request<{ rounds: Round[] }>(registry.url, '/rounds?limit=100')).body.rounds
       .filter((r) => r.finished_at !== null && r.checked >= 2)
       .reverse();
     expect(rounds.length).toBeGreaterThanOrEqual(2);
@@ -64,11 +64,12 @@ describe('a hung instance', () => {
   it('records the timeout in the service history and keeps the healthy instance passing', async () => {
     const { body } = await request<{
       checks: { instance_id: string; error: string | null; passed: boolean }[];
-    }>(`${registry.url}/services/likes/health?limit=20`);
+    }>(registry.url, '/services/likes/health?limit=20');
     expect(body.checks.find((c) => c.instance_id === `127.0.0.1:${hung.port}`)?.error).toMatch(/timed out/);
     expect(body.checks.find((c) => c.instance_id === `127.0.0.1:${healthy.port}`)?.passed).toBe(true);
     const { body: passing } = await request<{ instances: { id: string }[] }>(
-      `${registry.url}/services/likes/instances`,
+      registry.url,
+      '/services/likes/instances',
     );
     expect(passing.instances.map((i) => i.id)).toEqual([`127.0.0.1:${healthy.port}`]);
   });

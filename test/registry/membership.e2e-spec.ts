@@ -22,16 +22,17 @@ describe('registry and HAProxy membership', () => {
     });
   const likesServers = async () => haproxy.servers('likes');
   const viaHaproxy = async () =>
-    (await request<{ port: number }>(`http://127.0.0.1:${haproxy.likes}/`)).body.port;
+    (await request<{ port: number }>(`http://127.0.0.1:${haproxy.likes}`, '/')).body.port;
   const instances = async () =>
     (
-      await request<{ instances: { id: string }[] }>(`${registry.url}/services/likes/instances`)
+      await request<{ instances: { id: string }[] }>(registry.url, '/services/likes/instances')
     ).body.instances.map((i) => i.id);
   /** The likes instances with the HAProxy server carrying each. */
   const routed = async () =>
     (
       await request<{ services: { id: string; service_name: string; haproxy_server: string | null }[] }>(
-        `${registry.url}/services`,
+        registry.url,
+        '/services',
       )
     ).body.services
       .filter((i) => i.service_name === 'likes')

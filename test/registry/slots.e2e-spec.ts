@@ -30,12 +30,12 @@ describe('registry-managed HAProxy slots', () => {
     return server;
   };
   const register = (server: EchoServer) =>
-    request<Routed>(`${registry.url}/services`, {
+    request<Routed>(registry.url, '/services', {
       method: 'POST',
       json: { service_name: 'likes', url: server.url },
     });
   const listed = async () =>
-    (await request<{ services: Routed[] }>(`${registry.url}/services`)).body.services.map((s) => s.id);
+    (await request<{ services: Routed[] }>(registry.url, '/services')).body.services.map((s) => s.id);
   const upInHaproxy = async (server: EchoServer) =>
     (await haproxy.servers('likes')).get(`127.0.0.1:${server.port}`) === 'UP';
   /** Resolves once a round has finished after `since` (the one held at the gate, when there is one). */
@@ -43,7 +43,8 @@ describe('registry-managed HAProxy slots', () => {
     waitFor('a round to finish', async () => {
       const { rounds } = (
         await request<{ rounds: { started_at: string; finished_at: string | null }[] }>(
-          `${registry.url}/rounds?limit=3`,
+          registry.url,
+          '/rounds?limit=3',
         )
       ).body;
       return rounds.some((r) => r.finished_at && Date.parse(r.finished_at) > since);
@@ -92,7 +93,7 @@ describe('registry-managed HAProxy slots', () => {
     await waitFor('leaving UP', () => upInHaproxy(leaving));
     const { held, release } = gate.hold(/^show servers state/);
     await held;
-    const deregistration = request(`${registry.url}/services/likes/instances/127.0.0.1:${leaving.port}`, {
+    const deregistration = request(registry.url, `/services/likes/instances/127.0.0.1:${leaving.port}`, {
       method: 'DELETE',
     });
     await waitFor('the record gone', async () => !(await listed()).includes(`127.0.0.1:${leaving.port}`));
@@ -117,19 +118,19 @@ describe('registry-managed HAProxy slots', () => {
     expect(await listed()).toContain(`127.0.0.1:${third.port}`);
     const since = Date.now();
     await roundAfter(since);
-    const { rounds } = (await request<{ rounds: { unrouted: number }[] }>(`${registry.url}/rounds?limit=1`))
+    const { rounds } = (await request<{ rounds: { unrouted: number }[] }>(registry.url, '/rounds?limit=1'))
       .body;
     expect(rounds[0].unrouted).toBe(1);
 
     await second.stop('SIGKILL'); // pruned at the next round, which gives its slot to the third
     await waitFor('third routed', () => upInHaproxy(third), 4 * INTERVAL_MS);
-    const services = (await request<{ services: Routed[] }>(`${registry.url}/services`)).body.services;
+    const services = (await request<{ services: Routed[] }>(registry.url, '/services')).body.services;
     expect(services.find((s) => s.id === `127.0.0.1:${third.port}`)?.haproxy_server).toMatch(
       /^likes\/s[12]$/,
     );
     const answers = new Set<number>();
     for (let i = 0; i < 4; i++)
-      answers.add((await request<{ port: number }>(`http://127.0.0.1:${haproxy.likes}/`)).body.port);
+      answers.add((await request<{ port: number }>(`http://127.0.0.1:${haproxy.likes}`, '/')).body.port);
     expect(answers).toContain(third.port);
     expect(answers).not.toContain(second.port);
   });

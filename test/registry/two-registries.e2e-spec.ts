@@ -26,7 +26,7 @@ describe('two registry processes on one database', () => {
       HEALTH_CHECK_TIMEOUT_MS: '250',
     });
   const registryIds = async () =>
-    (await request<{ instances: { id: string }[] }>(`${a.url}/services/registry/instances`)).body.instances
+    (await request<{ instances: { id: string }[] }>(a.url, '/services/registry/instances')).body.instances
       .map((i) => i.id)
       .sort();
 
@@ -58,7 +58,7 @@ describe('two registry processes on one database', () => {
 
   it('never runs two rounds at once', async () => {
     await sleep(15 * INTERVAL_MS);
-    const rounds = (await request<{ rounds: Round[] }>(`${b.url}/rounds?limit=200`)).body.rounds
+    const rounds = (await request<{ rounds: Round[] }>(b.url, '/rounds?limit=200')).body.rounds
       .filter((r) => r.finished_at !== null)
       .reverse();
     expect(rounds.length).toBeGreaterThanOrEqual(5);
@@ -85,7 +85,7 @@ describe('two registry processes on one database', () => {
     await waitFor(
       'a round by the survivor',
       async () =>
-        (await request<{ rounds: Round[] }>(`${a.url}/rounds?limit=5`)).body.rounds.some(
+        (await request<{ rounds: Round[] }>(a.url, '/rounds?limit=5')).body.rounds.some(
           (r) => Date.parse(r.started_at) > before && r.finished_at !== null,
         ),
       10_000,
@@ -97,7 +97,7 @@ describe('two registry processes on one database', () => {
     await waitFor('b back', async () => (await registryIds()).includes(`127.0.0.1:${b.port}`));
     // Whoever ran the latest round holds the lease; its holder names its pid.
     const rounds = async (via: TestApp) =>
-      (await request<{ rounds: Round[] }>(`${via.url}/rounds?limit=50`)).body.rounds;
+      (await request<{ rounds: Round[] }>(via.url, '/rounds?limit=50')).body.rounds;
     const [latest] = await rounds(a);
     const leader = [a, b].find((r) => latest.holder.includes(`/${r.child.pid}/`))!;
     const survivor = leader === a ? b : a;
@@ -116,7 +116,7 @@ describe('two registry processes on one database', () => {
     const id = `127.0.0.1:${leader.port}`;
     const ids = async () =>
       (
-        await request<{ instances: { id: string }[] }>(`${survivor.url}/services/registry/instances`)
+        await request<{ instances: { id: string }[] }>(survivor.url, '/services/registry/instances')
       ).body.instances.map((i) => i.id);
     await waitFor('the dead leader pruned', async () => !(await ids()).includes(id), 90_000);
     await waitFor('and gone from HAProxy', async () => !(await haproxy.servers('registry')).has(id));
