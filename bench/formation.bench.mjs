@@ -19,6 +19,7 @@ import {
   freePort,
   listening,
   runtimeCommand,
+  serverStats,
   start,
   startHaproxy,
   startLikesStores,
@@ -42,21 +43,15 @@ const at = (port) => `127.0.0.1:${port}`;
 const dir = mkdtempSync(join(tmpdir(), 'chirp-formation-'));
 
 /** The likes backend's servers from `show stat`: name, address, requests, connects, reuses. */
-async function likesServers(runtime) {
-  const [header, ...rows] = (await runtimeCommand(runtime, 'show stat -1 4 -1')).split('\n');
-  const columns = header.replace(/^# /, '').split(',');
-  return rows
-    .map((row) => Object.fromEntries(row.split(',').map((v, i) => [columns[i], v])))
-    .filter((s) => s.pxname === 'likes')
-    .map((s) => ({
-      name: s.svname,
-      addr: s.addr,
-      status: s.status,
-      stot: Number(s.stot),
-      connect: Number(s.connect),
-      reuse: Number(s.reuse),
-    }));
-}
+const likesServers = async (runtime) =>
+  (await serverStats(runtime, 'likes')).map((s) => ({
+    name: s.svname,
+    addr: s.addr,
+    status: s.status,
+    stot: Number(s.stot),
+    connect: Number(s.connect),
+    reuse: Number(s.reuse),
+  }));
 const counters = async (runtime) =>
   (await likesServers(runtime)).reduce(
     (sum, s) => ({ stot: sum.stot + s.stot, connect: sum.connect + s.connect, reuse: sum.reuse + s.reuse }),

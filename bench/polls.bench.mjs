@@ -22,7 +22,7 @@ import {
   cpuSeconds,
   freePort,
   listening,
-  runtimeCommand,
+  serverStats,
   start,
   startHaproxy,
   stopAll,
@@ -99,10 +99,7 @@ const registered = await fetch(`http://${at(registryPort)}/services`, {
   body: JSON.stringify({ service_name: 'likes', url: `http://${at(barePort)}` }),
 });
 if (!registered.ok) throw new Error(`registering the bare server: ${registered.status}`);
-const upIn = async (backend) =>
-  (await runtimeCommand(runtime, 'show stat -1 4 -1'))
-    .split('\n')
-    .filter((l) => l.startsWith(`${backend},`) && l.split(',')[17] === 'UP').length;
+const upIn = async (backend) => (await serverStats(runtime, backend)).filter((s) => s.status === 'UP').length;
 await waitFor(
   'polls instances and the bare server UP in HAProxy',
   async () => (await upIn('polls')) === Number(opts.instances) && (await upIn('likes')) === 1,

@@ -1,75 +1,35 @@
-// What the benchmarks share to run a stack of their own: free ports, child processes killed when the
-// benchmark exits, their CPU time, waiting for a condition, HAProxy (started, and its Runtime API)
-// and the likes app's stores.
-import { execFileSync, spawn } from 'node:child_process';
+// What the benchmarks add to the process helpers they share with the tests (test/support): children
+// whose unexpected exit is reported, their CPU time, HAProxy (started on fresh ports) and the likes
+// app's stores.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { Child, freePort, listening, waitFor as waitUntil } from '../test/support/processes.js';
 
-/** Every process started with {@link start}; SIGKILLed when this one exits. */
+export { freePort, listening };
+
+/** The shared waitFor with a benchmark's patience: servers start slowly on a loaded machine. */
+export const waitFor = (what, check, timeoutMs = 60_000) => waitUntil(what, check, timeoutMs, 100);
+export { runtimeCommand, serverStats } from '../test/support/runtime-api.js';
+
+/** Every process started with {@link start}. */
 export const children = [];
-process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
 let stopping = false;
 
 /** From now on a child's exit is expected, not reported. */
 export const stopAll = () => (stopping = true);
 
-/** A port free on loopback right now. */
-export const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createServer().on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-
-/** Whether something accepts connections on the loopback `port`. */
-export const listening = (port) =>
-  new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => (socket.destroy(), resolve(true)));
-    socket.on('error', () => resolve(false));
-  });
-
-/** Resolves once `check()` is truthy (a throw counts as false); rejects after `timeoutMs`. */
-export async function waitFor(what, check, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
 /**
- * Starts `command`; its stderr's tail is printed if it exits before {@link stopAll}. `label` (the
- * name's first word) groups processes in CPU accounting.
+ * Starts `command` as a {@link Child} (killed when the benchmark exits); the tail of its output is
+ * printed if it exits before {@link stopAll}. The name's first word groups processes in CPU accounting.
  */
 export function start(name, command, args, env = {}) {
-  const child = spawn(command, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let errors = '';
-  child.stderr.on('data', (d) => (errors = (errors + d).slice(-4000)));
-  child.on(
-    'exit',
-    (code, signal) => !stopping && console.error(`${name} exited (${code ?? signal}):\n${errors}`),
-  );
+  const child = new Child(name, command, args, env).start();
   child.label = name.split(' ')[0];
+  void child.exited().then(() => !stopping && console.error(`${name} exited:\n${child.output.slice(-4000)}`));
   children.push(child);
   return child;
 }
-
-/** One command on HAProxy's Runtime API at the loopback `port`; its answer, trimmed. */
-export const runtimeCommand = (port, command) =>
-  new Promise((resolve, reject) => {
-    let answer = '';
-    const socket = connect({ host: '127.0.0.1', port }, () => socket.end(`${command}\n`));
-    socket.on('data', (chunk) => (answer += chunk));
-    socket.on('error', reject);
-    socket.on('close', () => resolve(answer.trim()));
-  });
 
 /**
  * CPU seconds (user + system, Linux /proc) used so far by `pid` and its descendants; NaN once it has

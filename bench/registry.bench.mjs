@@ -60,7 +60,7 @@ while (rounds.length < 3) {
 }
 const memoryMb = rss();
 stopAll();
-registry.kill('SIGTERM');
+registry.signal('SIGTERM');
 fleet.forEach(({ server }) => server.close());
 
 const durations = rounds.map((r) => r.duration_ms).sort((a, b) => a - b);

@@ -1,6 +1,4 @@
-import { Child } from './child';
-import { freePort } from './ports';
-import { answers, waitFor } from './wait';
+import { answers, Child, freePort, waitFor } from './processes';
 
 /** A built Chirp app (dist/apps/<name>/main.js) run as a child process on a free port. */
 export class TestApp {

@@ -1,7 +1,4 @@
-import { Child } from './child';
-import { freePort } from './ports';
-import { listening } from './stores';
-import { waitFor } from './wait';
+import { Child, freePort, listening, waitFor } from './processes';
 
 /** A bare HTTP server standing in for an app instance (test/support/echo-server.mjs). */
 export class EchoServer {

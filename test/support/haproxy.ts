@@ -1,8 +1,5 @@
-import { connect } from 'node:net';
-import { Child } from './child';
-import { freePort } from './ports';
-import { listening } from './stores';
-import { waitFor } from './wait';
+import { Child, freePort, listening, waitFor } from './processes';
+import { runtimeCommand, serverStats } from './runtime-api';
 
 /** The address a free slot carries (haproxy.cfg's server-template lines). */
 export const PARKED_ADDR = '127.0.0.1:1';
@@ -69,13 +66,7 @@ export class TestHaproxy {
 
   /** One Runtime API command's answer. */
   command(command: string): Promise<string> {
-    return new Promise((resolve, reject) => {
-      let answer = '';
-      const socket = connect({ host: '127.0.0.1', port: this.runtime }, () => socket.end(`${command}\n`));
-      socket.on('data', (chunk) => (answer += chunk.toString()));
-      socket.on('error', reject);
-      socket.on('close', () => resolve(answer));
-    });
+    return runtimeCommand(this.runtime, command);
   }
 
   /**
@@ -92,21 +83,17 @@ export class TestHaproxy {
 
   /** Every slot of `backend` by name (`s1`), with the address it carries, its state and its counters. */
   async slotStats(backend: string): Promise<Map<string, SlotStat>> {
-    const [header, ...rows] = (await this.command('show stat -1 4 -1')).split('\n');
-    const columns = header.replace(/^# /, '').split(',');
-    const slots = new Map<string, SlotStat>();
-    for (const row of rows) {
-      const fields = row.split(',');
-      const field = (name: string) => fields[columns.indexOf(name)];
-      if (field('pxname') !== backend || !field('svname')) continue;
-      slots.set(field('svname'), {
-        addr: field('addr'),
-        status: field('status').split(' ')[0],
-        requests: Number(field('stot')),
-        connects: Number(field('connect')),
-        reuses: Number(field('reuse')),
-      });
-    }
-    return slots;
+    return new Map(
+      (await serverStats(this.runtime, backend)).map((server): [string, SlotStat] => [
+        server.svname,
+        {
+          addr: server.addr,
+          status: server.status.split(' ')[0],
+          requests: Number(server.stot),
+          connects: Number(server.connect),
+          reuses: Number(server.reuse),
+        },
+      ]),
+    );
   }
 }

@@ -1,5 +1,5 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { freePort } from './ports';
+import { freePort } from './processes';
 
 /** A command the gate holds: resolved once one arrives, released by the test. */
 export interface HeldCommand {

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { TestApp } from './apps';
 import { TestHaproxy } from './haproxy';
 import { type StoreProcess, startDynamoDb, startRedis } from './stores';
-import { waitFor } from './wait';
+import { waitFor } from './processes';
 
 const run = promisify(execFile);
 

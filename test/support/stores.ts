@@ -1,21 +1,7 @@
 import { mkdtempSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Child } from './child';
-import { freePort } from './ports';
-import { waitFor } from './wait';
-
-/** True when something accepts TCP connections on loopback `port`. */
-export function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-}
+import { Child, freePort, listening, waitFor } from './processes';
 
 /** A store server started by a test on a free port; `restart` keeps the port (and the data). */
 export class StoreProcess {

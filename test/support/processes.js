@@ -1,0 +1,167 @@
+// @ts-check
+// The process helpers that every test and every benchmark share: free ports, waiting for a port or a
+// condition, and child processes that are killed when their parent exits. Plain CommonJS with JSDoc
+// types, so that jest's TypeScript tests and the benchmarks' ES modules (`node bench/x.mjs`) load the
+// same file without a build step.
+const { spawn } = require('node:child_process');
+const { once } = require('node:events');
+const { connect, createServer } = require('node:net');
+const { setTimeout: sleep } = require('node:timers/promises');
+
+/** @type {Set<import('node:child_process').ChildProcess>} */
+const running = new Set();
+// A test or benchmark that fails half-way must not leave servers behind.
+process.on('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+
+/**
+ * A TCP port that was free on loopback a moment ago.
+ * @returns {Promise<number>}
+ */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+      server.close(() => resolve(address.port));
+    });
+  });
+}
+
+/**
+ * True when something accepts TCP connections on loopback `port`.
+ * @param {number} port
+ * @returns {Promise<boolean>}
+ */
+function listening(port) {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+/**
+ * Polls `check` until it returns a truthy value (a throw counts as not yet) or `timeoutMs` passes;
+ * returns that value.
+ * @template T
+ * @param {string} what
+ * @param {() => Promise<T | undefined | false> | T | undefined | false} check
+ * @param {number} [timeoutMs]
+ * @param {number} [everyMs]
+ * @returns {Promise<T>}
+ */
+async function waitFor(what, check, timeoutMs = 15_000, everyMs = 50) {
+  const deadline = Date.now() + timeoutMs;
+  /** @type {unknown} */
+  let lastError;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await sleep(everyMs);
+  }
+  const why = lastError instanceof Error ? `: ${lastError.message}` : '';
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
+}
+
+/**
+ * True when something answers HTTP at `url` with `status`.
+ * @param {string} url
+ * @param {number} [status]
+ * @returns {Promise<boolean>}
+ */
+async function answers(url, status = 200) {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    await response.arrayBuffer();
+    return response.status === status;
+  } catch {
+    return false;
+  }
+}
+
+/** A child process with the tail of its output kept for failure messages. */
+class Child {
+  /**
+   * @param {string} name
+   * @param {string} command
+   * @param {string[]} args
+   * @param {NodeJS.ProcessEnv} [env]
+   */
+  constructor(name, command, args, env = {}) {
+    this.name = name;
+    this.command = command;
+    this.args = args;
+    this.env = env;
+    this.output = '';
+    /** @type {import('node:child_process').ChildProcess | undefined} */
+    this.process = undefined;
+  }
+
+  /** @returns {number | undefined} */
+  get pid() {
+    return this.process?.pid;
+  }
+
+  /** @returns {boolean} */
+  get alive() {
+    return !!this.process && this.process.exitCode === null && this.process.signalCode === null;
+  }
+
+  /** @returns {this} */
+  start() {
+    const child = spawn(this.command, this.args, {
+      env: { ...process.env, ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    /** @param {Buffer} chunk */
+    const keep = (chunk) => {
+      this.output = (this.output + chunk.toString()).slice(-20_000);
+      if (process.env.CHIRP_TEST_VERBOSE) process.stderr.write(`[${this.name}] ${chunk.toString()}`);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    running.add(child);
+    child.on('exit', () => running.delete(child));
+    this.process = child;
+    return this;
+  }
+
+  /**
+   * Sends `signal` and waits for the exit (SIGKILL after `graceMs`).
+   * @param {NodeJS.Signals} [signal]
+   * @param {number} [graceMs]
+   * @returns {Promise<void>}
+   */
+  async stop(signal = 'SIGTERM', graceMs = 15_000) {
+    const child = this.process;
+    if (!child || !this.alive) return;
+    const exited = once(child, 'exit');
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  /**
+   * Sends `signal` without waiting.
+   * @param {NodeJS.Signals} signal
+   */
+  signal(signal) {
+    this.process?.kill(signal);
+  }
+
+  /** @returns {Promise<unknown>} */
+  exited() {
+    return this.process && this.alive ? once(this.process, 'exit') : Promise.resolve();
+  }
+}
+
+module.exports = { freePort, listening, waitFor, answers, Child };
