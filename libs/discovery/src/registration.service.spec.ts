@@ -1,3 +1,4 @@
+import { createMock, type DeepMocked } from '@golevelup/ts-jest';
 import { Logger } from '@nestjs/common';
 import { RegistrationService } from './registration.service';
 import type { RegisteredInstance, RegistryClient } from './registry.client';
@@ -13,20 +14,20 @@ const until = async (check: () => boolean) => {
 };
 
 describe(RegistrationService.name, () => {
-  let client: jest.Mocked<Pick<RegistryClient, 'register' | 'isRegistered' | 'deregister' | 'url'>>;
+  let client: DeepMocked<RegistryClient>;
   let sut: RegistrationService;
 
   beforeAll(() => {
     Logger.overrideLogger(false);
   });
   beforeEach(() => {
-    client = {
+    client = createMock<RegistryClient>({
       url: 'http://127.0.0.1:5500',
       register: jest.fn(() => Promise.resolve(instance)),
       isRegistered: jest.fn((_id: string) => Promise.resolve(true)),
       deregister: jest.fn((_id: string) => Promise.resolve()),
-    };
-    sut = new RegistrationService(client as unknown as RegistryClient, 20);
+    });
+    sut = new RegistrationService(client, 20);
   });
   afterEach(() => sut.beforeApplicationShutdown());
 

@@ -1,23 +1,25 @@
 import { ConflictError, NotFoundError } from '@app/errors';
+import { createMock, type DeepMocked } from '@golevelup/ts-jest';
 import type { PostsRepository } from '../posts/posts.repository';
 import type { LikesRepository } from './likes.repository';
 import { LikesService } from './likes.service';
 
 describe(LikesService.name, () => {
   const post = { posts_id: 1, author: 'emeka', text: 'hello' };
-  let likes: jest.Mocked<Pick<LikesRepository, 'like' | 'unlike' | 'count' | 'top' | 'userLikes'>>;
-  let posts: jest.Mocked<Pick<PostsRepository, 'find' | 'findMany'>>;
+  let likes: DeepMocked<LikesRepository>;
+  let posts: DeepMocked<PostsRepository>;
   let sut: LikesService;
 
   beforeEach(() => {
-    likes = { like: jest.fn(), unlike: jest.fn(), count: jest.fn(), top: jest.fn(), userLikes: jest.fn() };
-    posts = {
+    likes = createMock<LikesRepository>();
+    posts = createMock<PostsRepository>({
       find: jest.fn((id: number) => (id === 1 ? post : undefined)),
       findMany: jest.fn(
-        (ids: readonly number[]) => new Map(ids.filter((i) => i === 1).map((i) => [i, post])),
+        (ids: readonly number[]) =>
+          new Map<number, typeof post>(ids.filter((i) => i === 1).map((i) => [i, post])),
       ),
-    };
-    sut = new LikesService(likes as unknown as LikesRepository, posts as unknown as PostsRepository);
+    });
+    sut = new LikesService(likes, posts);
   });
 
   it('returns the full record of a new like', async () => {
