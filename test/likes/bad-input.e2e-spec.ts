@@ -1,6 +1,7 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type Redis from 'ioredis';
-import { startRedis, type StoreProcess, type TestApp, request } from '../support';
-import { initPostsDb, redisClient, snapshot, startLikes } from './likes-support';
+import { startRedis, type StoreProcess, request } from '../support';
+import { initPostsDb, redisClient, snapshot, startLikesInProcess } from './likes-support';
 
 const json = { 'content-type': 'application/json' };
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -107,25 +108,25 @@ const corpus: [string, string, unknown?, Record<string, string>?][] = [
 // Real servers start in beforeAll; give them time on a slow machine.
 jest.setTimeout(60_000);
 
-describe('likes bad input', () => {
+describe('likes bad input (in-process, real Redis and SQLite)', () => {
   let redis: StoreProcess;
-  let app: TestApp;
+  let app: NestFastifyApplication;
   let client: Redis;
 
   beforeAll(async () => {
     redis = await startRedis();
-    app = await startLikes(redis, initPostsDb());
+    app = await startLikesInProcess(redis, initPostsDb());
     client = redisClient(redis);
     // Something to protect: any write by a bad request would show in the snapshot.
     for (const user of ['John', 'Jane']) {
       expect(
-        (await request(app.url, '/posts/1/likes', { method: 'POST', json: { username: user } })).status,
+        (await request(app, '/posts/1/likes', { method: 'POST', json: { username: user } })).status,
       ).toBe(201);
     }
   });
   afterAll(async () => {
     client?.disconnect();
-    await app?.stop();
+    await app?.close();
     await redis?.stop();
   });
 
@@ -135,7 +136,7 @@ describe('likes bad input', () => {
     for (const [method, path, body, headers] of corpus) {
       // A string is sent as it is (as JSON unless the case says otherwise), anything else as JSON.
       const send = typeof body === 'string' ? { body, type: 'application/json' } : { json: body };
-      const answer = await request(app.url, path, { method, ...send, headers });
+      const answer = await request(app, path, { method, ...send, headers });
       const { error, message } = answer.body;
       const shaped = typeof error === 'string' && typeof message === 'string' && message.length > 0;
       if (answer.status < 400 || answer.status >= 500 || !shaped) {
@@ -149,19 +150,19 @@ describe('likes bad input', () => {
   });
 
   it('names the bad field in a 400', async () => {
-    const answer = await request(app.url, '/new/likes?username=John&posts_id=abc', { method: 'POST' });
+    const answer = await request(app, '/new/likes?username=John&posts_id=abc', { method: 'POST' });
     expect(answer).toEqual(
       expect.objectContaining({
         status: 400,
         body: { error: 'Bad Request', message: 'posts_id: must be a positive integer post id' },
       }),
     );
-    expect((await request(app.url, '/posts/1/likes', { method: 'POST', json: {} })).body.message).toBe(
+    expect((await request(app, '/posts/1/likes', { method: 'POST', json: {} })).body.message).toBe(
       'username: is required',
     );
   });
 
   it('is still healthy afterwards', async () => {
-    expect((await request(app.url, '/health-check')).status).toBe(200);
+    expect((await request(app, '/health-check')).status).toBe(200);
   });
 });

@@ -1,31 +1,42 @@
-import { execFileSync } from 'node:child_process';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { type StoreProcess, TestApp } from '../support';
+import { loadLikesConfig } from '../../apps/likes/src/likes.config';
+import { LikesModule } from '../../apps/likes/src/likes.module';
+import { seedPostsDatabase } from '../../apps/likes/src/posts/posts-database.module';
+import { startInProcess, type StoreProcess, TestApp } from '../support';
 
-/** A posts database made the way bin/init.sh makes it (`main.js --init`), in a temporary directory. */
+/** A posts database seeded as `main.js --init` seeds it (init.e2e-spec runs that command), in a temporary directory. */
 export function initPostsDb(posts = 300): string {
   const path = join(mkdtempSync(join(tmpdir(), 'chirp-posts-')), 'posts.db');
-  const env = { ...process.env, POSTS_DB_PATH: path, POSTS_SEED_COUNT: String(posts) };
-  execFileSync(process.execPath, ['dist/apps/likes/main.js', '--init'], { env, stdio: 'pipe' });
+  seedPostsDatabase(path, posts);
   return path;
 }
 
-/** A likes instance on its own Redis and posts database; the registry is unreachable unless given. */
+/** The environment of a likes instance on its own Redis and posts database, the registry unreachable. */
+const likesEnv = (redis: StoreProcess, postsDb: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
+  REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+  POSTS_DB_PATH: postsDb,
+  REGISTRY_URL: 'http://127.0.0.1:9',
+  LOG_LEVEL: 'error',
+  ...env,
+});
+
+/** A likes instance (the built app) as a process of its own. */
 export function startLikes(
   redis: StoreProcess,
   postsDb: string,
   env: NodeJS.ProcessEnv = {},
 ): Promise<TestApp> {
-  return TestApp.start('likes', {
-    REDIS_URL: `redis://127.0.0.1:${redis.port}`,
-    POSTS_DB_PATH: postsDb,
-    REGISTRY_URL: 'http://127.0.0.1:9',
-    LOG_LEVEL: 'error',
-    ...env,
-  });
+  return TestApp.start('likes', likesEnv(redis, postsDb, env));
+}
+
+/** The likes module in this process: no build, no port; requests go through `request(app, ...)`. */
+export function startLikesInProcess(redis: StoreProcess, postsDb: string): Promise<NestFastifyApplication> {
+  const config = loadLikesConfig(likesEnv(redis, postsDb, {}));
+  return startInProcess(LikesModule.forRoot(config), config);
 }
 
 /** A plain Redis client for looking at what the app wrote. */

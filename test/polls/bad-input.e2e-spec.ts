@@ -1,6 +1,7 @@
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { startDynamoDb, type StoreProcess, TestApp, request } from '../support';
-import { directClient, type ErrorBody, initTables, type Poll, pollsEnv, qs } from './polls-support';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { startDynamoDb, type StoreProcess, request } from '../support';
+import { directClient, type ErrorBody, type Poll, pollsEnv, qs, startPollsInProcess } from './polls-support';
 
 interface Case {
   name: string;
@@ -13,10 +14,10 @@ interface Case {
   status?: number;
 }
 
-describe('polls bad input', () => {
+describe('polls bad input (in-process, real DynamoDB Local)', () => {
   let dynamo: StoreProcess;
   let env: NodeJS.ProcessEnv;
-  let app: TestApp;
+  let app: NestFastifyApplication;
   let db: DynamoDBDocumentClient;
   let poll: Poll;
 
@@ -26,25 +27,24 @@ describe('polls bad input', () => {
   beforeAll(async () => {
     dynamo = await startDynamoDb();
     env = pollsEnv(dynamo, 'bad');
-    await initTables(env);
-    app = await TestApp.start('polls', env);
+    app = await startPollsInProcess(env);
     db = directClient(env);
     poll = (
       await request<Poll>(
-        app.url,
+        app,
         `/create/poll${qs({ polls_title: 'Fixture', username: 'chris', responses: 'yes,no' })}`,
         {
           method: 'POST',
         },
       )
     ).body;
-    await request(app.url, `/poll/vote${qs({ user: 'chris', polls_id: poll.polls_id, choice: 'yes' })}`, {
+    await request(app, `/poll/vote${qs({ user: 'chris', polls_id: poll.polls_id, choice: 'yes' })}`, {
       method: 'POST',
     });
   }, 120_000);
   afterAll(async () => {
     db?.destroy();
-    await app?.stop();
+    await app?.close();
     await dynamo?.stop();
   });
 
@@ -178,7 +178,7 @@ describe('polls bad input', () => {
     expect(before).toEqual([1, 1]);
     const failures: string[] = [];
     for (const c of cases()) {
-      const { status, body } = await request<ErrorBody>(app.url, c.path, c);
+      const { status, body } = await request<ErrorBody>(app, c.path, c);
       const ok =
         (c.status ? status === c.status : status === 400) &&
         typeof body?.error === 'string' &&
@@ -187,7 +187,7 @@ describe('polls bad input', () => {
     }
     expect(failures).toEqual([]);
     expect([await count(env.POLLS_TABLE), await count(env.VOTES_TABLE)]).toEqual(before);
-    const results = (await request<Poll>(app.url, `/polls/${poll.polls_id}/results`)).body;
+    const results = (await request<Poll>(app, `/polls/${poll.polls_id}/results`)).body;
     expect(results.results).toEqual([
       { choice: 'yes', votes: 1 },
       { choice: 'no', votes: 0 },
@@ -196,20 +196,20 @@ describe('polls bad input', () => {
 
   it('takes unicode and expression-looking text as plain data', async () => {
     const responses = ['🍕 pizza', '寿司', '#a = :b', ':one', 'counts.#choice'];
-    const made = await request<Poll>(app.url, '/polls', {
+    const made = await request<Poll>(app, '/polls', {
       method: 'POST',
       json: { title: 'Ünïcödé — 食べ物? 🍣', username: 'zoë', responses },
     });
     expect(made.status).toBe(201);
     expect(made.body.responses).toEqual(responses);
     for (const [i, choice] of responses.entries()) {
-      const voted = await request(app.url, `/polls/${made.body.polls_id}/votes`, {
+      const voted = await request(app, `/polls/${made.body.polls_id}/votes`, {
         method: 'POST',
         json: { user: `voter-${i}`, choice },
       });
       expect(voted.status).toBe(201);
     }
-    const results = (await request<Poll>(app.url, `/polls/${made.body.polls_id}/results`)).body;
+    const results = (await request<Poll>(app, `/polls/${made.body.polls_id}/results`)).body;
     expect(results.results).toEqual(responses.map((choice) => ({ choice, votes: 1 })));
     expect(results.total_votes).toBe(5);
   });

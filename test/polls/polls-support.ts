@@ -2,7 +2,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { StoreProcess } from '../support';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { initTables as createTables } from '../../apps/polls/src/dynamodb/init';
+import { loadPollsConfig } from '../../apps/polls/src/polls.config';
+import { PollsModule } from '../../apps/polls/src/polls.module';
+import { startInProcess, type StoreProcess } from '../support';
 
 /** What the polls API answers, as the tests read it. */
 export interface ChoiceCount {
@@ -51,6 +55,13 @@ export async function initTables(env: NodeJS.ProcessEnv): Promise<string> {
     timeout: 120_000,
   });
   return stdout + stderr;
+}
+
+/** The polls module in this process, its tables created first: no build, no port. */
+export async function startPollsInProcess(env: NodeJS.ProcessEnv): Promise<NestFastifyApplication> {
+  const config = loadPollsConfig({ ...env, LOG_LEVEL: 'error' });
+  await createTables(config, () => undefined);
+  return startInProcess(PollsModule.forRoot(config), config);
 }
 
 /** A document client on the same DynamoDB Local (and account) as the app, to check what it stored. */

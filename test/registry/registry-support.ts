@@ -2,8 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp } from '@app/http';
-import { request } from '../support';
+import { request, startInProcess } from '../support';
 import { loadRegistryConfig } from '../../apps/registry/src/registry.config';
 import { RegistryModule } from '../../apps/registry/src/registry.module';
 
@@ -15,10 +14,7 @@ export async function startRegistry(env: Record<string, string> = {}): Promise<N
     LOG_LEVEL: 'error',
     ...env,
   });
-  const app = await createApp(RegistryModule.forRoot(config), config);
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
-  return app;
+  return startInProcess(RegistryModule.forRoot(config), config);
 }
 
 /** The services the registry lists right now. */

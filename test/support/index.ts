@@ -8,3 +8,4 @@ export * from './http';
 export * from './stack';
 export * from './load';
 export * from './runtime-gate';
+export * from './in-process';
