@@ -108,32 +108,28 @@ for (let round = 0; round < Number(opts.rounds); round++) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
-console.log(`
-| operation | nest req/s | baseline req/s | nest/baseline* | target | CPU per request, baseline/nest* |
+/** A summary table of server `a` against server `b`: medians, the median per-round ratio and its target. */
+function compare(a, b, target, heading) {
+  console.log(`
+${heading}| operation | ${a} req/s | ${b} req/s | ${a}/${b}* | target | CPU per request, ${b}/${a}* |
 |---|---:|---:|---:|---:|---:|`);
-for (const operation of ['like', 'top']) {
-  const { nest: n, baseline: b } = results[operation];
-  const ratio = median(n.map((x, i) => x.rps / b[i].rps));
-  const cpu = median(n.map((x, i) => b[i].serverCpu / x.serverCpu));
-  console.log(
-    `| ${operation} | ${median(n.map((x) => x.rps)).toFixed(0)} | ${median(b.map((x) => x.rps)).toFixed(0)} | ` +
-      `${ratio.toFixed(2)}x | ≥ 0.85x ${ratio >= 0.85 ? 'met' : 'NOT met'} | ${cpu.toFixed(2)}x |`,
-  );
+  for (const operation of ['like', 'top']) {
+    const { [a]: x, [b]: y } = results[operation];
+    const ratio = median(x.map((r, i) => r.rps / y[i].rps));
+    const cpu = median(x.map((r, i) => y[i].serverCpu / r.serverCpu));
+    console.log(
+      `| ${operation} | ${median(x.map((r) => r.rps)).toFixed(0)} | ${median(y.map((r) => r.rps)).toFixed(0)} | ` +
+        `${ratio.toFixed(3)}x | ≥ ${target}x ${ratio >= target ? 'met' : 'NOT met'} | ${cpu.toFixed(3)}x |`,
+    );
+  }
 }
-console.log(`
-The cost of metrics (request count, duration histogram, in-flight gauge, process collectors):
-
-| operation | metrics on req/s | metrics off req/s | on/off* | target | CPU per request, off/on* |
-|---|---:|---:|---:|---:|---:|`);
-for (const operation of ['like', 'top']) {
-  const { nest: on, 'nest, metrics off': off } = results[operation];
-  const ratio = median(on.map((x, i) => x.rps / off[i].rps));
-  const cpu = median(on.map((x, i) => off[i].serverCpu / x.serverCpu));
-  console.log(
-    `| ${operation} | ${median(on.map((x) => x.rps)).toFixed(0)} | ${median(off.map((x) => x.rps)).toFixed(0)} | ` +
-      `${ratio.toFixed(3)}x | ≥ 0.97x ${ratio >= 0.97 ? 'met' : 'NOT met'} | ${cpu.toFixed(3)}x |`,
-  );
-}
+compare('nest', 'baseline', 0.85, '');
+compare(
+  'nest',
+  'nest, metrics off',
+  0.97,
+  'The cost of metrics (request count, duration histogram, in-flight gauge, process collectors):\n\n',
+);
 console.log(`
 \\* median of the per-round ratios (runs of a round are back to back). Load average ${loadStart} at start,
 ${os.loadavg()[0].toFixed(2)} at end, ${os.cpus().length} CPUs; Node ${process.version}.`);
