@@ -35,7 +35,7 @@ const value = async (registry: Registry, name: string, labels: Record<string, st
   return match?.value ?? 0;
 };
 
-async function until(check: () => Promise<boolean>): Promise<void> {
+async function until(check: () => Promise<boolean> | boolean): Promise<void> {
   for (let i = 0; i < 200 && !(await check()); i++) await sleep(10);
   expect(await check()).toBe(true);
 }
@@ -50,7 +50,7 @@ describe(HttpMetrics.name, () => {
 
   it('counts a request in flight until it is answered, then by route template, method and status', async () => {
     const answer = fetch(`${sut.url}/held/42`);
-    await until(async () => HeldController.waiting.length === 1);
+    await until(() => HeldController.waiting.length === 1);
     expect(await value(sut.registry, 'http_requests_in_flight')).toBe(1);
 
     HeldController.waiting.shift()!();
@@ -64,7 +64,7 @@ describe(HttpMetrics.name, () => {
   it('no longer counts a request in flight once its client has gone, and does not time it', async () => {
     const client = new AbortController();
     const answer = fetch(`${sut.url}/held/7`, { signal: client.signal }).catch(() => 'aborted');
-    await until(async () => HeldController.waiting.length === 1);
+    await until(() => HeldController.waiting.length === 1);
     client.abort();
     expect(await answer).toBe('aborted');
     await until(async () => (await value(sut.registry, 'http_requests_in_flight')) === 0);

@@ -60,12 +60,11 @@ export class RegistryMetrics {
       registers: [this.registry],
       collect() {
         this.reset();
-        // With SQLite failing the gauge stays empty, so the rest of the scrape still answers.
-        let instances: ReturnType<typeof read> = [];
+        let instances: ReturnType<typeof read>;
         try {
           instances = read();
         } catch {
-          return;
+          return; // SQLite failing: the gauge stays empty, and the rest of the scrape still answers
         }
         for (const { service_name: service, status } of instances) this.inc({ service, status });
       },
