@@ -5,12 +5,6 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 type Labels = 'method' | 'route' | 'status_code';
 
-/** One label set's counter and histogram. */
-interface Series {
-  requests: Counter.Internal;
-  duration: Histogram.Internal<Labels>;
-}
-
 /** The route label of a request no route matched: a fixed value, so scanners cannot add series. */
 export const UNMATCHED_ROUTE = 'unmatched';
 
@@ -25,8 +19,6 @@ export class HttpMetrics implements OnModuleInit {
   private readonly requests: Counter<Labels>;
   private readonly duration: Histogram<Labels>;
   private readonly inFlight: Gauge;
-  /** Label children by `method route status`: prom-client hashes the label object on every call otherwise. */
-  private readonly series = new Map<string, Series>();
 
   constructor(
     registry: Registry,
@@ -72,21 +64,13 @@ export class HttpMetrics implements OnModuleInit {
     reply.raw.once('close', () => {
       this.inFlight.dec();
       if (!reply.raw.writableFinished) return;
-      const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
-      const series = this.seriesOf(request.method, route, reply.statusCode);
-      series.requests.inc();
-      series.duration.observe((performance.now() - started) / 1000);
+      const labels = {
+        method: request.method,
+        route: request.routeOptions.url ?? UNMATCHED_ROUTE,
+        status_code: reply.statusCode,
+      };
+      this.requests.inc(labels);
+      this.duration.observe(labels, (performance.now() - started) / 1000);
     });
-  }
-
-  private seriesOf(method: string, route: string, status: number): Series {
-    const key = `${method} ${route} ${status}`;
-    let series = this.series.get(key);
-    if (!series) {
-      const labels = { method, route, status_code: String(status) };
-      series = { requests: this.requests.labels(labels), duration: this.duration.labels(labels) };
-      this.series.set(key, series);
-    }
-    return series;
   }
 }
