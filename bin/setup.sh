@@ -33,6 +33,11 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq || fail "apt-get update failed"
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || fail "apt-get install ${missing[*]} failed"
+  # Debian's package also starts a system Prometheus on :9090, where the formation runs its own.
+  if [ -n "${wanted[prometheus]-}" ] && command -v systemctl >/dev/null && systemctl is-active --quiet prometheus; then
+    step "stopping the prometheus system service (the formation runs its own on PROMETHEUS_ADDR)"
+    systemctl disable --now prometheus >/dev/null 2>&1 || true
+  fi
 else
   step "system packages present (redis-server, haproxy, foreman, httpie, java, wrk, prometheus)"
 fi
