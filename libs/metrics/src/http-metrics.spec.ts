@@ -31,7 +31,9 @@ async function startApp(
 
 const value = async (registry: Registry, name: string, labels: Record<string, string> = {}) => {
   const metric = await registry.getSingleMetric(name)?.get();
-  const match = metric?.values.find((v) => Object.entries(labels).every(([k, l]) => String(v.labels[k]) === l));
+  const match = metric?.values.find((v) =>
+    Object.entries(labels).every(([k, l]) => String(v.labels[k]) === l),
+  );
   return match?.value ?? 0;
 };
 
