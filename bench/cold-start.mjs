@@ -47,7 +47,7 @@ await new Promise((resolve) => stack.on('exit', resolve));
 const rows = Object.entries(marks).map(([name, ms]) => `| ${name} | ${(ms / 1000).toFixed(1)} s |`);
 console.log(`## Cold start
 
-\`bin/start.sh\` (bin/init.sh, then foreman with redis, dynamodb, haproxy, registry, likes×3, polls×3) until
+\`bin/start.sh\` (bin/init.sh, then foreman with redis, dynamodb, haproxy, registry, likes×3, polls×3, prometheus) until
 every instance serves through HAProxy; the build is done beforehand, as \`npm start\` does it first.
 
 | reached | after |

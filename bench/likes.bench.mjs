@@ -1,8 +1,9 @@
 // Likes benchmark (not a test): one Nest likes instance against the fair bare baseline
 // (bench/baseline-likes.mjs: node:http + ioredis + better-sqlite3 doing the same work: same Lua
 // script, same zod rules, same posts cache, same JSON), both directly on their own ports, same Redis,
-// same posts.db, same wrk settings; runs alternate within a round. HAProxy's paths are measured by
-// bench/formation.bench.mjs.
+// same posts.db, same wrk settings; runs alternate within a round. The same app with METRICS_ENABLED=false
+// runs beside them, so the cost of /metrics's request timing is measured too (target <= 3%).
+// HAProxy's paths are measured by bench/formation.bench.mjs.
 //
 //   npm run build && node bench/likes.bench.mjs [--duration 5] [--warmup 2] [--connections 32] [--rounds 3]
 import { mkdtempSync } from 'node:fs';
@@ -27,23 +28,31 @@ const loadStart = os.loadavg()[0].toFixed(2);
 // Redis, posts.db, the app and the baseline.
 const dir = mkdtempSync(join(tmpdir(), 'chirp-bench-'));
 const common = await startLikesStores(dir, POSTS);
-const nestPort = await freePort();
-const nest = start('likes', process.execPath, ['dist/apps/likes/main.js'], {
-  ...common,
-  PORT: String(nestPort),
-  LOG_LEVEL: 'error',
-  NODE_ENV: 'production',
-  REGISTRY_URL: 'http://127.0.0.1:9', // measured alone: no registry
-});
+const startNest = async (name, env = {}) => {
+  const port = await freePort();
+  const child = start(name, process.execPath, ['dist/apps/likes/main.js'], {
+    ...common,
+    ...env,
+    PORT: String(port),
+    LOG_LEVEL: 'error',
+    NODE_ENV: 'production',
+    REGISTRY_URL: 'http://127.0.0.1:9', // measured alone: no registry
+  });
+  await waitFor(name, async () => (await fetch(`http://127.0.0.1:${port}/health-check`)).ok);
+  return { port, pid: child.pid };
+};
 const basePort = await freePort();
 const baseline = start('baseline', process.execPath, ['bench/baseline-likes.mjs'], {
   ...common,
   PORT: String(basePort),
 });
-await waitFor('likes', async () => (await fetch(`http://127.0.0.1:${nestPort}/health-check`)).ok);
 await waitFor('baseline', () => listening(basePort));
 
-const servers = { nest: { port: nestPort, pid: nest.pid }, baseline: { port: basePort, pid: baseline.pid } };
+const servers = {
+  nest: await startNest('likes'),
+  'nest, metrics off': await startNest('likes-no-metrics', { METRICS_ENABLED: 'false' }),
+  baseline: { port: basePort, pid: baseline.pid },
+};
 const operations = {
   like: (port, run) => [
     `http://127.0.0.1:${port}`,
@@ -80,9 +89,12 @@ alternating; ${POSTS} posts; each like a new random user on a random post; top i
 
 | round | operation | server | req/s | p50 ms | p99 ms | server CPU µs/req | wrk CPU | failed |
 |---|---|---|---:|---:|---:|---:|---:|---:|`);
-const results = { like: { nest: [], baseline: [] }, top: { nest: [], baseline: [] } };
+const who = Object.keys(servers);
+const results = Object.fromEntries(
+  ['like', 'top'].map((operation) => [operation, Object.fromEntries(who.map((w) => [w, []]))]),
+);
 for (let round = 0; round < Number(opts.rounds); round++) {
-  const order = round % 2 === 0 ? ['nest', 'baseline'] : ['baseline', 'nest'];
+  const order = round % 2 === 0 ? who : [...who].reverse();
   for (const operation of ['like', 'top']) {
     for (const who of order) {
       const r = await measure(operation, who);
@@ -96,18 +108,28 @@ for (let round = 0; round < Number(opts.rounds); round++) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
-console.log(`
-| operation | nest req/s | baseline req/s | nest/baseline* | target | CPU per request, baseline/nest* |
+/** A summary table of server `a` against server `b`: medians, the median per-round ratio and its target. */
+function compare(a, b, target, heading) {
+  console.log(`
+${heading}| operation | ${a} req/s | ${b} req/s | ${a}/${b}* | target | CPU per request, ${b}/${a}* |
 |---|---:|---:|---:|---:|---:|`);
-for (const operation of ['like', 'top']) {
-  const { nest: n, baseline: b } = results[operation];
-  const ratio = median(n.map((x, i) => x.rps / b[i].rps));
-  const cpu = median(n.map((x, i) => b[i].serverCpu / x.serverCpu));
-  console.log(
-    `| ${operation} | ${median(n.map((x) => x.rps)).toFixed(0)} | ${median(b.map((x) => x.rps)).toFixed(0)} | ` +
-      `${ratio.toFixed(2)}x | ≥ 0.85x ${ratio >= 0.85 ? 'met' : 'NOT met'} | ${cpu.toFixed(2)}x |`,
-  );
+  for (const operation of ['like', 'top']) {
+    const { [a]: x, [b]: y } = results[operation];
+    const ratio = median(x.map((r, i) => r.rps / y[i].rps));
+    const cpu = median(x.map((r, i) => y[i].serverCpu / r.serverCpu));
+    console.log(
+      `| ${operation} | ${median(x.map((r) => r.rps)).toFixed(0)} | ${median(y.map((r) => r.rps)).toFixed(0)} | ` +
+        `${ratio.toFixed(3)}x | ≥ ${target}x ${ratio >= target ? 'met' : 'NOT met'} | ${cpu.toFixed(3)}x |`,
+    );
+  }
 }
+compare('nest', 'baseline', 0.85, '');
+compare(
+  'nest',
+  'nest, metrics off',
+  0.97,
+  'The cost of metrics (request count, duration histogram, in-flight gauge, process collectors):\n\n',
+);
 console.log(`
 \\* median of the per-round ratios (runs of a round are back to back). Load average ${loadStart} at start,
 ${os.loadavg()[0].toFixed(2)} at end, ${os.cpus().length} CPUs; Node ${process.version}.`);

@@ -73,7 +73,9 @@ export async function startLikesStores(dir, posts) {
 
 /** HAProxy on `config` (haproxy.cfg by default) on fresh loopback ports; returns them once it listens. */
 export async function startHaproxy(name = 'haproxy', config = 'haproxy.cfg') {
-  const [likes, polls, registry, stats, runtime] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
+  const [likes, polls, registry, stats, runtime, metrics] = await Promise.all(
+    [1, 2, 3, 4, 5, 6].map(() => freePort()),
+  );
   const at = (port) => `127.0.0.1:${port}`;
   start(name, 'haproxy', ['-db', '-f', config], {
     HAPROXY_LIKES_ADDR: at(likes),
@@ -81,9 +83,10 @@ export async function startHaproxy(name = 'haproxy', config = 'haproxy.cfg') {
     HAPROXY_REGISTRY_ADDR: at(registry),
     HAPROXY_STATS_ADDR: at(stats),
     HAPROXY_RUNTIME_ADDR: at(runtime),
+    HAPROXY_METRICS_ADDR: at(metrics),
     HAPROXY_SLOTS: '16',
     CACHE_MAX_AGE: '5',
   });
   await waitFor(name, () => listening(runtime));
-  return { likes, polls, registry, stats, runtime };
+  return { likes, polls, registry, stats, runtime, metrics };
 }

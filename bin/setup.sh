@@ -15,11 +15,15 @@ declare -A packages=(
   [http]=httpie
   [java]=default-jre-headless
   [wrk]=wrk # the benchmarks' load generator
+  [prometheus]=prometheus
+  [promtool]=prometheus
+  [envsubst]=gettext-base # bin/prometheus.sh fills prometheus.yml's addresses in
 )
-missing=()
+declare -A wanted=() # a set: prometheus provides two of the binaries
 for bin in "${!packages[@]}"; do
-  command -v "$bin" >/dev/null 2>&1 || missing+=("${packages[$bin]}")
+  command -v "$bin" >/dev/null 2>&1 || wanted[${packages[$bin]}]=1
 done
+missing=("${!wanted[@]}")
 if ((${#missing[@]})); then
   step "installing system packages: ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then
@@ -29,8 +33,13 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq || fail "apt-get update failed"
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || fail "apt-get install ${missing[*]} failed"
+  # Debian's package also starts a system Prometheus on :9090, where the formation runs its own.
+  if [ -n "${wanted[prometheus]-}" ] && command -v systemctl >/dev/null && systemctl is-active --quiet prometheus; then
+    step "stopping the prometheus system service (the formation runs its own on PROMETHEUS_ADDR)"
+    systemctl disable --now prometheus >/dev/null 2>&1 || true
+  fi
 else
-  step "system packages present (redis-server, haproxy, foreman, httpie, java, wrk)"
+  step "system packages present (redis-server, haproxy, foreman, httpie, java, wrk, prometheus)"
 fi
 
 # Install only when the lockfile changed since the last install (npm records it in node_modules).

@@ -1,4 +1,4 @@
-import { startRedis, type StoreProcess, type TestApp, waitFor, request } from '../support';
+import { request, startRedis, type StoreProcess, type TestApp, waitFor } from '../support';
 import { initPostsDb, startLikes } from './likes-support';
 
 // Real servers start in beforeAll; give them time on a slow machine.
@@ -67,6 +67,10 @@ describe('likes while Redis is down', () => {
     // Bad input is still a 400, not a 503: validation comes first.
     expect((await request(app.url, '/new/likes?username=&posts_id=1', { method: 'POST' })).status).toBe(400);
     expect(app.child.alive).toBe(true);
+    // Each of those failures is counted, by store: the load's 503s, the five above and the health check.
+    const metrics = (await request<string>(app.url, '/metrics')).body;
+    const storeErrors = Number(/^chirp_store_errors_total\{store="redis"\} (\d+)$/m.exec(metrics)?.[1]);
+    expect(storeErrors).toBeGreaterThanOrEqual(statuses.filter((s) => s === 503).length + down.length + 1);
 
     await redis.start();
     await waitFor(

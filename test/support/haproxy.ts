@@ -25,11 +25,20 @@ export class TestHaproxy {
     readonly registry: number,
     readonly stats: number,
     readonly runtime: number,
+    /** HAProxy's Prometheus exporter. */
+    readonly metrics: number,
   ) {}
 
   static async start(options: { cacheMaxAge?: number; slots?: number } = {}): Promise<TestHaproxy> {
-    const ports = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
-    const haproxy = new TestHaproxy(...(ports as [number, number, number, number, number]));
+    const ports = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
+    const haproxy = new TestHaproxy(...(ports as [number, number, number, number, number, number]));
     haproxy.cacheMaxAge = options.cacheMaxAge ?? 5;
     haproxy.slots = options.slots ?? 8;
     await haproxy.start();
@@ -49,6 +58,7 @@ export class TestHaproxy {
       HAPROXY_REGISTRY_ADDR: at(this.registry),
       HAPROXY_STATS_ADDR: at(this.stats),
       HAPROXY_RUNTIME_ADDR: at(this.runtime),
+      HAPROXY_METRICS_ADDR: at(this.metrics),
       CACHE_MAX_AGE: String(this.cacheMaxAge),
       HAPROXY_SLOTS: String(this.slots),
     }).start();

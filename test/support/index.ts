@@ -9,3 +9,4 @@ export * from './stack';
 export * from './load';
 export * from './runtime-gate';
 export * from './in-process';
+export * from './prometheus';

@@ -4,6 +4,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import type Database from 'better-sqlite3';
 import { DiscoveryModule, HealthModule } from '@app/discovery';
 import { ErrorFilter, inputValidation } from '@app/http';
+import { MetricsModule } from '@app/metrics';
 import { LikesController } from './likes/likes.controller';
 import { LikesRepository } from './likes/likes.repository';
 import { LikesService } from './likes/likes.service';
@@ -20,6 +21,7 @@ export class LikesModule {
       module: LikesModule,
       imports: [
         ConfigModule.forRoot(LIKES_CONFIG, config),
+        MetricsModule.forRoot({ enabled: config.METRICS_ENABLED }),
         RedisModule,
         PostsDatabaseModule,
         DiscoveryModule.forRoot({ service: 'likes', env: config }),

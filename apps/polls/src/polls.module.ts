@@ -4,6 +4,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { DiscoveryModule, HealthModule } from '@app/discovery';
 import { ErrorFilter, inputValidation } from '@app/http';
+import { MetricsModule } from '@app/metrics';
 import { DYNAMODB, DynamoDbModule, dynamoProbe } from './dynamodb/dynamodb.module';
 import { DynamoLiveness } from './dynamodb/dynamo-liveness';
 import { POLLS_CONFIG, type PollsConfig } from './polls.config';
@@ -20,6 +21,7 @@ export class PollsModule {
       module: PollsModule,
       imports: [
         ConfigModule.forRoot(POLLS_CONFIG, config),
+        MetricsModule.forRoot({ enabled: config.METRICS_ENABLED }),
         DynamoDbModule,
         DiscoveryModule.forRoot({ service: 'polls', env: config }),
         HealthModule.registerAsync({

@@ -5,6 +5,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import type Database from 'better-sqlite3';
 import { DiscoveryModule, HealthModule } from '@app/discovery';
 import { ErrorFilter, inputValidation } from '@app/http';
+import { MetricsModule } from '@app/metrics';
 import { TokenGuard } from './auth/token.guard';
 import { CheckerModule } from './checker/checker.module';
 import { DatabaseModule, SQLITE } from './database/database.module';
@@ -23,6 +24,7 @@ export class RegistryModule {
       module: RegistryModule,
       imports: [
         ConfigModule.forRoot(REGISTRY_CONFIG, config),
+        MetricsModule.forRoot({ enabled: config.METRICS_ENABLED }),
         ScheduleModule.forRoot(),
         DatabaseModule,
         InstancesModule,

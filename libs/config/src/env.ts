@@ -21,6 +21,13 @@ export const count = (fallback: number) => z.coerce.number().int().min(1).max(1_
 
 const isHttpUrl = (v: string) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol);
 
+/** `true` or `false` from the environment, with a default. */
+export const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true');
+
 /** An absolute http(s) URL from the environment, with a default. */
 export const httpUrl = (fallback: string) =>
   z

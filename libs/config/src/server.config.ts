@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { httpUrl, millis, optionalHttpUrl, port } from './env';
+import { flag, httpUrl, millis, optionalHttpUrl, port } from './env';
 
 /** What every app needs to listen and to find the registry; each app extends it. */
 export const serverEnv = z.object({
@@ -17,6 +17,8 @@ export const serverEnv = z.object({
   REGISTRY_HEARTBEAT_MS: millis(3_000),
   /** The longest a shutdown may take before the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: millis(15_000),
+  /** `GET /metrics` and request timing; `false` only to measure what they cost. */
+  METRICS_ENABLED: flag(true),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 

@@ -1,4 +1,5 @@
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { StoreErrorMetrics } from '@app/metrics';
 import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { HEALTH_OPTIONS, type HealthOptions } from './health.options';
 
@@ -15,6 +16,7 @@ export class StoreHealth {
     @Inject(HEALTH_OPTIONS) private readonly options: HealthOptions,
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
+    private readonly storeErrors: StoreErrorMetrics,
   ) {}
 
   async check(): Promise<HealthReport> {
@@ -26,6 +28,7 @@ export class StoreHealth {
             await probe.ping();
             return indicator.up();
           } catch (error) {
+            this.storeErrors.count(probe.name);
             return indicator.down({ message: error instanceof Error ? error.message : String(error) });
           }
         }),

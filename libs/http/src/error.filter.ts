@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { DomainError, DomainErrorCode } from '@app/errors';
+import { DomainError, DomainErrorCode, StoreUnavailableError } from '@app/errors';
+import { StoreErrorMetrics } from '@app/metrics';
 import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 
@@ -14,7 +15,10 @@ export interface ErrorBody {
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger(ErrorFilter.name);
 
+  constructor(private readonly storeErrors: StoreErrorMetrics) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
+    if (exception instanceof StoreUnavailableError) this.storeErrors.count(exception.store);
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body } = toErrorResponse(exception);
     if (status >= 500 && status !== 503) this.logger.error(exception);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RegistryMetricsModule } from '../metrics/registry-metrics.module';
 import { HaproxyModule } from '../haproxy/haproxy.module';
 import { InstancesModule } from '../instances/instances.module';
 import { ChecksController } from './checks.controller';
@@ -11,7 +12,7 @@ import { RoundsRepository } from './rounds.repository';
 
 /** Health checking: the probe, the scheduled rounds (and their lease), the checks' history. */
 @Module({
-  imports: [InstancesModule, HaproxyModule],
+  imports: [RegistryMetricsModule, InstancesModule, HaproxyModule],
   controllers: [ChecksController, RoundsController],
   providers: [HealthProbe, HealthChecker, ChecksRepository, RoundsRepository, ChecksService],
   exports: [ChecksService],

@@ -1,8 +1,10 @@
 import type { SchedulerRegistry } from '@nestjs/schedule';
+import { Registry } from 'prom-client';
 import { openDatabase } from '../database/database.module';
 import type { HaproxyMembership, WantedSource } from '../haproxy/haproxy-membership';
 import type { Instance } from '../instances/instance';
 import { InstancesRepository } from '../instances/instances.repository';
+import { RegistryMetrics } from '../metrics/registry-metrics';
 import { loadRegistryConfig } from '../registry.config';
 import { ChecksRepository } from './checks.repository';
 import { HealthChecker } from './health-checker';
@@ -22,6 +24,7 @@ describe(HealthChecker.name, () => {
   /** What each HAProxy reconcile read as wanted (the writer reads it inside its turn). */
   let reconciledWith: string[][];
   let unrouted: number;
+  let metrics: Registry;
 
   const build = (failuresBeforePrune: number, env: Record<string, string> = {}) => {
     const db = openDatabase(':memory:');
@@ -45,6 +48,7 @@ describe(HealthChecker.name, () => {
         });
       }),
     };
+    metrics = new Registry();
     sut = new HealthChecker(
       config,
       { addInterval: jest.fn(), addTimeout: jest.fn() } as unknown as SchedulerRegistry,
@@ -53,6 +57,7 @@ describe(HealthChecker.name, () => {
       new ChecksRepository(db),
       rounds,
       haproxy as unknown as HaproxyMembership,
+      new RegistryMetrics(metrics),
     );
   };
   const register = (port: number, now = Date.now()) =>
@@ -69,6 +74,19 @@ describe(HealthChecker.name, () => {
     await new Promise((resolve) => setImmediate(resolve));
     return [round, finish] as const;
   };
+
+  it('counts checks by service and result, and times the round', async () => {
+    build(2);
+    register(1);
+    register(2);
+    outcome.set('http://127.0.0.1:2', fail);
+    await sut.tick();
+    await sut.tick();
+    const text = await metrics.metrics();
+    expect(text).toContain('chirp_registry_checks_total{service="likes",result="passed"} 2');
+    expect(text).toContain('chirp_registry_checks_total{service="likes",result="failed"} 2');
+    expect(text).toContain('chirp_registry_round_duration_seconds_count 2');
+  });
 
   it('prunes an instance on its first failure by default, and takes it out of HAProxy', async () => {
     build(1);

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { HaproxyMembership } from '../haproxy/haproxy-membership';
 import { InstancesRepository } from '../instances/instances.repository';
+import { RegistryMetrics } from '../metrics/registry-metrics';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { ChecksRepository } from './checks.repository';
 import { HealthProbe } from './health-probe';
@@ -38,6 +39,7 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
     private readonly checks: ChecksRepository,
     private readonly rounds: RoundsRepository,
     private readonly haproxy: HaproxyMembership,
+    private readonly metrics: RegistryMetrics,
   ) {
     this.semaphore = new Semaphore(config.HEALTH_CHECK_CONCURRENCY);
   }
@@ -81,6 +83,7 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
     if (!this.rounds.tryAcquire(this.holder, ttl)) return undefined;
     const renewal = setInterval(() => this.rounds.extend(this.holder, ttl), ttl / 3);
     const seq = this.rounds.start(this.holder);
+    const started = performance.now();
     let summary: RoundTally = { checked: 0, failed: 0, pruned: 0, unrouted: 0 };
     try {
       summary = await this.checkAll();
@@ -91,6 +94,7 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
     } finally {
       clearInterval(renewal);
       this.rounds.finish(seq, summary);
+      this.metrics.round((performance.now() - started) / 1000);
       // Keep leading: another process takes over only if this one misses a round.
       this.rounds.extend(this.holder, ttl);
     }
@@ -105,6 +109,7 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
       ),
     );
     const checkedAt = Date.now();
+    for (const { instance, result } of results) this.metrics.check(instance.service_name, result.passed);
     this.checks.append(
       results.map(({ instance, result }) => ({
         service_name: instance.service_name,

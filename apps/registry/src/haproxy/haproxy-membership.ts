@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Mutex } from 'async-mutex';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { RegistryMetrics } from '../metrics/registry-metrics';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { RuntimeApi } from './runtime-api';
 import {
@@ -50,6 +51,7 @@ export class HaproxyMembership {
   constructor(
     private readonly api: RuntimeApi,
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
+    private readonly metrics: RegistryMetrics,
   ) {}
 
   /** The HAProxy server (`backend/slot`) carrying an instance, or null when it is not routed. */
@@ -149,6 +151,7 @@ export class HaproxyMembership {
   private async command(slot: Slot, commands: string[]): Promise<void> {
     const answer = await this.api.execute(commands.join('; '));
     if (/no such|require|invalid|unknown|error|fail/i.test(answer)) {
+      this.metrics.syncError();
       this.logger.warn(`HAProxy refused a change to ${slotId(slot)}: ${answer.replace(/\s+/g, ' ')}`);
     }
   }
@@ -179,6 +182,7 @@ export class HaproxyMembership {
         this.reachable = true;
         return result;
       } catch (error) {
+        this.metrics.syncError();
         if (this.reachable) this.logger.warn(`HAProxy not updated: ${(error as Error).message}`);
         this.reachable = false;
         return undefined;

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { Input } from '@app/http';
 import { instanceParams, lookupSchema, registrationSchema, serviceParams } from './dto/registration.schema';
 import type { InstanceView } from './dto/instance.view';
+import type { PrometheusTargetGroup } from './dto/prometheus-target.view';
 import { InstancesService } from './instances.service';
 
 /** The registry's API: the seed's routes and the resource routes (README; docs/ARCHITECTURE.md for the request paths). */
@@ -38,6 +39,12 @@ export class InstancesController {
     instances: InstanceView[];
   } {
     return { service_name: name, instances: this.instances.healthy(name) };
+  }
+
+  /** Prometheus's HTTP service discovery: the passing instances, labelled with service and instance_id. */
+  @Get('prometheus/targets')
+  prometheusTargets(): PrometheusTargetGroup[] {
+    return this.instances.prometheusTargets();
   }
 
   @Get('services/:name/instances/:id')

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RegistryMetricsModule } from '../metrics/registry-metrics.module';
 import { HaproxyModule } from '../haproxy/haproxy.module';
 import { InstancesController } from './instances.controller';
 import { InstancesRepository } from './instances.repository';
@@ -6,7 +7,7 @@ import { InstancesService } from './instances.service';
 
 /** The registry's membership: registration, lookup and deregistration, kept in step with HAProxy. */
 @Module({
-  imports: [HaproxyModule],
+  imports: [RegistryMetricsModule, HaproxyModule],
   controllers: [InstancesController],
   providers: [InstancesRepository, InstancesService],
   exports: [InstancesRepository, InstancesService],

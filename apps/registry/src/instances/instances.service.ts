@@ -1,20 +1,27 @@
 import { NotFoundError, RejectedError } from '@app/errors';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HaproxyMembership } from '../haproxy/haproxy-membership';
+import { RegistryMetrics } from '../metrics/registry-metrics';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { isAllowedHost } from './allowed-hosts';
 import { type InstanceView, toInstanceView } from './dto/instance.view';
+import { type PrometheusTargetGroup, toPrometheusTargetGroup } from './dto/prometheus-target.view';
 import { haproxyServer, type Instance, instanceId, type Registration } from './instance';
 import { InstancesRepository } from './instances.repository';
 
 /** Registration, lookup and deregistration of instances, keeping HAProxy in step. */
 @Injectable()
-export class InstancesService {
+export class InstancesService implements OnModuleInit {
   constructor(
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
     private readonly instances: InstancesRepository,
     private readonly haproxy: HaproxyMembership,
+    private readonly metrics: RegistryMetrics,
   ) {}
+
+  onModuleInit(): void {
+    this.metrics.countInstances(() => this.instances.all());
+  }
 
   /**
    * Registers (or refreshes) an instance and routes it through HAProxy; `created` is false for a
@@ -66,6 +73,14 @@ export class InstancesService {
       .byService(serviceName)
       .filter((i) => i.status === 'passing')
       .map((i) => this.routed(i));
+  }
+
+  /** Every passing instance as a Prometheus target group (`http_sd_configs`). */
+  prometheusTargets(): PrometheusTargetGroup[] {
+    return this.instances
+      .all()
+      .filter((i) => i.status === 'passing')
+      .map(toPrometheusTargetGroup);
   }
 
   private find(serviceName: string, id: string): Instance {
