@@ -9,7 +9,7 @@ export const OPENAPI_INFO = Symbol('OPENAPI_INFO');
 /** The app's OpenAPI document, built from its controllers the first time it is asked for. */
 @Injectable()
 export class OpenApiDocument {
-  private document?: object;
+  private document?: Promise<object>;
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -20,7 +20,7 @@ export class OpenApiDocument {
     return this.info.title;
   }
 
-  get(): object {
+  get(): Promise<object> {
     // Lazily: an app that is never asked for its document never pays for it, and boot stays short.
     this.document ??= openApiDocument(
       this.info,

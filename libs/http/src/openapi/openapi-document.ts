@@ -1,11 +1,10 @@
 import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
-import {
-  createDocument,
-  type ZodOpenApiObject,
-  type ZodOpenApiOperationObject,
-  type ZodOpenApiResponseObject,
-  type ZodOpenApiResponsesObject,
+import type {
+  ZodOpenApiObject,
+  ZodOpenApiOperationObject,
+  ZodOpenApiResponseObject,
+  ZodOpenApiResponsesObject,
 } from 'zod-openapi';
 import { errorBody } from '../error.filter';
 import type { ApiRoute } from './api-route';
@@ -22,7 +21,7 @@ const WITHOUT_BODY = new Set(['GET', 'HEAD', 'DELETE']);
 const BODY_TYPES = ['application/json', 'application/x-www-form-urlencoded'] as const;
 
 /** The OpenAPI 3.1 document of `routes`, every schema in it rendered from the zod schema that validates. */
-export function openApiDocument(info: OpenApiInfo, routes: ApiRoute[]) {
+export async function openApiDocument(info: OpenApiInfo, routes: ApiRoute[]): Promise<object> {
   const paths: NonNullable<ZodOpenApiObject['paths']> = {};
   for (const route of routes) {
     paths[route.path] = {
@@ -30,6 +29,8 @@ export function openApiDocument(info: OpenApiInfo, routes: ApiRoute[]) {
       [route.method.toLowerCase()]: operation(route, info.stores),
     };
   }
+  // Loaded here, not at boot: it is needed once, when the document is first asked for.
+  const { createDocument } = await import('zod-openapi');
   return createDocument({
     openapi: '3.1.0',
     info: { title: info.title, description: info.description, version: '1' },

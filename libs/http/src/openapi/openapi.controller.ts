@@ -14,7 +14,7 @@ export class OpenApiController {
   constructor(private readonly document: OpenApiDocument) {}
 
   @Get('openapi.json')
-  openApi(): object {
+  openApi(): Promise<object> {
     return this.document.get();
   }
 
