@@ -9,4 +9,5 @@ export * from './stack';
 export * from './load';
 export * from './runtime-gate';
 export * from './in-process';
+export * from './mapped-routes';
 export * from './prometheus';

@@ -19,6 +19,8 @@ export interface StackOptions {
   cacheMaxAge?: number;
   /** DynamoDB Local on disk, so its restart keeps the data. */
   persistent?: boolean;
+  /** More environment for every app (`LOG_LEVEL: 'log'` to see what Nest maps). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -36,6 +38,7 @@ export class TestStack {
     readonly haproxy: TestHaproxy,
     private readonly dir: string,
     private readonly intervalMs: number,
+    private readonly appEnv: NodeJS.ProcessEnv,
   ) {}
 
   static async start(options: StackOptions = {}): Promise<TestStack> {
@@ -50,6 +53,7 @@ export class TestStack {
       haproxy,
       mkdtempSync(join(tmpdir(), 'chirp-stack-')),
       options.intervalMs ?? 1000,
+      options.env ?? {},
     );
     try {
       await stack.init();
@@ -85,6 +89,7 @@ export class TestStack {
       HEALTH_CHECK_TIMEOUT_MS: String(Math.min(1000, this.intervalMs)),
       REGISTRY_HEARTBEAT_MS: '1000',
       LOG_LEVEL: 'warn',
+      ...this.appEnv,
     };
   }
 

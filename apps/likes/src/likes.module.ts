@@ -3,7 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import type Database from 'better-sqlite3';
 import { DiscoveryModule, HealthModule } from '@app/discovery';
-import { ErrorFilter, inputValidation } from '@app/http';
+import { ErrorFilter, inputValidation, OpenApiModule } from '@app/http';
 import { MetricsModule } from '@app/metrics';
 import { LikesController } from './likes/likes.controller';
 import { LikesRepository } from './likes/likes.repository';
@@ -24,6 +24,11 @@ export class LikesModule {
         MetricsModule.forRoot({ enabled: config.METRICS_ENABLED }),
         RedisModule,
         PostsDatabaseModule,
+        OpenApiModule.forRoot({
+          title: 'Chirp likes',
+          description: "Likes in Redis, posts in SQLite: the seed's routes and the resource routes.",
+          stores: ['redis', 'sqlite'],
+        }),
         DiscoveryModule.forRoot({ service: 'likes', env: config }),
         HealthModule.registerAsync({
           inject: [REDIS, SQLITE],

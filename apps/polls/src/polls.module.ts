@@ -3,7 +3,7 @@ import { ConfigModule } from '@app/config';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { DiscoveryModule, HealthModule } from '@app/discovery';
-import { ErrorFilter, inputValidation } from '@app/http';
+import { ErrorFilter, inputValidation, OpenApiModule } from '@app/http';
 import { MetricsModule } from '@app/metrics';
 import { DYNAMODB, DynamoDbModule, dynamoProbe } from './dynamodb/dynamodb.module';
 import { DynamoLiveness } from './dynamodb/dynamo-liveness';
@@ -23,6 +23,11 @@ export class PollsModule {
         ConfigModule.forRoot(POLLS_CONFIG, config),
         MetricsModule.forRoot({ enabled: config.METRICS_ENABLED }),
         DynamoDbModule,
+        OpenApiModule.forRoot({
+          title: 'Chirp polls',
+          description: "Polls and votes in DynamoDB: the seed's routes and the resource routes.",
+          stores: ['dynamodb'],
+        }),
         DiscoveryModule.forRoot({ service: 'polls', env: config }),
         HealthModule.registerAsync({
           inject: [DYNAMODB, DynamoLiveness],

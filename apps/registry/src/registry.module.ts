@@ -4,7 +4,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import type Database from 'better-sqlite3';
 import { DiscoveryModule, HealthModule } from '@app/discovery';
-import { ErrorFilter, inputValidation } from '@app/http';
+import { ErrorFilter, inputValidation, OpenApiModule } from '@app/http';
 import { MetricsModule } from '@app/metrics';
 import { TokenGuard } from './auth/token.guard';
 import { CheckerModule } from './checker/checker.module';
@@ -29,6 +29,11 @@ export class RegistryModule {
         DatabaseModule,
         InstancesModule,
         CheckerModule,
+        OpenApiModule.forRoot({
+          title: 'Chirp registry',
+          description: 'Service instances and their health checks in SQLite, kept in step with HAProxy.',
+          stores: ['sqlite'],
+        }),
         // The registry registers itself, directly with itself: HAProxy learns of it that way.
         DiscoveryModule.forRoot({ service: 'registry', env: config }),
         HealthModule.registerAsync({

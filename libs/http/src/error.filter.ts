@@ -3,12 +3,18 @@ import { DomainError, DomainErrorCode, StoreUnavailableError } from '@app/errors
 import { StoreErrorMetrics } from '@app/metrics';
 import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
+import { z } from 'zod';
 
-/** The JSON body of every error response: a reason phrase and a sentence for humans. */
-export interface ErrorBody {
-  error: string;
-  message: string;
-}
+/** The JSON body of every error response: a reason phrase and a sentence for humans (OpenAPI's `Error`). */
+export const errorBody = z
+  .object({
+    error: z.string().meta({ example: 'Bad Request' }),
+    message: z.string().meta({ example: 'username: must be a username' }),
+  })
+  .meta({ id: 'Error', description: "Every error: the status's reason phrase and a sentence for humans." });
+
+/** The JSON body of every error response, as {@link errorBody} describes it. */
+export type ErrorBody = z.infer<typeof errorBody>;
 
 /** Turns any thrown value into `{ error, message }` with the right status; unknown errors are a logged 500. */
 @Catch()

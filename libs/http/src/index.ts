@@ -3,3 +3,4 @@ export * from './error.filter';
 export * from './input.decorator';
 export * from './seed-quotes';
 export * from './integer';
+export * from './openapi';

@@ -1,7 +1,7 @@
 import { Controller, Get, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
-import { Input } from '@app/http';
+import { ApiResponses, Input } from '@app/http';
 import {
   type CreatePoll,
   createPollSchema,
@@ -19,6 +19,8 @@ import {
 import type { ChoiceResults, Page, Poll, PollResults, Vote } from './poll';
 import { PollsService } from './polls.service';
 
+const NO_POLL = { 404: 'No such poll.' };
+
 /** The polls API: the seed's routes and the resource routes (README; docs/ARCHITECTURE.md for the request paths). */
 @Controller()
 export class PollsController {
@@ -31,6 +33,7 @@ export class PollsController {
 
   /** Create (resource route, 201), or the seed's lookup `POST /polls?polls_id=` (200). */
   @Post('polls')
+  @ApiResponses({ 200: "The poll looked up (the seed's `polls_id`).", 404: 'No such poll.' })
   async createOrLookUp(
     @Input(postPollsSchema) input: z.output<typeof postPollsSchema>,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -41,6 +44,7 @@ export class PollsController {
   }
 
   @Get('polls/:polls_id')
+  @ApiResponses(NO_POLL)
   get(@Input(pollIdSchema) { polls_id }: z.output<typeof pollIdSchema>): Promise<Poll> {
     return this.polls.get(polls_id);
   }
@@ -51,11 +55,13 @@ export class PollsController {
   }
 
   @Post(['poll/vote', 'polls/:polls_id/votes'])
+  @ApiResponses({ ...NO_POLL, 409: 'The user has already voted in this poll.' })
   vote(@Input(voteSchema) input: VoteInput): Promise<Vote> {
     return this.polls.vote(input);
   }
 
   @Get(['vote/results', 'polls/:polls_id/results'])
+  @ApiResponses(NO_POLL)
   results(@Input(resultsQuerySchema) query: ResultsQuery): Promise<PollResults | ChoiceResults> {
     return this.polls.results(query);
   }

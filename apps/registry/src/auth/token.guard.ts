@@ -3,6 +3,11 @@ import type { FastifyRequest } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 
+/** The answer {@link TokenGuard} gives a change without the token, for the OpenAPI document. */
+export const TOKEN_REQUIRED = {
+  401: 'REGISTRY_TOKEN is set and `Authorization: Bearer <token>` is missing or wrong.',
+};
+
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const digest = (value: string) => createHash('sha256').update(value).digest();
 

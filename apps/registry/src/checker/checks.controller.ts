@@ -1,6 +1,7 @@
 import { Controller, Get, Post } from '@nestjs/common';
 import type { z } from 'zod';
-import { Input } from '@app/http';
+import { ApiResponses, Input } from '@app/http';
+import { TOKEN_REQUIRED } from '../auth/token.guard';
 import { historyQuery } from '../instances/dto/history.schema';
 import { reportedHealthSchema } from '../instances/dto/registration.schema';
 import type { CheckView } from './dto/check.view';
@@ -20,6 +21,7 @@ export class ChecksController {
   }
 
   @Post('urls/healths')
+  @ApiResponses(TOKEN_REQUIRED)
   report(@Input(reportedHealthSchema) input: z.output<typeof reportedHealthSchema>): CheckView {
     return this.checks.report(input.service_name, input.url, input.status_code);
   }

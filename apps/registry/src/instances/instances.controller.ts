@@ -1,11 +1,14 @@
 import { Controller, Delete, Get, HttpCode, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
-import { Input } from '@app/http';
+import { ApiResponses, Input } from '@app/http';
+import { TOKEN_REQUIRED } from '../auth/token.guard';
 import { instanceParams, lookupSchema, registrationSchema, serviceParams } from './dto/registration.schema';
 import type { InstanceView } from './dto/instance.view';
 import type { PrometheusTargetGroup } from './dto/prometheus-target.view';
 import { InstancesService } from './instances.service';
+
+const NO_INSTANCE = { 404: 'No such instance of this service.' };
 
 /** The registry's API: the seed's routes and the resource routes (README; docs/ARCHITECTURE.md for the request paths). */
 @Controller()
@@ -13,6 +16,7 @@ export class InstancesController {
   constructor(private readonly instances: InstancesService) {}
 
   @Post(['services', 'new/service'])
+  @ApiResponses({ ...TOKEN_REQUIRED, 200: 'Already registered: the record is refreshed.' })
   async register(
     @Input(registrationSchema) registration: z.output<typeof registrationSchema>,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -23,6 +27,7 @@ export class InstancesController {
   }
 
   @Post('service/exists')
+  @ApiResponses({ ...TOKEN_REQUIRED, ...NO_INSTANCE })
   @HttpCode(200)
   exists(@Input(lookupSchema) { service_name, url }: z.output<typeof lookupSchema>): InstanceView {
     return this.instances.lookup(service_name, url);
@@ -48,11 +53,13 @@ export class InstancesController {
   }
 
   @Get('services/:name/instances/:id')
+  @ApiResponses(NO_INSTANCE)
   one(@Input(instanceParams) { name, id }: z.output<typeof instanceParams>): InstanceView {
     return this.instances.get(name, id);
   }
 
   @Delete('services/:name/instances/:id')
+  @ApiResponses({ ...TOKEN_REQUIRED, ...NO_INSTANCE })
   deregister(@Input(instanceParams) { name, id }: z.output<typeof instanceParams>): Promise<InstanceView> {
     return this.instances.deregister(name, id);
   }

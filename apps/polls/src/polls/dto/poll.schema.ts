@@ -20,31 +20,39 @@ export const pollIdSchema = z.object({ polls_id: pollsId });
 
 const CREATE_FIELDS = ['polls_title', 'title', 'username', 'responses'];
 
+/** What `POST /polls` reads, for its OpenAPI document: either schema it hands its input to. */
+const lookupOrCreate = z.toJSONSchema(z.union([pollIdSchema, createPollSchema]), { io: 'input' });
+// Inside an OpenAPI document a schema takes the document's dialect.
+delete lookupOrCreate.$schema;
+
 /**
  * `POST /polls` is both the seed's lookup (`polls_id` only) and the resource route's create
  * (`polls_title`, `username`, `responses`); a mix of the two is refused rather than guessed.
  */
-export const postPollsSchema = z.unknown().transform((input, ctx) => {
-  const fields = object(input) ? input : {};
-  const lookup = fields.polls_id !== undefined;
-  if (lookup && CREATE_FIELDS.some((f) => fields[f] !== undefined)) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'give polls_id to look a poll up, or polls_title, username and responses to create one',
-    });
-    return z.NEVER;
-  }
-  const result = lookup ? pollIdSchema.safeParse(input) : createPollSchema.safeParse(input);
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+export const postPollsSchema = z
+  .unknown()
+  .transform((input, ctx) => {
+    const fields = object(input) ? input : {};
+    const lookup = fields.polls_id !== undefined;
+    if (lookup && CREATE_FIELDS.some((f) => fields[f] !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give polls_id to look a poll up, or polls_title, username and responses to create one',
+      });
+      return z.NEVER;
     }
-    return z.NEVER;
-  }
-  return lookup
-    ? { lookup: true as const, ...(result.data as z.output<typeof pollIdSchema>) }
-    : { lookup: false as const, ...(result.data as CreatePoll) };
-});
+    const result = lookup ? pollIdSchema.safeParse(input) : createPollSchema.safeParse(input);
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+      }
+      return z.NEVER;
+    }
+    return lookup
+      ? { lookup: true as const, ...(result.data as z.output<typeof pollIdSchema>) }
+      : { lookup: false as const, ...(result.data as CreatePoll) };
+  })
+  .meta({ override: lookupOrCreate });
 
 /** `GET /polls?title=`: the polls with exactly this title, a page at a time. */
 export const titleQuerySchema = z

@@ -1,0 +1,94 @@
+import { type RequestMethod, RequestMethod as Methods, type Type } from '@nestjs/common';
+import {
+  CUSTOM_ROUTE_ARGS_METADATA,
+  HTTP_CODE_METADATA,
+  METHOD_METADATA,
+  PATH_METADATA,
+  ROUTE_ARGS_METADATA,
+} from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import type { z } from 'zod';
+import { API_RESPONSES, type ResponseNotes } from './api-responses.decorator';
+
+/** One route as Nest maps it: method, path, the schemas that validate its input, its documented statuses. */
+export interface ApiRoute {
+  controller: Type;
+  handler: string;
+  method: string;
+  /** OpenAPI's form: `/posts/{id}/likes`. */
+  path: string;
+  pathParams: string[];
+  /** Validates the merged query, body and path parameters (the `Input` decorator). */
+  input?: z.ZodType;
+  /** Validates the query string alone (`@Query({ schema })`). */
+  query?: z.ZodType;
+  successStatus: number;
+  notes: ResponseNotes;
+}
+
+interface RouteArg {
+  index: number;
+  schema?: unknown;
+}
+
+/** Every route of `controllers`, read from the metadata Nest's router maps them by (one per path). */
+export function apiRoutes(controllers: Type[]): ApiRoute[] {
+  return controllers.flatMap((controller) => {
+    const prefixes = paths(Reflect.getMetadata(PATH_METADATA, controller));
+    const proto = controller.prototype as Record<string, unknown>;
+    return Object.getOwnPropertyNames(proto).flatMap((handler) => {
+      const fn = proto[handler];
+      if (handler === 'constructor' || typeof fn !== 'function') return [];
+      const method = Reflect.getMetadata(METHOD_METADATA, fn) as RequestMethod | undefined;
+      if (method === undefined) return [];
+      const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler) ?? {}) as Record<
+        string,
+        RouteArg
+      >;
+      const notes: ResponseNotes = {
+        ...(Reflect.getMetadata(API_RESPONSES, controller) as ResponseNotes | undefined),
+        ...(Reflect.getMetadata(API_RESPONSES, fn) as ResponseNotes | undefined),
+      };
+      const verb = Methods[method];
+      const successStatus =
+        (Reflect.getMetadata(HTTP_CODE_METADATA, fn) as number | undefined) ??
+        (method === Methods.POST ? 201 : 200);
+      return prefixes.flatMap((prefix) =>
+        paths(Reflect.getMetadata(PATH_METADATA, fn)).map((route): ApiRoute => {
+          const path = openApiPath(prefix, route);
+          return {
+            controller,
+            handler,
+            method: verb,
+            path,
+            pathParams: [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]),
+            input: schemaOf(args, (key) => key.includes(CUSTOM_ROUTE_ARGS_METADATA)),
+            query: schemaOf(args, (key) => key.startsWith(`${RouteParamtypes.QUERY}:`)),
+            successStatus,
+            notes,
+          };
+        }),
+      );
+    });
+  });
+}
+
+function paths(value: unknown): string[] {
+  if (value === undefined) return ['/'];
+  return Array.isArray(value) ? (value as string[]) : [value as string];
+}
+
+/** Nest's `posts/:id/likes` under a controller prefix, as OpenAPI writes it: `/posts/{id}/likes`. */
+function openApiPath(prefix: string, route: string): string {
+  const joined = [prefix, route]
+    .flatMap((part) => part.split('/'))
+    .filter((segment) => segment !== '')
+    .map((segment) => segment.replace(/^:(\w+)$/, '{$1}'))
+    .join('/');
+  return `/${joined}`;
+}
+
+function schemaOf(args: Record<string, RouteArg>, matches: (key: string) => boolean): z.ZodType | undefined {
+  const found = Object.entries(args).find(([key, arg]) => matches(key) && arg.schema !== undefined);
+  return found?.[1].schema as z.ZodType | undefined;
+}

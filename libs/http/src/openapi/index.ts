@@ -1,0 +1,2 @@
+export * from './api-responses.decorator';
+export * from './openapi.module';

@@ -1,0 +1,132 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
+import type { OpenAPIV3_1 } from 'openapi-types';
+import { z } from 'zod';
+import { Input } from '../input.decorator';
+import { ApiResponses } from './api-responses.decorator';
+import { apiRoutes } from './api-route';
+import { openApiDocument } from './openapi-document';
+
+const name = z.preprocess((v) => v, z.string().regex(/^[a-z]+$/));
+const item = z.object({ id: name, note: z.string().max(10), size: z.coerce.number().default(1) });
+
+@Controller('items')
+class ItemsController {
+  @Post(['', ':id'])
+  @ApiResponses({ 409: 'Taken.' })
+  create(@Input(item) input: unknown) {
+    return input;
+  }
+
+  @Get(':id')
+  @ApiResponses({ 404: 'No such item.' })
+  one(@Input(item.pick({ id: true, size: true })) input: unknown) {
+    return input;
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  remove(@Input(item.pick({ id: true })) input: unknown) {
+    return input;
+  }
+
+  @Get()
+  @ApiResponses({ 503: null })
+  list(@Query({ schema: z.object({ prefix: name.optional() }) }) query: unknown) {
+    return query;
+  }
+}
+
+const info = { title: 'Items', description: 'Test items.', stores: ['redis'] };
+type Operation = OpenAPIV3_1.OperationObject;
+
+describe(openApiDocument.name, () => {
+  let sut: OpenAPIV3_1.Document;
+  beforeAll(async () => {
+    sut = (await openApiDocument(info, apiRoutes([ItemsController]))) as OpenAPIV3_1.Document;
+  });
+  const operation = (path: string, method: 'get' | 'post' | 'delete') =>
+    sut.paths![path]![method] as Operation;
+
+  it('is a valid OpenAPI 3.1 document', async () => {
+    await expect(SwaggerParser.validate(structuredClone(sut) as never)).resolves.toBeDefined();
+  });
+
+  it('maps every path of every route, with path parameters in braces and required', () => {
+    expect(Object.keys(sut.paths!).sort()).toEqual(['/items', '/items/{id}']);
+    expect(operation('/items/{id}', 'get').parameters).toEqual([
+      expect.objectContaining({ in: 'path', name: 'id', required: true }),
+      expect.objectContaining({ in: 'query', name: 'size' }),
+    ]);
+  });
+
+  it('puts a POST route input in a JSON or form body, required as zod requires it', () => {
+    const body = operation('/items', 'post').requestBody as OpenAPIV3_1.RequestBodyObject;
+    expect(Object.keys(body.content)).toEqual(['application/json', 'application/x-www-form-urlencoded']);
+    expect(body.content['application/json'].schema).toMatchObject({
+      properties: { id: { pattern: '^[a-z]+$' }, note: { maxLength: 10 } },
+      required: ['id', 'note'],
+    });
+    const withId = operation('/items/{id}', 'post');
+    expect(
+      (withId.requestBody as OpenAPIV3_1.RequestBodyObject).content['application/json'].schema,
+    ).toMatchObject({
+      required: ['note'],
+    });
+  });
+
+  it('marks a z.preprocess query field required when zod requires it', async () => {
+    @Controller()
+    class Seed {
+      @Get('seed')
+      get(@Input(item.pick({ id: true, size: true })) input: unknown) {
+        return input;
+      }
+    }
+    const seed = (await openApiDocument(info, apiRoutes([Seed]))) as OpenAPIV3_1.Document;
+    expect((seed.paths!['/seed']!.get as Operation).parameters).toEqual([
+      expect.objectContaining({ in: 'query', name: 'id', required: true }),
+      expect.not.objectContaining({ required: true }),
+    ]);
+  });
+
+  it('gives each route its success status, the shared errors and its own, in the error shape', () => {
+    expect(Object.keys(operation('/items', 'post').responses!)).toEqual([
+      '201',
+      '400',
+      '409',
+      '413',
+      '415',
+      '503',
+    ]);
+    expect(Object.keys(operation('/items/{id}', 'delete').responses!)).toEqual([
+      '204',
+      '400',
+      '413',
+      '415',
+      '503',
+    ]);
+    expect(operation('/items/{id}', 'get').responses!['404']).toEqual({
+      description: 'No such item.',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    });
+    expect(sut.components!.schemas!.Error).toMatchObject({ required: ['error', 'message'] });
+  });
+
+  it('leaves out a status a route marks as never given', () => {
+    expect(Object.keys(operation('/items', 'get').responses!)).toEqual(['200', '400', '413', '415']);
+  });
+
+  it('refuses to document a query that is no object rather than leave it out', async () => {
+    @Controller()
+    class Opaque {
+      @Get('opaque')
+      get(@Input(z.unknown().transform((v) => v)) input: unknown) {
+        return input;
+      }
+    }
+    await expect(openApiDocument(info, apiRoutes([Opaque]))).rejects.toThrow(
+      /Opaque.get: only an object schema/,
+    );
+  });
+});

@@ -1,0 +1,118 @@
+import { STATUS_CODES } from 'node:http';
+import { z } from 'zod';
+import type {
+  ZodOpenApiObject,
+  ZodOpenApiOperationObject,
+  ZodOpenApiResponseObject,
+  ZodOpenApiResponsesObject,
+} from 'zod-openapi';
+import { errorBody } from '../error.filter';
+import type { ApiRoute } from './api-route';
+
+/** What a document says about its app as a whole. */
+export interface OpenApiInfo {
+  title: string;
+  description: string;
+  /** The stores a 503 names (`redis unavailable`). */
+  stores: string[];
+}
+
+const WITHOUT_BODY = new Set(['GET', 'HEAD', 'DELETE']);
+const BODY_TYPES = ['application/json', 'application/x-www-form-urlencoded'] as const;
+
+/** The OpenAPI 3.1 document of `routes`, every schema in it rendered from the zod schema that validates. */
+export async function openApiDocument(info: OpenApiInfo, routes: ApiRoute[]): Promise<object> {
+  const paths: NonNullable<ZodOpenApiObject['paths']> = {};
+  for (const route of routes) {
+    paths[route.path] = {
+      ...paths[route.path],
+      [route.method.toLowerCase()]: operation(route, info.stores),
+    };
+  }
+  // Loaded here, not at boot: it is needed once, when the document is first asked for.
+  const { createDocument } = await import('zod-openapi');
+  return createDocument({
+    openapi: '3.1.0',
+    info: { title: info.title, description: info.description, version: '1' },
+    paths,
+  });
+}
+
+function operation(route: ApiRoute, stores: string[]): ZodOpenApiOperationObject {
+  const schema = route.input ?? route.query;
+  const fields = schema && objectOf(schema);
+  const inPath = fields?.pick(keys(route.pathParams)).required();
+  const rest = fields && requiredAsInJsonSchema(fields.omit(keys(route.pathParams)));
+  const asQuery = route.query !== undefined || WITHOUT_BODY.has(route.method);
+  const body = route.input && !asQuery ? (fields ? rest : route.input) : undefined;
+  if (schema && !fields && !body) {
+    throw new Error(`${route.controller.name}.${route.handler}: only an object schema can be documented`);
+  }
+  return {
+    tags: [route.controller.name.replace(/Controller$/, '')],
+    requestParams: {
+      ...(inPath && route.pathParams.length > 0 && { path: inPath }),
+      ...(asQuery && rest && Object.keys(rest.shape).length > 0 && { query: rest }),
+    },
+    ...(body && {
+      requestBody: {
+        description: 'A JSON object or a form; the same fields are also read from the query string.',
+        content: Object.fromEntries(BODY_TYPES.map((type) => [type, { schema: body }])),
+      },
+    }),
+    responses: responses(route, schema !== undefined, stores),
+  };
+}
+
+function responses(route: ApiRoute, validated: boolean, stores: string[]): ZodOpenApiResponsesObject {
+  const answers: Record<string, ZodOpenApiResponseObject> = {
+    [route.successStatus]: { description: STATUS_CODES[route.successStatus]! },
+  };
+  const notes: Record<number, string | null | undefined> = {
+    ...(validated && {
+      400: 'Bad input: the message names every bad field; nothing changed.',
+      413: 'The body is larger than 64 KiB.',
+      415: 'The body is neither JSON nor a form.',
+    }),
+    ...(stores.length > 0 && { 503: `A store is down: the message names it (${stores.join(', ')}).` }),
+    ...route.notes,
+  };
+  for (const [status, description] of Object.entries(notes)) {
+    if (!description) continue;
+    answers[status] =
+      Number(status) < 400
+        ? { description }
+        : { description, content: { 'application/json': { schema: errorBody } } };
+  }
+  return answers;
+}
+
+/**
+ * `object` with the fields zod's JSON Schema requires marked required: zod-openapi takes a
+ * `z.preprocess` field for an optional parameter, since the preprocess step accepts `undefined`.
+ */
+function requiredAsInJsonSchema(object: z.ZodObject): z.ZodObject {
+  const { required = [] } = z.toJSONSchema(object, { io: 'input', unrepresentable: 'any' });
+  return object.required(keys(required));
+}
+
+/** A zod `pick`/`omit`/`required` mask of `names`. */
+const keys = (names: string[]) =>
+  Object.fromEntries(names.map((name) => [name, true])) as Record<string, true> & Record<number, never>;
+
+/**
+ * The object a route's input is read as, under the wrappers that do not change its fields
+ * (`z.preprocess`, `.transform`, `.optional()`, refinements); `undefined` when it is no object.
+ */
+function objectOf(schema: z.ZodType): z.ZodObject | undefined {
+  const def = schema._zod.def as z.core.$ZodTypeDef & {
+    in?: z.ZodType;
+    out?: z.ZodType;
+    innerType?: z.ZodType;
+  };
+  if (def.type === 'object') return schema as z.ZodObject;
+  // A pipe reads what its first step reads, unless that step is z.preprocess's transform.
+  if (def.type === 'pipe') return objectOf(def.in!._zod.def.type === 'transform' ? def.out! : def.in!);
+  if (def.type === 'optional' && def.innerType) return objectOf(def.innerType);
+  return undefined;
+}

@@ -1,0 +1,37 @@
+import { Controller, Get, Header, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type { z } from 'zod';
+import { Input } from '../input.decorator';
+import { ApiResponses } from './api-responses.decorator';
+import { OpenApiDocument } from './openapi-document.service';
+import { docsAsset, swaggerUiAsset, swaggerUiPage } from './swagger-ui';
+
+/** `GET /openapi.json`, and Swagger UI on it at `GET /docs`. */
+@Controller()
+// Served from memory and the package's files: no store is involved.
+@ApiResponses({ 503: null })
+export class OpenApiController {
+  constructor(private readonly document: OpenApiDocument) {}
+
+  @Get('openapi.json')
+  openApi(): Promise<object> {
+    return this.document.get();
+  }
+
+  @Get('docs')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  docs(): string {
+    return swaggerUiPage(this.document.title);
+  }
+
+  @Get('docs/:asset')
+  @Header('Cache-Control', 'public, max-age=3600')
+  asset(
+    @Input(docsAsset) { asset }: z.output<typeof docsAsset>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Buffer {
+    const { type, content } = swaggerUiAsset(asset);
+    void reply.type(type);
+    return content;
+  }
+}

@@ -1,0 +1,100 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import type { OpenAPIV3_1 } from 'openapi-types';
+import { mappedRoutes, request, type TestApp, TestStack } from '../support';
+
+type Document = OpenAPIV3_1.Document;
+const APPS = ['likes', 'polls', 'registry'] as const;
+
+// The statuses the README names for each service (its Likes, Polls and registry sections).
+const README_STATUSES: Record<(typeof APPS)[number], string[]> = {
+  likes: ['200', '201', '400', '404', '409', '413', '415', '503'],
+  polls: ['200', '201', '400', '404', '409', '503'],
+  registry: ['200', '201', '400', '401', '404', '503'],
+};
+
+const operations = (document: Document) =>
+  Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
+    Object.entries(item ?? {}).map(([method, operation]) => ({
+      route: `${method.toUpperCase()} ${path}`,
+      operation: operation as OpenAPIV3_1.OperationObject,
+    })),
+  );
+
+describe('OpenAPI documents and Swagger UI, through HAProxy', () => {
+  let stack: TestStack;
+  const documents = new Map<string, Document>();
+
+  // LOG_LEVEL=log: each app logs the routes Nest maps, which the document must cover.
+  beforeAll(async () => {
+    stack = await TestStack.start({ likes: 1, polls: 1, intervalMs: 60_000, env: { LOG_LEVEL: 'log' } });
+  });
+  afterAll(() => stack?.stop());
+
+  const through = (app: (typeof APPS)[number]) => `http://127.0.0.1:${stack.haproxy[app]}`;
+  const instance = (app: (typeof APPS)[number]): TestApp =>
+    app === 'registry' ? stack.registry : stack[app][0];
+
+  describe.each(APPS)('%s', (app) => {
+    it('serves /openapi.json, a valid OpenAPI 3.1 document', async () => {
+      const { status, body, headers } = await request<Document>(through(app), '/openapi.json');
+      expect(status).toBe(200);
+      expect(headers.get('content-type')).toMatch(/^application\/json/);
+      expect(body.openapi).toBe('3.1.0');
+      // The validator dereferences in place: it gets a copy.
+      await expect(SwaggerParser.validate(structuredClone(body) as never)).resolves.toBeDefined();
+      documents.set(app, body);
+    });
+
+    it('documents every route the running app maps, and nothing else', () => {
+      const mapped = mappedRoutes(instance(app).child.output);
+      expect(mapped).toContain('GET /health-check');
+      expect(mapped).toContain('GET /openapi.json');
+      expect(
+        operations(documents.get(app)!)
+          .map((o) => o.route)
+          .sort(),
+      ).toEqual([...new Set(mapped)].sort());
+    });
+
+    it('names every status the README gives, each error with the {error, message} shape', () => {
+      const document = documents.get(app)!;
+      const answers = operations(document).flatMap(({ operation }) => Object.entries(operation.responses!));
+      for (const status of README_STATUSES[app]) {
+        expect(answers.map(([s]) => s)).toContain(status);
+      }
+      const errors = answers.filter(([status]) => Number(status) >= 400);
+      for (const [, response] of errors) {
+        expect((response as OpenAPIV3_1.ResponseObject).content?.['application/json']?.schema).toEqual({
+          $ref: '#/components/schemas/Error',
+        });
+      }
+      expect(document.components?.schemas?.Error).toMatchObject({
+        type: 'object',
+        required: ['error', 'message'],
+      });
+    });
+
+    it('serves Swagger UI at /docs from its own files, no CDN', async () => {
+      const page = await request<string>(through(app), '/docs');
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(page.body).toContain("url: '/openapi.json'");
+      const sources = [...page.body.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+      expect(sources.length).toBeGreaterThanOrEqual(3);
+      for (const source of sources) {
+        expect(source).toMatch(/^\/docs\//);
+        const asset = await request<string>(through(app), source);
+        expect(asset.status).toBe(200);
+      }
+      const bundle = await request<string>(through(app), '/docs/swagger-ui-bundle.js');
+      expect(bundle.headers.get('content-type')).toMatch(/^text\/javascript/);
+      expect(bundle.body).toContain('SwaggerUIBundle');
+    });
+  });
+
+  it('answers an unknown Swagger UI file with a 400 in the error shape', async () => {
+    const { status, body } = await request(through('likes'), '/docs/..%2Fpackage.json');
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ error: 'Bad Request', message: expect.stringMatching(/^asset: /) });
+  });
+});
