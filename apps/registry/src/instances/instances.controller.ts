@@ -24,7 +24,7 @@ export class InstancesController {
   @Post('service/exists')
   @HttpCode(200)
   exists(@Input(lookupSchema) { service_name, url }: z.output<typeof lookupSchema>): InstanceView {
-    return this.instances.lookup(service_name, url);
+    return this.instances.exists(service_name, url);
   }
 
   @Get('services')
