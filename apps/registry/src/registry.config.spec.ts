@@ -40,4 +40,23 @@ describe('loadRegistryConfig', () => {
       'http://10.0.0.5:5501',
     );
   });
+
+  it("keeps the seed's prune rule by default, with mass-failure protection and rechecks on", () => {
+    expect(loadRegistryConfig({})).toMatchObject({
+      HEALTH_FAILURES_BEFORE_PRUNE: 1,
+      HEALTH_SUCCESSES_BEFORE_PASSING: 1,
+      HEALTH_MASS_FAILURE_RATIO: 0.5,
+      HEALTH_DEREGISTER_CRITICAL_AFTER_MS: 300_000,
+      HEALTH_RECHECK_CRITICAL_MS: 5_000,
+    });
+  });
+
+  it.each(['-0.1', '1.5', 'half'])(
+    'stops at boot on HEALTH_MASS_FAILURE_RATIO=%j, naming the variable',
+    (value) => {
+      expect(() => loadRegistryConfig({ HEALTH_MASS_FAILURE_RATIO: value })).toThrow(
+        /HEALTH_MASS_FAILURE_RATIO/,
+      );
+    },
+  );
 });

@@ -19,6 +19,14 @@ export const registryEnv = serverEnv.extend({
   HEALTH_CHECK_TIMEOUT_MS: millis(2_000),
   HEALTH_CHECK_CONCURRENCY: count(256),
   HEALTH_FAILURES_BEFORE_PRUNE: count(1),
+  /** Passing checks in a row that bring a critical instance back to passing. */
+  HEALTH_SUCCESSES_BEFORE_PASSING: count(1),
+  /** Above this share of a service's instances failing in one round (2 or more), nobody is pruned. */
+  HEALTH_MASS_FAILURE_RATIO: z.coerce.number().min(0).max(1).default(0.5),
+  /** How long an instance may stay critical before it is pruned, whatever else holds. */
+  HEALTH_DEREGISTER_CRITICAL_AFTER_MS: millis(300_000),
+  /** How often critical instances are probed between rounds. */
+  HEALTH_RECHECK_CRITICAL_MS: millis(5_000),
   /** Rows of check history kept (the newest), across all instances. */
   HEALTH_HISTORY_LIMIT: count(10_000),
   /** Hosts besides loopback that instances may register from. */

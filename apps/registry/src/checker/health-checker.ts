@@ -1,14 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { Mutex, Semaphore } from 'async-mutex';
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { HaproxyMembership } from '../haproxy/haproxy-membership';
 import { InstancesRepository } from '../instances/instances.repository';
 import { RegistryMetrics } from '../metrics/registry-metrics';
+import type { MassFailure } from '../instances/prune-plan';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
+import { CheckerLock } from './checker-lock';
 import { ChecksRepository } from './checks.repository';
-import { HealthProbe } from './health-probe';
+import { HealthProbe, toCheckRecords } from './health-probe';
 import { type RoundTally, RoundsRepository } from './rounds.repository';
 
 const ROUND = 'health-check-round';
@@ -17,19 +16,18 @@ const FIRST_ROUND = 'first-health-check-round';
 const FIRST_ROUND_AFTER_MS = 5_000;
 
 /**
- * Every HEALTH_CHECK_INTERVAL_MS, probes every instance in parallel (capped), records the results,
- * prunes instances after HEALTH_FAILURES_BEFORE_PRUNE failures in a row and reconciles HAProxy
- * (counting the passing instances its backends have no free slot for).
- * Rounds never overlap: a mutex within the process, a lease row across processes.
+ * Every HEALTH_CHECK_INTERVAL_MS, probes every instance, records the results, marks failing ones
+ * critical, prunes as the thresholds and mass-failure protection say, and reconciles HAProxy
+ * (counting the passing instances its backends have no free slot for). Rounds never overlap each
+ * other or a recheck ({@link CheckerLock}); a round due while a recheck runs waits for it.
  */
 @Injectable()
 export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(HealthChecker.name);
-  private readonly mutex = new Mutex();
-  private readonly semaphore: Semaphore;
   private timer?: NodeJS.Timeout;
-  /** Who holds the lease; unique per process. */
-  readonly holder = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+  private roundDue = false;
+  /** Services under mass-failure protection at the last round: only so each episode is logged once. */
+  private protecting = new Set<string>();
 
   constructor(
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
@@ -38,11 +36,10 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
     private readonly instances: InstancesRepository,
     private readonly checks: ChecksRepository,
     private readonly rounds: RoundsRepository,
+    private readonly lock: CheckerLock,
     private readonly haproxy: HaproxyMembership,
     private readonly metrics: RegistryMetrics,
-  ) {
-    this.semaphore = new Semaphore(config.HEALTH_CHECK_CONCURRENCY);
-  }
+  ) {}
 
   onApplicationBootstrap(): void {
     const interval = this.config.HEALTH_CHECK_INTERVAL_MS;
@@ -57,72 +54,58 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
       );
     }
     // A restarted registry reads back HAProxy's slots (keeping every assignment) at once, not a round later.
-    void this.haproxy.reconcile(this.instances.routable);
+    void this.haproxy.reconcile(this.instances.servers);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): void {
     clearInterval(this.timer); // the schedule module may have cleared it already; harmless
-    await this.mutex.waitForUnlock();
-    this.rounds.release(this.holder);
   }
 
-  /** Runs a round unless one is running; returns its summary, or undefined when skipped. */
+  /** Runs a round unless one is already running or due; returns its summary, or undefined when skipped. */
   async tick(): Promise<RoundTally | undefined> {
-    if (this.mutex.isLocked()) {
+    if (this.roundDue) {
       this.logger.warn('previous health-check round still running; skipping this one');
       return undefined;
     }
-    return this.mutex.runExclusive(() => this.round());
+    this.roundDue = true;
+    try {
+      return await this.lock.run(() => this.round(), true);
+    } finally {
+      this.roundDue = false;
+    }
   }
 
   private async round(): Promise<RoundTally | undefined> {
-    const { HEALTH_CHECK_INTERVAL_MS: interval, HEALTH_CHECK_TIMEOUT_MS: timeout } = this.config;
-    // The lease lasts one interval and a little; it is renewed while a long round runs, so a holder
-    // that dies (even mid-round, without releasing it) is replaced within about one interval.
-    const ttl = interval + 2 * timeout;
-    if (!this.rounds.tryAcquire(this.holder, ttl)) return undefined;
-    const renewal = setInterval(() => this.rounds.extend(this.holder, ttl), ttl / 3);
-    const seq = this.rounds.start(this.holder);
+    const seq = this.rounds.start(this.lock.holder);
     const started = performance.now();
-    let summary: RoundTally = { checked: 0, failed: 0, pruned: 0, unrouted: 0 };
+    let tally: RoundTally = {
+      checked: 0,
+      failed: 0,
+      pruned: 0,
+      unrouted: 0,
+      withheld: 0,
+      withheld_reason: null,
+    };
     try {
-      summary = await this.checkAll();
-      return summary;
+      tally = await this.checkAll();
+      return tally;
     } catch (error) {
       this.logger.error(`health-check round failed: ${String(error)}`);
       return undefined;
     } finally {
-      clearInterval(renewal);
-      this.rounds.finish(seq, summary);
+      this.rounds.finish(seq, tally);
       this.metrics.round((performance.now() - started) / 1000);
-      // Keep leading: another process takes over only if this one misses a round.
-      this.rounds.extend(this.holder, ttl);
     }
   }
 
   private async checkAll(): Promise<RoundTally> {
     const probedAt = Date.now();
-    const instances = this.instances.all();
-    const results = await Promise.all(
-      instances.map((instance) =>
-        this.semaphore.runExclusive(async () => ({ instance, result: await this.probe.probe(instance) })),
-      ),
-    );
-    const checkedAt = Date.now();
-    for (const { instance, result } of results) this.metrics.check(instance.service_name, result.passed);
-    this.checks.append(
-      results.map(({ instance, result }) => ({
-        service_name: instance.service_name,
-        instance_id: instance.id,
-        url: instance.url,
-        checked_at: checkedAt,
-        ...result,
-      })),
-      this.config.HEALTH_HISTORY_LIMIT,
-    );
-    const pruned = this.instances.applyOutcomes(
-      results.map(({ instance, result }) => ({ ...instance, passed: result.passed })),
-      this.config.HEALTH_FAILURES_BEFORE_PRUNE,
+    const probed = await this.probe.probeAll(this.instances.all());
+    for (const { instance, result } of probed) this.metrics.check(instance.service_name, result.passed);
+    this.checks.append(toCheckRecords(probed, Date.now()), this.config.HEALTH_HISTORY_LIMIT);
+    const { pruned, massFailures } = this.instances.applyRound(
+      probed.map(({ instance, result }) => ({ ...instance, passed: result.passed })),
+      this.config,
       probedAt,
     );
     for (const instance of pruned) {
@@ -130,13 +113,33 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
         `pruned ${instance.service_name} ${instance.url} after ${instance.consecutive_failures} failed check(s)`,
       );
     }
+    this.logProtection(massFailures);
     // The pruned records are gone, so the reconcile empties their slots.
-    const synced = await this.haproxy.reconcile(this.instances.routable);
+    const synced = await this.haproxy.reconcile(this.instances.servers);
     return {
-      checked: results.length,
-      failed: results.filter((r) => !r.result.passed).length,
+      checked: probed.length,
+      failed: probed.filter((p) => !p.result.passed).length,
       pruned: pruned.length,
       unrouted: synced?.unrouted.length ?? 0,
+      withheld: massFailures.reduce((sum, m) => sum + m.withheld, 0),
+      withheld_reason: massFailures.length ? massFailures.map(describe).join('; ') : null,
     };
   }
+
+  private logProtection(massFailures: MassFailure[]): void {
+    const now = new Set(massFailures.map((m) => m.service_name));
+    for (const failure of massFailures.filter((m) => !this.protecting.has(m.service_name))) {
+      this.logger.warn(
+        `${describe(failure)}: pruning none of them while it lasts (a store blinking?); ` +
+          `one critical for ${this.config.HEALTH_DEREGISTER_CRITICAL_AFTER_MS} ms is pruned anyway`,
+      );
+    }
+    for (const service of [...this.protecting].filter((s) => !now.has(s))) {
+      this.logger.log(`mass failure of ${service} is over`);
+    }
+    this.protecting = now;
+  }
 }
+
+const describe = ({ service_name, failed, instances }: MassFailure): string =>
+  `mass failure: ${failed} of ${instances} ${service_name} instances failed their check`;

@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Semaphore } from 'async-mutex';
 import axios, { type AxiosInstance } from 'axios';
 import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Instance } from '../instances/instance';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
+import type { CheckRecord } from './checks.repository';
 
 /** What one probe saw: the status (null when no response came), how long it took, and why it failed. */
 export interface ProbeResult {
@@ -13,6 +15,22 @@ export interface ProbeResult {
   passed: boolean;
 }
 
+/** An instance and what its probe saw. */
+export interface Probed {
+  instance: Instance;
+  result: ProbeResult;
+}
+
+/** The history rows for probes that ended at `checkedAt`. */
+export const toCheckRecords = (probed: Probed[], checkedAt: number): CheckRecord[] =>
+  probed.map(({ instance, result }) => ({
+    service_name: instance.service_name,
+    instance_id: instance.id,
+    url: instance.url,
+    checked_at: checkedAt,
+    ...result,
+  }));
+
 /**
  * One HTTP call to an instance's health path with a hard timeout. It never follows redirects and
  * never uses a proxy, so a check reaches only the registered host (see Consul's CVE-2022-29153).
@@ -20,8 +38,10 @@ export interface ProbeResult {
 @Injectable()
 export class HealthProbe {
   private readonly http: AxiosInstance;
+  private readonly semaphore: Semaphore;
 
   constructor(@Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig) {
+    this.semaphore = new Semaphore(config.HEALTH_CHECK_CONCURRENCY);
     this.http = axios.create({
       maxRedirects: 0,
       proxy: false,
@@ -32,6 +52,15 @@ export class HealthProbe {
       httpAgent: new Agent({ keepAlive: false }),
       httpsAgent: new HttpsAgent({ keepAlive: false }),
     });
+  }
+
+  /** Probes every instance in parallel, at most HEALTH_CHECK_CONCURRENCY at once. */
+  probeAll(instances: Instance[]): Promise<Probed[]> {
+    return Promise.all(
+      instances.map((instance) =>
+        this.semaphore.runExclusive(async () => ({ instance, result: await this.probe(instance) })),
+      ),
+    );
   }
 
   async probe(instance: Pick<Instance, 'url' | 'health_path' | 'http'>): Promise<ProbeResult> {

@@ -3,7 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../database/database.module';
-import { SCHEMA } from '../database/schema';
+import { ADDED_COLUMNS, SCHEMA } from '../database/schema';
+import { InstancesRepository } from '../instances/instances.repository';
 import { RoundsRepository } from './rounds.repository';
 
 describe(RoundsRepository.name, () => {
@@ -37,19 +38,34 @@ describe(RoundsRepository.name, () => {
   it('adds the columns a database from an older release lacks', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'chirp-rounds-')), 'registry.db');
     const old = new Database(path);
-    old.exec(SCHEMA.replace(/,\s*unrouted[^\n]*/, ''));
+    old.exec(
+      ADDED_COLUMNS.reduce(
+        (schema, [, column]) => schema.replace(new RegExp(`,\\s*${column}\\s[^\\n,]*`), ''),
+        SCHEMA,
+      ),
+    );
     old.prepare("INSERT INTO rounds (holder, started_at) VALUES ('old', 1)").run();
+    old
+      .prepare(
+        `INSERT INTO instances (service_name, id, url, http, health_path, status, registered_at, last_seen)
+      VALUES ('likes', '127.0.0.1:1', 'http://127.0.0.1:1', 'GET', '/health-check', 'critical', 1, 1)`,
+      )
+      .run();
     old.close();
     const db = openDatabase(path);
     expect(new RoundsRepository(db).recent(1)).toEqual([
-      expect.objectContaining({ holder: 'old', unrouted: 0 }),
+      expect.objectContaining({ holder: 'old', unrouted: 0, withheld: 0, withheld_reason: null }),
+    ]);
+    expect(new InstancesRepository(db).all()).toEqual([
+      expect.objectContaining({ status: 'critical', consecutive_successes: 0, critical_since: null }),
     ]);
     db.close();
   });
 
   it('logs rounds newest first', () => {
     const first = sut.start('a', 10);
-    sut.finish(first, { checked: 2, failed: 1, pruned: 1, unrouted: 1 }, 20);
+    const withheld_reason = 'mass failure: 3 of 3 likes instances failed their check';
+    sut.finish(first, { checked: 2, failed: 1, pruned: 1, unrouted: 1, withheld: 3, withheld_reason }, 20);
     sut.start('a', 30);
     expect(sut.recent(10)).toEqual([
       expect.objectContaining({ started_at: 30, finished_at: null }),
@@ -60,6 +76,8 @@ describe(RoundsRepository.name, () => {
         failed: 1,
         pruned: 1,
         unrouted: 1,
+        withheld: 3,
+        withheld_reason,
       }),
     ]);
   });

@@ -13,10 +13,17 @@ export interface RoundRecord {
   pruned: number;
   /** Passing instances left out of HAProxy after the round: their backend had no free slot. */
   unrouted: number;
+  /** Prunes the failure threshold asked for but mass-failure protection held back. */
+  withheld: number;
+  /** Why they were withheld (which services, how many failed of how many); null when none were. */
+  withheld_reason: string | null;
 }
 
 /** What a round found, as {@link RoundsRepository.finish} records it. */
-export type RoundTally = Pick<RoundRecord, 'checked' | 'failed' | 'pruned' | 'unrouted'>;
+export type RoundTally = Pick<
+  RoundRecord,
+  'checked' | 'failed' | 'pruned' | 'unrouted' | 'withheld' | 'withheld_reason'
+>;
 
 const LEASE = 'health-checker';
 const ROUNDS_KEPT = 1000;
@@ -43,7 +50,8 @@ export class RoundsRepository {
         'INSERT INTO rounds (holder, started_at) VALUES (?, ?) RETURNING seq',
       ),
       finish: db.prepare(`UPDATE rounds SET finished_at = @finished_at, checked = @checked, failed = @failed,
-        pruned = @pruned, unrouted = @unrouted WHERE seq = @seq`),
+        pruned = @pruned, unrouted = @unrouted, withheld = @withheld, withheld_reason = @withheld_reason
+        WHERE seq = @seq`),
       trim: db.prepare(`DELETE FROM rounds WHERE seq <= (SELECT MAX(seq) FROM rounds) - ${ROUNDS_KEPT}`),
       recent: db.prepare<[number], RoundRecord>('SELECT * FROM rounds ORDER BY seq DESC LIMIT ?'),
     };

@@ -8,6 +8,8 @@ CREATE TABLE IF NOT EXISTS instances (
   health_path          TEXT    NOT NULL,
   status               TEXT    NOT NULL CHECK (status IN ('passing', 'critical')),
   consecutive_failures INTEGER NOT NULL DEFAULT 0,
+  consecutive_successes INTEGER NOT NULL DEFAULT 0,
+  critical_since       INTEGER,
   registered_at        INTEGER NOT NULL,
   last_seen            INTEGER NOT NULL,
   PRIMARY KEY (service_name, id)
@@ -34,7 +36,9 @@ CREATE TABLE IF NOT EXISTS rounds (
   checked     INTEGER NOT NULL DEFAULT 0,
   failed      INTEGER NOT NULL DEFAULT 0,
   pruned      INTEGER NOT NULL DEFAULT 0,
-  unrouted    INTEGER NOT NULL DEFAULT 0
+  unrouted    INTEGER NOT NULL DEFAULT 0,
+  withheld    INTEGER NOT NULL DEFAULT 0,
+  withheld_reason TEXT
 );
 
 CREATE TABLE IF NOT EXISTS leases (
@@ -47,4 +51,8 @@ CREATE TABLE IF NOT EXISTS leases (
 /** Columns added after a table's first release: `table`, column, definition. */
 export const ADDED_COLUMNS: [string, string, string][] = [
   ['rounds', 'unrouted', 'INTEGER NOT NULL DEFAULT 0'],
+  ['rounds', 'withheld', 'INTEGER NOT NULL DEFAULT 0'],
+  ['rounds', 'withheld_reason', 'TEXT'],
+  ['instances', 'consecutive_successes', 'INTEGER NOT NULL DEFAULT 0'],
+  ['instances', 'critical_since', 'INTEGER'],
 ];

@@ -19,20 +19,20 @@ import {
 
 const POLL_MS = 100;
 
-/** Reads, inside a writer's turn, the servers the registry wants routed now (its passing instances). */
+/** Reads, inside a writer's turn, the servers the registry keeps now (its instances, routable when passing). */
 export type WantedSource = () => WantedServer[];
 
 /** What one sync changed in HAProxy and what it could not route. */
 export interface SyncResult {
   filled: number;
   emptied: number;
-  /** Passing instances whose backend has no free slot. */
+  /** Routable (passing) instances whose backend has no free slot. */
   unrouted: WantedServer[];
 }
 
 /**
  * The one writer of HAProxy's membership: keeps each backend's slots equal to the registry's
- * passing instances through the Runtime API. Every change (a registration, a deregistration's drain,
+ * instances through the Runtime API (a critical one keeps its slot, out of traffic by HAProxy's own check). Every change (a registration, a deregistration's drain,
  * a round's reconcile) takes its turn in one queue and reads the wanted state (a WantedSource from the caller)
  * inside that turn, so no change acts on a state another one has already made stale.
  * Never throws: with HAProxy down it logs, and the next round heals.
@@ -54,7 +54,7 @@ export class HaproxyMembership {
     private readonly metrics: RegistryMetrics,
   ) {}
 
-  /** The HAProxy server (`backend/slot`) carrying an instance, or null when it is not routed. */
+  /** The HAProxy server (`backend/slot`) held for an instance, or null when it has none. */
   serverOf(serviceName: string, id: string): string | null {
     return this.held.get(serverKey({ backend: serviceName, id })) ?? null;
   }

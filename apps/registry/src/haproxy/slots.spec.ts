@@ -15,12 +15,14 @@ const slot = (name: string, port: number, admin: Slot['admin'] = 'ready', backen
   admin,
 });
 const parked = (name: string, backend = 'likes') => slot(name, 1, 'maint', backend);
-const wanted = (port: number, backend = 'likes'): WantedServer => ({
+const wanted = (port: number, backend = 'likes', routable = true): WantedServer => ({
   backend,
   id: `127.0.0.1:${port}`,
   host: '127.0.0.1',
   port,
+  routable,
 });
+const critical = (port: number) => wanted(port, 'likes', false);
 
 describe('HAProxy Runtime API parsing', () => {
   it('reads slots from `show servers state`, with their admin state (config maint is not maint)', () => {
@@ -98,5 +100,25 @@ describe(planSlots.name, () => {
   it('puts a held slot left in maintenance back in traffic', () => {
     const sut = planSlots(['likes'], [slot('s1', 7400, 'maint')], [wanted(7400)]);
     expect(sut.ready).toEqual([slot('s1', 7400, 'maint')]);
+  });
+
+  it('keeps a critical instance its slot as HAProxy left it, so it serves again the moment it answers', () => {
+    const sut = planSlots(['likes'], [slot('s1', 7400), parked('s2')], [critical(7400), wanted(7401)]);
+    expect(sut).toMatchObject({ empty: [], ready: [], unrouted: [] });
+    expect(sut.fill).toEqual([{ slot: parked('s2'), server: wanted(7401) }]);
+    expect(sut.held.get('likes/127.0.0.1:7400')).toEqual(slot('s1', 7400));
+    // Passing again: the same slot, nothing to change.
+    const back = planSlots(['likes'], [slot('s1', 7400), slot('s2', 7401)], [wanted(7400), wanted(7401)]);
+    expect(back).toMatchObject({ fill: [], empty: [], ready: [] });
+  });
+
+  it('never gives a critical instance a slot, nor puts one in maintenance back in traffic', () => {
+    const sut = planSlots(
+      ['likes'],
+      [slot('s1', 7400, 'maint'), parked('s2')],
+      [critical(7400), critical(7401)],
+    );
+    expect(sut).toMatchObject({ fill: [], empty: [], ready: [], unrouted: [] });
+    expect([...sut.held.keys()]).toEqual(['likes/127.0.0.1:7400']);
   });
 });

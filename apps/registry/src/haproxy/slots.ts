@@ -18,12 +18,17 @@ export interface Slot {
   admin: 'ready' | 'drain' | 'maint';
 }
 
-/** A server the registry wants routed: an instance (its id) of the service named like the backend. */
+/**
+ * A server the registry keeps in HAProxy: an instance (its id) of the service named like the backend.
+ * One that is not `routable` (critical) keeps the slot it has, as HAProxy's own check left it (down,
+ * so out of traffic, and up again the moment it answers), but is never given a slot or made ready.
+ */
 export interface WantedServer {
   backend: string;
   id: string;
   host: string;
   port: number;
+  routable: boolean;
 }
 
 /** What one sync does, and what it finds. */
@@ -36,7 +41,7 @@ export interface SlotPlan {
   ready: Slot[];
   /** Slots holding what nobody wants any more. */
   empty: Slot[];
-  /** Wanted servers whose backend has no free slot. */
+  /** Routable servers whose backend has no free slot. */
   unrouted: WantedServer[];
 }
 
@@ -100,7 +105,8 @@ export function parseSessions(csv: string): Map<string, number> {
  * Compares HAProxy's slots with what the registry wants. A wanted server keeps the slot that already
  * carries its address (so a registry restart drops no connection); one without gets the lowest free
  * slot; slots of servers nobody wants are emptied, except those of `draining` servers, which finish
- * their requests first. Services with no backend in HAProxy are left alone.
+ * their requests first. A server that is not routable keeps its slot untouched and gets none.
+ * Services with no backend in HAProxy are left alone.
  */
 export function planSlots(
   backends: string[],
@@ -121,12 +127,12 @@ export function planSlots(
   for (const server of wanted.filter((w) => known.has(w.backend))) {
     const slot = slotAt.get(address(server.backend, server.host, server.port));
     if (!slot || taken.has(slot)) {
-      homeless.push(server);
+      if (server.routable) homeless.push(server);
       continue;
     }
     taken.add(slot);
     plan.held.set(serverKey(server), slot);
-    if (slot.admin !== 'ready') plan.ready.push(slot);
+    if (server.routable && slot.admin !== 'ready') plan.ready.push(slot);
   }
   for (const server of draining) {
     const slot = slotAt.get(address(server.backend, server.host, server.port));

@@ -1,6 +1,6 @@
 import type { WantedServer } from '../haproxy/slots';
 
-/** `passing` instances receive traffic; `critical` ones failed their last check but are not pruned yet. */
+/** `passing` instances receive traffic; `critical` ones failed their last check and receive none. */
 export type InstanceStatus = 'passing' | 'critical';
 
 /** One registered instance of a service, as the registry records it (times in epoch milliseconds). */
@@ -12,6 +12,9 @@ export interface Instance {
   health_path: string;
   status: InstanceStatus;
   consecutive_failures: number;
+  consecutive_successes: number;
+  /** When it last turned critical; null while passing. */
+  critical_since: number | null;
   registered_at: number;
   last_seen: number;
 }
@@ -25,9 +28,19 @@ export function instanceId(url: string): string {
   return `${hostname.replace(/^\[|\]$/g, '')}:${port || (protocol === 'https:' ? '443' : '80')}`;
 }
 
-/** The HAProxy server that should carry an instance: its backend is named like its service. */
-export function haproxyServer(instance: Pick<Instance, 'service_name' | 'id' | 'url'>): WantedServer {
-  return { backend: instance.service_name, id: instance.id, ...instanceAddress(instance.url) };
+/**
+ * The HAProxy server that should carry an instance (its backend is named like its service), routable
+ * while the instance is passing.
+ */
+export function haproxyServer(
+  instance: Pick<Instance, 'service_name' | 'id' | 'url' | 'status'>,
+): WantedServer {
+  return {
+    backend: instance.service_name,
+    id: instance.id,
+    ...instanceAddress(instance.url),
+    routable: instance.status === 'passing',
+  };
 }
 
 /** The address HAProxy should connect to for an instance. */

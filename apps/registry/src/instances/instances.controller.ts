@@ -30,7 +30,7 @@ export class InstancesController {
   @ApiResponses({ ...TOKEN_REQUIRED, ...NO_INSTANCE })
   @HttpCode(200)
   exists(@Input(lookupSchema) { service_name, url }: z.output<typeof lookupSchema>): InstanceView {
-    return this.instances.lookup(service_name, url);
+    return this.instances.exists(service_name, url);
   }
 
   @Get('services')

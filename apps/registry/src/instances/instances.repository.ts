@@ -3,12 +3,19 @@ import type Database from 'better-sqlite3';
 import { SQLITE } from '../database/database.module';
 import type { WantedServer } from '../haproxy/slots';
 import { haproxyServer, type Instance, instanceId, type Registration } from './instance';
+import { planPrunes, type PrunePolicy, type MassFailure } from './prune-plan';
 
 /** The outcome of one health check of one instance, as the checker records it. */
 export interface CheckOutcome {
   service_name: string;
   id: string;
   passed: boolean;
+}
+
+/** What a round changed: the instances it pruned and the services whose prunes it withheld. */
+export interface RoundChanges {
+  pruned: Instance[];
+  massFailures: MassFailure[];
 }
 
 /** The `instances` table: the registry's membership, the source of truth for HAProxy. */
@@ -22,22 +29,35 @@ export class InstancesRepository {
         'SELECT * FROM instances WHERE service_name = ? AND id = ?',
       ),
       all: db.prepare<[], Instance>('SELECT * FROM instances ORDER BY service_name, registered_at, id'),
+      critical: db.prepare<[], Instance>(
+        "SELECT * FROM instances WHERE status = 'critical' ORDER BY service_name, registered_at, id",
+      ),
+      members: db.prepare<[string], { n: number }>(
+        'SELECT COUNT(*) AS n FROM instances WHERE service_name = ?',
+      ),
       byService: db.prepare<[string], Instance>(
         'SELECT * FROM instances WHERE service_name = ? ORDER BY registered_at, id',
       ),
       // A re-registration refreshes the record and counts as a passing sign of life.
       upsert: db.prepare(`
-        INSERT INTO instances (service_name, id, url, http, health_path, status, consecutive_failures, registered_at, last_seen)
-        VALUES (@service_name, @id, @url, @http, @health_path, 'passing', 0, @now, @now)
+        INSERT INTO instances (service_name, id, url, http, health_path, status, consecutive_failures,
+          consecutive_successes, critical_since, registered_at, last_seen)
+        VALUES (@service_name, @id, @url, @http, @health_path, 'passing', 0, 0, NULL, @now, @now)
         ON CONFLICT (service_name, id) DO UPDATE SET
           url = excluded.url, http = excluded.http, health_path = excluded.health_path,
-          status = 'passing', consecutive_failures = 0, last_seen = excluded.last_seen`),
+          status = 'passing', consecutive_failures = 0, critical_since = NULL, last_seen = excluded.last_seen`),
       remove: db.prepare('DELETE FROM instances WHERE service_name = ? AND id = ?'),
-      passed: db.prepare(`UPDATE instances SET status = 'passing', consecutive_failures = 0, last_seen = @now
-        WHERE service_name = @service_name AND id = @id`),
+      // A critical instance turns passing after `successes` passing checks in a row.
+      passed: db.prepare<{ service_name: string; id: string; now: number; successes: number }, Instance>(`
+        UPDATE instances SET consecutive_failures = 0, consecutive_successes = consecutive_successes + 1,
+          last_seen = @now,
+          status = IIF(status = 'passing' OR consecutive_successes + 1 >= @successes, 'passing', 'critical'),
+          critical_since = IIF(status = 'passing' OR consecutive_successes + 1 >= @successes, NULL, critical_since)
+        WHERE service_name = @service_name AND id = @id RETURNING *`),
       // A failure counts only if the instance gave no sign of life (re-registration) since the probe.
-      failed: db.prepare<{ service_name: string; id: string; probedAt: number }, Instance>(`UPDATE instances
-        SET status = 'critical', consecutive_failures = consecutive_failures + 1
+      failed: db.prepare<{ service_name: string; id: string; probedAt: number; now: number }, Instance>(`
+        UPDATE instances SET status = 'critical', consecutive_failures = consecutive_failures + 1,
+          consecutive_successes = 0, critical_since = COALESCE(critical_since, @now)
         WHERE service_name = @service_name AND id = @id AND last_seen <= @probedAt RETURNING *`),
     };
   }
@@ -51,12 +71,13 @@ export class InstancesRepository {
     return this.statements.all.all();
   }
 
-  /** The passing instances, as the HAProxy servers that should carry them (a membership WantedSource). */
-  readonly routable = (): WantedServer[] =>
-    this.statements.all
-      .all()
-      .filter((row) => row.status === 'passing')
-      .map(haproxyServer);
+  /** The instances that failed their last check. */
+  critical(): Instance[] {
+    return this.statements.critical.all();
+  }
+
+  /** Every instance as the HAProxy server that carries it, routable when passing (a membership WantedSource). */
+  readonly servers = (): WantedServer[] => this.statements.all.all().map(haproxyServer);
 
   byService(serviceName: string): Instance[] {
     return this.statements.byService.all(serviceName);
@@ -77,30 +98,46 @@ export class InstancesRepository {
   }
 
   /**
-   * Applies a round's outcomes (probed from `probedAt` on) in one transaction and deletes the
-   * instances that have now failed `failuresBeforePrune` times in a row; returns those pruned. An
-   * instance that re-registered while the round ran keeps its fresh record.
+   * Applies a round's outcomes (probed from `probedAt` on) in one transaction, then prunes as
+   * {@link planPrunes} decides from the failures and the membership as it is now. An instance that
+   * re-registered while the round ran keeps its fresh record.
    */
-  applyOutcomes(
+  applyRound(
     outcomes: CheckOutcome[],
-    failuresBeforePrune: number,
+    policy: PrunePolicy & { HEALTH_SUCCESSES_BEFORE_PASSING: number },
+    probedAt: number,
+    now = Date.now(),
+  ): RoundChanges {
+    return this.db.transaction(() => {
+      const failed = this.record(outcomes, policy.HEALTH_SUCCESSES_BEFORE_PASSING, probedAt, now).filter(
+        (row) => row.consecutive_failures > 0,
+      );
+      const members = (serviceName: string) => this.statements.members.get(serviceName)!.n;
+      const { prune, massFailures } = planPrunes(failed, members, policy, now);
+      for (const row of prune) this.statements.remove.run(row.service_name, row.id);
+      return { pruned: prune, massFailures };
+    })();
+  }
+
+  /** Applies the outcomes of rechecking critical instances (never pruning); returns those now passing again. */
+  applyRecheck(
+    outcomes: CheckOutcome[],
+    successesBeforePassing: number,
     probedAt: number,
     now = Date.now(),
   ): Instance[] {
-    return this.db.transaction(() => {
-      const pruned: Instance[] = [];
-      for (const outcome of outcomes) {
-        if (outcome.passed) {
-          this.statements.passed.run({ ...outcome, now });
-          continue;
-        }
-        const row = this.statements.failed.get({ ...outcome, probedAt });
-        if (row && row.consecutive_failures >= failuresBeforePrune) {
-          this.statements.remove.run(row.service_name, row.id);
-          pruned.push(row);
-        }
-      }
-      return pruned;
-    })();
+    return this.db.transaction(() =>
+      this.record(outcomes, successesBeforePassing, probedAt, now).filter((row) => row.status === 'passing'),
+    )();
+  }
+
+  /** Records each outcome; returns the rows as updated (none for a failure that a re-registration overtook). */
+  private record(outcomes: CheckOutcome[], successes: number, probedAt: number, now: number): Instance[] {
+    return outcomes.flatMap((outcome) => {
+      const row = outcome.passed
+        ? this.statements.passed.get({ service_name: outcome.service_name, id: outcome.id, now, successes })
+        : this.statements.failed.get({ service_name: outcome.service_name, id: outcome.id, probedAt, now });
+      return row ? [row] : [];
+    });
   }
 }

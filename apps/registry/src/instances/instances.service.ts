@@ -34,7 +34,7 @@ export class InstancesService implements OnModuleInit {
       );
     }
     const { instance, created } = this.instances.upsert(registration);
-    await this.haproxy.add(haproxyServer(instance), this.instances.routable);
+    await this.haproxy.add(haproxyServer(instance), this.instances.servers);
     const routed = this.routed(instance);
     if (this.haproxy.lacksSlot(instance.service_name, instance.id)) {
       const warning = `registered, but not routed: HAProxy's ${instance.service_name} backend has no free server slot (raise HAPROXY_SLOTS)`;
@@ -49,7 +49,7 @@ export class InstancesService implements OnModuleInit {
     await this.haproxy.drainAndRemove(
       haproxyServer(instance),
       () => this.instances.remove(serviceName, id),
-      this.instances.routable,
+      this.instances.servers,
     );
     return toInstanceView(instance, null);
   }
@@ -58,9 +58,18 @@ export class InstancesService implements OnModuleInit {
     return this.routed(this.find(serviceName, id));
   }
 
-  /** The seed's `service/exists`: the instance registered for this service and URL, or 404. */
+  /** The instance registered for this service and URL, whatever its state, or 404. */
   lookup(serviceName: string, url: string): InstanceView {
     return this.get(serviceName, instanceId(url));
+  }
+
+  /** The seed's `service/exists`: the instance registered for this service and URL if it is passing, or 404. */
+  exists(serviceName: string, url: string): InstanceView {
+    const instance = this.find(serviceName, instanceId(url));
+    if (instance.status !== 'passing') {
+      throw new NotFoundError(`instance ${instance.id} of service ${serviceName} is critical`);
+    }
+    return this.routed(instance);
   }
 
   all(): InstanceView[] {

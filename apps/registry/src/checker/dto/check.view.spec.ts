@@ -2,7 +2,16 @@ import { toCheckView, toRoundView } from './check.view';
 
 describe('check and round views', () => {
   it('shows a round in ISO 8601 with its duration, and a running one with nulls', () => {
-    const round = { seq: 1, holder: 'a', checked: 2, failed: 1, pruned: 1, unrouted: 0 };
+    const round = {
+      seq: 1,
+      holder: 'a',
+      checked: 2,
+      failed: 1,
+      pruned: 1,
+      unrouted: 0,
+      withheld: 0,
+      withheld_reason: null,
+    };
     expect(toRoundView({ ...round, started_at: 10, finished_at: 20 })).toEqual({
       ...round,
       started_at: '1970-01-01T00:00:00.010Z',

@@ -1,0 +1,118 @@
+import { createMock } from '@golevelup/ts-jest';
+import type { SchedulerRegistry } from '@nestjs/schedule';
+import { Registry } from 'prom-client';
+import { openDatabase } from '../database/database.module';
+import type { HaproxyMembership, WantedSource } from '../haproxy/haproxy-membership';
+import type { WantedServer } from '../haproxy/slots';
+import type { Instance } from '../instances/instance';
+import { InstancesRepository } from '../instances/instances.repository';
+import { RegistryMetrics } from '../metrics/registry-metrics';
+import { loadRegistryConfig } from '../registry.config';
+import { CheckerLock } from './checker-lock';
+import { ChecksRepository } from './checks.repository';
+import { CriticalRecheck } from './critical-recheck';
+import { HealthChecker } from './health-checker';
+import { HealthProbe, type ProbeResult } from './health-probe';
+import { RoundsRepository } from './rounds.repository';
+
+export const pass: ProbeResult = { status_code: 200, latency_ms: 1, error: null, passed: true };
+export const fail: ProbeResult = { status_code: 503, latency_ms: 1, error: 'HTTP 503', passed: false };
+
+/**
+ * The checker's parts on an in-memory database, with probes answered from `outcome` (by URL; pass
+ * when unset) and HAProxy faked: each reconcile records the routable server ids it read.
+ */
+export function checkerFixture(env: Record<string, string> = {}) {
+  const db = openDatabase(':memory:');
+  const config = loadRegistryConfig(env);
+  const instances = new InstancesRepository(db);
+  const rounds = new RoundsRepository(db);
+  const checks = new ChecksRepository(db);
+  const outcome = new Map<string, ProbeResult>();
+  const probe = new HealthProbe(config);
+  const probed: string[] = [];
+  const probeSpy = jest.spyOn(probe, 'probe').mockImplementation((i: Pick<Instance, 'url'>) => {
+    probed.push(i.url);
+    return Promise.resolve(outcome.get(i.url) ?? pass);
+  });
+  const reconciledWith: string[][] = [];
+  const fixture = { unrouted: 0 };
+  const haproxy = createMock<HaproxyMembership>({
+    reconcile: jest.fn((wanted: WantedSource) => {
+      reconciledWith.push(
+        wanted()
+          .filter((server) => server.routable)
+          .map((server) => server.id),
+      );
+      const server: WantedServer = { backend: 'likes', id: 'x', host: '127.0.0.1', port: 9, routable: true };
+      return Promise.resolve({
+        filled: 0,
+        emptied: 0,
+        unrouted: Array<WantedServer>(fixture.unrouted).fill(server),
+      });
+    }),
+  });
+  const scheduler = createMock<SchedulerRegistry>();
+  const metrics = new Registry();
+  const lock = new CheckerLock(config, rounds);
+  const registryMetrics = new RegistryMetrics(metrics);
+  const checker = new HealthChecker(
+    config,
+    scheduler,
+    probe,
+    instances,
+    checks,
+    rounds,
+    lock,
+    haproxy,
+    registryMetrics,
+  );
+  const recheck = new CriticalRecheck(
+    config,
+    scheduler,
+    probe,
+    instances,
+    checks,
+    lock,
+    haproxy,
+    registryMetrics,
+  );
+  const url = (port: number) => `http://127.0.0.1:${port}`;
+  const register = (port: number, now = Date.now()) =>
+    instances.upsert(
+      { service_name: 'likes', url: url(port), http: 'GET', health_path: '/health-check' },
+      now,
+    );
+  /** Makes the next probe answer only when `finish` is called. */
+  const holdNextProbe = () => {
+    let finish!: (result: ProbeResult) => void;
+    probeSpy.mockImplementationOnce((i: Pick<Instance, 'url'>) => {
+      probed.push(i.url);
+      return new Promise((resolve) => (finish = resolve));
+    });
+    return (result: ProbeResult) => finish(result);
+  };
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  /** The status of each instance, by port. */
+  const statuses = () => Object.fromEntries(instances.all().map((i) => [new URL(i.url).port, i.status]));
+  return {
+    config,
+    instances,
+    rounds,
+    outcome,
+    probe,
+    probed,
+    haproxy,
+    metrics,
+    reconciledWith,
+    fixture,
+    lock,
+    checker,
+    recheck,
+    url,
+    register,
+    holdNextProbe,
+    settle,
+    statuses,
+  };
+}

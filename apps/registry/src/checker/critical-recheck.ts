@@ -1,0 +1,59 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { HaproxyMembership } from '../haproxy/haproxy-membership';
+import { InstancesRepository } from '../instances/instances.repository';
+import { RegistryMetrics } from '../metrics/registry-metrics';
+import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
+import { CheckerLock } from './checker-lock';
+import { ChecksRepository } from './checks.repository';
+import { HealthProbe, toCheckRecords } from './health-probe';
+
+const RECHECK = 'critical-recheck';
+
+/**
+ * Every HEALTH_RECHECK_CRITICAL_MS while any instance is critical, probes the critical ones, so a
+ * recovered instance is passing again within seconds rather than a round later. It never prunes
+ * (rounds do, seeing the whole membership), and it skips when a round or recheck is running here or
+ * another registry holds the lease ({@link CheckerLock}).
+ */
+@Injectable()
+export class CriticalRecheck implements OnApplicationBootstrap {
+  private readonly logger = new Logger(CriticalRecheck.name);
+
+  constructor(
+    @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
+    private readonly scheduler: SchedulerRegistry,
+    private readonly probe: HealthProbe,
+    private readonly instances: InstancesRepository,
+    private readonly checks: ChecksRepository,
+    private readonly lock: CheckerLock,
+    private readonly haproxy: HaproxyMembership,
+    private readonly metrics: RegistryMetrics,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const timer = setInterval(() => void this.recheck(), this.config.HEALTH_RECHECK_CRITICAL_MS);
+    this.scheduler.addInterval(RECHECK, timer);
+  }
+
+  /** Probes the critical instances; returns how many are passing again, or undefined when skipped. */
+  async recheck(): Promise<number | undefined> {
+    // A read first: with nothing critical (the usual case) the lease row is not written.
+    if (this.instances.critical().length === 0) return 0;
+    return this.lock.run(async () => {
+      const probedAt = Date.now();
+      const probed = await this.probe.probeAll(this.instances.critical());
+      for (const { instance, result } of probed) this.metrics.check(instance.service_name, result.passed);
+      this.checks.append(toCheckRecords(probed, Date.now()), this.config.HEALTH_HISTORY_LIMIT);
+      const recovered = this.instances.applyRecheck(
+        probed.map(({ instance, result }) => ({ ...instance, passed: result.passed })),
+        this.config.HEALTH_SUCCESSES_BEFORE_PASSING,
+        probedAt,
+      );
+      for (const instance of recovered)
+        this.logger.log(`${instance.service_name} ${instance.url} is passing again`);
+      if (recovered.length) await this.haproxy.reconcile(this.instances.servers);
+      return recovered.length;
+    }, false);
+  }
+}
