@@ -1,20 +1,12 @@
 import { connect } from 'node:net';
+import { parseServerStats, type ServerStat } from '../../apps/registry/src/haproxy/server-stats';
 import { Child } from './child';
 import { freePort } from './ports';
 import { listening } from './stores';
 import { waitFor } from './wait';
 
-/** The address a free slot carries (haproxy.cfg's server-template lines). */
-export const PARKED_ADDR = '127.0.0.1:1';
-
-/** One server slot as `show stat` reports it. */
-export interface SlotStat {
-  addr: string;
-  status: string;
-  requests: number;
-  connects: number;
-  reuses: number;
-}
+/** One server slot as `show stat` reports it (the registry's parser). */
+export type SlotStat = ServerStat;
 
 /** The project's haproxy.cfg, run by a test on free ports. */
 export class TestHaproxy {
@@ -85,28 +77,14 @@ export class TestHaproxy {
   async servers(backend: string): Promise<Map<string, string>> {
     return new Map(
       [...(await this.slotStats(backend))]
-        .filter(([, s]) => s.addr !== PARKED_ADDR)
+        .filter(([, s]) => !s.parked)
         .map(([, s]) => [s.addr, s.status]),
     );
   }
 
   /** Every slot of `backend` by name (`s1`), with the address it carries, its state and its counters. */
   async slotStats(backend: string): Promise<Map<string, SlotStat>> {
-    const [header, ...rows] = (await this.command('show stat -1 4 -1')).split('\n');
-    const columns = header.replace(/^# /, '').split(',');
-    const slots = new Map<string, SlotStat>();
-    for (const row of rows) {
-      const fields = row.split(',');
-      const field = (name: string) => fields[columns.indexOf(name)];
-      if (field('pxname') !== backend || !field('svname')) continue;
-      slots.set(field('svname'), {
-        addr: field('addr'),
-        status: field('status').split(' ')[0],
-        requests: Number(field('stot')),
-        connects: Number(field('connect')),
-        reuses: Number(field('reuse')),
-      });
-    }
-    return slots;
+    const stats = parseServerStats(await this.command('show stat -1 4 -1'));
+    return new Map(stats.filter((s) => s.backend === backend).map((s) => [s.name, s]));
   }
 }

@@ -7,6 +7,7 @@ import { loadRegistryConfig } from '../registry.config';
 import { ChecksRepository } from './checks.repository';
 import { HealthChecker } from './health-checker';
 import type { HealthProbe, ProbeResult } from './health-probe';
+import { ChangeIndexRepository } from '../watch/change-index.repository';
 import { RoundsRepository } from './rounds.repository';
 
 const pass: ProbeResult = { status_code: 200, latency_ms: 1, error: null, passed: true };
@@ -26,7 +27,7 @@ describe(HealthChecker.name, () => {
   const build = (failuresBeforePrune: number, env: Record<string, string> = {}) => {
     const db = openDatabase(':memory:');
     const config = loadRegistryConfig({ HEALTH_FAILURES_BEFORE_PRUNE: String(failuresBeforePrune), ...env });
-    instances = new InstancesRepository(db);
+    instances = new InstancesRepository(db, new ChangeIndexRepository(db));
     rounds = new RoundsRepository(db);
     outcome = new Map();
     probe = {

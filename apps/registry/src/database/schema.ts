@@ -37,6 +37,13 @@ CREATE TABLE IF NOT EXISTS rounds (
   unrouted    INTEGER NOT NULL DEFAULT 0
 );
 
+-- One counter, bumped by every change to membership (Consul's index); blocking queries wait on it.
+CREATE TABLE IF NOT EXISTS change_index (
+  id    INTEGER PRIMARY KEY CHECK (id = 1),
+  value INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO change_index (id, value) VALUES (1, 1);
+
 CREATE TABLE IF NOT EXISTS leases (
   name       TEXT    PRIMARY KEY,
   holder     TEXT    NOT NULL,

@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
 import { HaproxyMembership } from './haproxy-membership';
+import { WatchModule } from '../watch/watch.module';
+import { HaproxyStats } from './haproxy-stats';
 import { RuntimeApi } from './runtime-api';
 
-/** HAProxy's membership: the Runtime API client and the one writer that fills and empties slots. */
+/** HAProxy's membership: the Runtime API client, the one writer that fills and empties slots, and its stats. */
 @Module({
-  providers: [RuntimeApi, HaproxyMembership],
-  exports: [HaproxyMembership],
+  imports: [WatchModule],
+  providers: [RuntimeApi, HaproxyMembership, HaproxyStats],
+  exports: [HaproxyMembership, HaproxyStats],
 })
 export class HaproxyModule {}

@@ -1,12 +1,16 @@
-import { Controller, Delete, Get, HttpCode, Post, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Post, Res, UseInterceptors } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { Input } from '@app/http';
 import { instanceParams, lookupSchema, registrationSchema, serviceParams } from './dto/registration.schema';
 import type { InstanceView } from './dto/instance.view';
+import { BlockingQueryInterceptor } from '../watch/blocking-query.interceptor';
 import { InstancesService } from './instances.service';
 
-/** The registry's API: the seed's routes and the resource routes (README; docs/ARCHITECTURE.md for the request paths). */
+/**
+ * The registry's API: the seed's routes and the resource routes (README; docs/ARCHITECTURE.md for the
+ * request paths). Reads that list instances are blocking queries (`?index=&wait=`).
+ */
 @Controller()
 export class InstancesController {
   constructor(private readonly instances: InstancesService) {}
@@ -28,11 +32,13 @@ export class InstancesController {
   }
 
   @Get('services')
+  @UseInterceptors(BlockingQueryInterceptor)
   all(): { services: InstanceView[] } {
     return { services: this.instances.all() };
   }
 
   @Get('services/:name/instances')
+  @UseInterceptors(BlockingQueryInterceptor)
   healthy(@Input(serviceParams) { name }: z.output<typeof serviceParams>): {
     service_name: string;
     instances: InstanceView[];

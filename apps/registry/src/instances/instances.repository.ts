@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { SQLITE } from '../database/database.module';
 import type { WantedServer } from '../haproxy/slots';
+import { ChangeIndexRepository } from '../watch/change-index.repository';
 import { haproxyServer, type Instance, instanceId, type Registration } from './instance';
 
 /** The outcome of one health check of one instance, as the checker records it. */
@@ -11,12 +12,18 @@ export interface CheckOutcome {
   passed: boolean;
 }
 
-/** The `instances` table: the registry's membership, the source of truth for HAProxy. */
+/**
+ * The `instances` table: the registry's membership, the source of truth for HAProxy. Every change a
+ * watcher could see (registration, removal, status change, prune) bumps the change index with it.
+ */
 @Injectable()
 export class InstancesRepository {
   private readonly statements;
 
-  constructor(@Inject(SQLITE) private readonly db: Database.Database) {
+  constructor(
+    @Inject(SQLITE) private readonly db: Database.Database,
+    private readonly changes: ChangeIndexRepository,
+  ) {
     this.statements = {
       find: db.prepare<[string, string], Instance>(
         'SELECT * FROM instances WHERE service_name = ? AND id = ?',
@@ -68,12 +75,17 @@ export class InstancesRepository {
     return this.db.transaction(() => {
       const created = !this.statements.find.get(registration.service_name, id);
       this.statements.upsert.run({ ...registration, id, now });
+      this.changes.bump();
       return { instance: this.find(registration.service_name, id)!, created };
     })();
   }
 
   remove(serviceName: string, id: string): boolean {
-    return this.statements.remove.run(serviceName, id).changes > 0;
+    return this.db.transaction(() => {
+      const removed = this.statements.remove.run(serviceName, id).changes > 0;
+      if (removed) this.changes.bump();
+      return removed;
+    })();
   }
 
   /**
@@ -89,17 +101,23 @@ export class InstancesRepository {
   ): Instance[] {
     return this.db.transaction(() => {
       const pruned: Instance[] = [];
+      let changed = false;
       for (const outcome of outcomes) {
         if (outcome.passed) {
+          changed ||= this.find(outcome.service_name, outcome.id)?.status === 'critical';
           this.statements.passed.run({ ...outcome, now });
           continue;
         }
         const row = this.statements.failed.get({ ...outcome, probedAt });
+        // The first failure in a row turns a passing instance critical.
+        changed ||= row?.consecutive_failures === 1;
         if (row && row.consecutive_failures >= failuresBeforePrune) {
           this.statements.remove.run(row.service_name, row.id);
           pruned.push(row);
+          changed = true;
         }
       }
+      if (changed) this.changes.bump();
       return pruned;
     })();
   }
