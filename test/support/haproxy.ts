@@ -76,9 +76,7 @@ export class TestHaproxy {
    */
   async servers(backend: string): Promise<Map<string, string>> {
     return new Map(
-      [...(await this.slotStats(backend))]
-        .filter(([, s]) => !s.parked)
-        .map(([, s]) => [s.addr, s.status]),
+      [...(await this.slotStats(backend))].filter(([, s]) => !s.parked).map(([, s]) => [s.addr, s.status]),
     );
   }
 

@@ -7,14 +7,16 @@ import { DiscoveryModule, HealthModule } from '@app/discovery';
 import { ErrorFilter, inputValidation } from '@app/http';
 import { TokenGuard } from './auth/token.guard';
 import { CheckerModule } from './checker/checker.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseModule, SQLITE } from './database/database.module';
 import { RegistryHealthController } from './health/registry-health.controller';
 import { InstancesModule } from './instances/instances.module';
 import { REGISTRY_CONFIG, type RegistryConfig } from './registry.config';
 
 /**
- * The service registry: InstancesModule (membership in SQLite), CheckerModule (health-check rounds)
- * and, under both, HaproxyModule (HAProxy's membership through the Runtime API).
+ * The service registry: InstancesModule (membership in SQLite), CheckerModule (health-check rounds),
+ * under both HaproxyModule (HAProxy's membership through the Runtime API) and WatchModule (the change
+ * index and blocking queries), and over them all DashboardModule (the page at /ui).
  */
 @Module({})
 export class RegistryModule {
@@ -27,6 +29,7 @@ export class RegistryModule {
         DatabaseModule,
         InstancesModule,
         CheckerModule,
+        DashboardModule,
         // The registry registers itself, directly with itself: HAProxy learns of it that way.
         DiscoveryModule.forRoot({ service: 'registry', env: config }),
         HealthModule.registerAsync({
