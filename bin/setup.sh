@@ -15,6 +15,7 @@ declare -A packages=(
   [http]=httpie
   [java]=default-jre-headless
   [wrk]=wrk # the benchmarks' load generator
+  [chromium]=chromium # the dashboard's browser test (driven by playwright-core, no browser download)
 )
 missing=()
 for bin in "${!packages[@]}"; do
@@ -30,7 +31,7 @@ if ((${#missing[@]})); then
   apt-get update -qq || fail "apt-get update failed"
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || fail "apt-get install ${missing[*]} failed"
 else
-  step "system packages present (redis-server, haproxy, foreman, httpie, java, wrk)"
+  step "system packages present (redis-server, haproxy, foreman, httpie, java, wrk, chromium)"
 fi
 
 # Install only when the lockfile changed since the last install (npm records it in node_modules).
