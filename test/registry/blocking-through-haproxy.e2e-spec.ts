@@ -1,22 +1,16 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { request, TestApp, TestHaproxy, waitFor } from '../support';
+import { request, startRegistryBehindHaproxy, type TestApp, type TestHaproxy, waitFor } from '../support';
 
 describe('a blocking query through HAProxy', () => {
   let haproxy: TestHaproxy;
   let registry: TestApp;
 
   beforeAll(async () => {
-    haproxy = await TestHaproxy.start();
-    registry = await TestApp.start('registry', {
-      REGISTRY_DB_PATH: join(mkdtempSync(join(tmpdir(), 'chirp-reg-')), 'registry.db'),
-      HAPROXY_RUNTIME_ADDR: haproxy.runtimeAddr,
+    // Rounds 5 min apart: once the first (5 s after boot) is over, nothing moves the index while a query is held.
+    ({ haproxy, registry } = await startRegistryBehindHaproxy({ HEALTH_CHECK_INTERVAL_MS: '300000' }));
+    await waitFor('the first round', async () => {
+      const { body } = await request<{ rounds: { finished_at: string | null }[] }>(`${registry.url}/rounds`);
+      return body.rounds[0]?.finished_at;
     });
-    await waitFor(
-      'registry in HAProxy',
-      async () => (await haproxy.servers('registry')).get(`127.0.0.1:${registry.port}`) === 'UP',
-    );
   });
   afterAll(async () => {
     await registry?.stop();
