@@ -18,6 +18,7 @@ declare -A packages=(
   [prometheus]=prometheus
   [promtool]=prometheus
   [envsubst]=gettext-base # bin/prometheus.sh fills prometheus.yml's addresses in
+  [chromium]=chromium # the dashboard's browser test (driven by playwright-core, no browser download)
 )
 declare -A wanted=() # a set: prometheus provides two of the binaries
 for bin in "${!packages[@]}"; do
@@ -39,7 +40,7 @@ if ((${#missing[@]})); then
     systemctl disable --now prometheus >/dev/null 2>&1 || true
   fi
 else
-  step "system packages present (redis-server, haproxy, foreman, httpie, java, wrk, prometheus)"
+  step "system packages present (redis-server, haproxy, foreman, httpie, java, wrk, prometheus, chromium)"
 fi
 
 # Install only when the lockfile changed since the last install (npm records it in node_modules).

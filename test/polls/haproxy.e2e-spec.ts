@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { PARKED_ADDR, startDynamoDb, type StoreProcess, TestApp, TestHaproxy, waitFor } from '../support';
+import { startDynamoDb, type StoreProcess, TestApp, TestHaproxy, waitFor } from '../support';
 import { initTables, type Page, type Poll, pollsEnv } from './polls-support';
 
 const run = promisify(execFile);
@@ -106,5 +106,5 @@ describe('polls through HAProxy, as the README shows it', () => {
 /** Requests each filled slot of `backend` has taken (HAProxy's `stot`). */
 async function sessionsPerServer(haproxy: TestHaproxy, backend: string): Promise<number[]> {
   const slots = [...(await haproxy.slotStats(backend)).values()];
-  return slots.filter((s) => s.addr !== PARKED_ADDR).map((s) => s.requests);
+  return slots.filter((s) => !s.parked).map((s) => s.requests);
 }

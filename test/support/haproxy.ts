@@ -1,17 +1,9 @@
+import { parseServerStats, type ServerStat } from '../../apps/registry/src/haproxy/server-stats';
 import { Child, freePort, listening, waitFor } from './processes';
-import { runtimeCommand, serverStats } from './runtime-api';
+import { runtimeCommand } from './runtime-api';
 
-/** The address a free slot carries (haproxy.cfg's server-template lines). */
-export const PARKED_ADDR = '127.0.0.1:1';
-
-/** One server slot as `show stat` reports it. */
-export interface SlotStat {
-  addr: string;
-  status: string;
-  requests: number;
-  connects: number;
-  reuses: number;
-}
+/** One server slot as `show stat` reports it (the registry's parser). */
+export type SlotStat = ServerStat;
 
 /** The project's haproxy.cfg, run by a test on free ports. */
 export class TestHaproxy {
@@ -85,25 +77,13 @@ export class TestHaproxy {
    */
   async servers(backend: string): Promise<Map<string, string>> {
     return new Map(
-      [...(await this.slotStats(backend))]
-        .filter(([, s]) => s.addr !== PARKED_ADDR)
-        .map(([, s]) => [s.addr, s.status]),
+      [...(await this.slotStats(backend))].filter(([, s]) => !s.parked).map(([, s]) => [s.addr, s.status]),
     );
   }
 
   /** Every slot of `backend` by name (`s1`), with the address it carries, its state and its counters. */
   async slotStats(backend: string): Promise<Map<string, SlotStat>> {
-    return new Map(
-      (await serverStats(this.runtime, backend)).map((server): [string, SlotStat] => [
-        server.svname,
-        {
-          addr: server.addr,
-          status: server.status.split(' ')[0],
-          requests: Number(server.stot),
-          connects: Number(server.connect),
-          reuses: Number(server.reuse),
-        },
-      ]),
-    );
+    const stats = parseServerStats(await this.command('show stat -1 4 -1'));
+    return new Map(stats.filter((s) => s.backend === backend).map((s) => [s.name, s]));
   }
 }

@@ -11,3 +11,4 @@ export * from './runtime-gate';
 export * from './in-process';
 export * from './mapped-routes';
 export * from './prometheus';
+export * from './browser';

@@ -10,6 +10,23 @@ import { waitFor } from './processes';
 
 const run = promisify(execFile);
 
+/** A registry alone behind a test HAProxy (no stores), once HAProxy routes to it; `env` adds settings. */
+export async function startRegistryBehindHaproxy(
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ haproxy: TestHaproxy; registry: TestApp }> {
+  const haproxy = await TestHaproxy.start();
+  const registry = await TestApp.start('registry', {
+    REGISTRY_DB_PATH: join(mkdtempSync(join(tmpdir(), 'chirp-reg-')), 'registry.db'),
+    HAPROXY_RUNTIME_ADDR: haproxy.runtimeAddr,
+    ...env,
+  });
+  await waitFor(
+    'registry in HAProxy',
+    async () => (await haproxy.servers('registry')).get(`127.0.0.1:${registry.port}`) === 'UP',
+  );
+  return { haproxy, registry };
+}
+
 /** Options of a whole test formation. */
 export interface StackOptions {
   likes?: number;

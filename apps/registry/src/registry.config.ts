@@ -35,6 +35,8 @@ export const registryEnv = serverEnv.extend({
   HAPROXY_RUNTIME_ADDR: optionalAddress('127.0.0.1:5590'),
   /** How long a deregistered instance may take to finish its connections before it is removed. */
   HAPROXY_DRAIN_TIMEOUT_MS: millis(10_000),
+  /** Blocking queries (`?index=&wait=`) held at once; past it a new one is refused with 429. */
+  REGISTRY_MAX_HELD_QUERIES: count(1_000),
 });
 
 /** The registry's validated configuration. */

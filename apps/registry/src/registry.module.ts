@@ -8,14 +8,16 @@ import { ErrorFilter, inputValidation, OpenApiModule } from '@app/http';
 import { MetricsModule } from '@app/metrics';
 import { TokenGuard } from './auth/token.guard';
 import { CheckerModule } from './checker/checker.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseModule, SQLITE } from './database/database.module';
 import { RegistryHealthController } from './health/registry-health.controller';
 import { InstancesModule } from './instances/instances.module';
 import { REGISTRY_CONFIG, type RegistryConfig } from './registry.config';
 
 /**
- * The service registry: InstancesModule (membership in SQLite), CheckerModule (health-check rounds)
- * and, under both, HaproxyModule (HAProxy's membership through the Runtime API).
+ * The service registry: InstancesModule (membership in SQLite), CheckerModule (health-check rounds),
+ * under both HaproxyModule (HAProxy's membership through the Runtime API) and WatchModule (the change
+ * index and blocking queries), and over them all DashboardModule (the page at /ui).
  */
 @Module({})
 export class RegistryModule {
@@ -34,6 +36,7 @@ export class RegistryModule {
           description: 'Service instances and their health checks in SQLite, kept in step with HAProxy.',
           stores: ['sqlite'],
         }),
+        DashboardModule,
         // The registry registers itself, directly with itself: HAProxy learns of it that way.
         DiscoveryModule.forRoot({ service: 'registry', env: config }),
         HealthModule.registerAsync({

@@ -5,3 +5,4 @@ export * from './registration.service';
 export * from './registry.client';
 export { type HealthOptions, type StoreProbe } from './health.options';
 export { type HealthReport, StoreHealth } from './store-health';
+export * from './service-watch';

@@ -8,6 +8,8 @@ export enum DomainErrorCode {
   Rejected = 'rejected',
   /** A store did not answer, or answered that it is overloaded: nothing was changed. */
   StoreUnavailable = 'store_unavailable',
+  /** Too many requests of a bounded kind are in progress; the caller may retry later. */
+  Overloaded = 'overloaded',
 }
 
 /** An expected failure below the HTTP layer: its code says which kind, its message says what, for people. */
@@ -52,5 +54,12 @@ export class StoreUnavailableError extends DomainError {
       DomainErrorCode.StoreUnavailable,
       reason ? `${store} unavailable (${reason})` : `${store} unavailable`,
     );
+  }
+}
+
+/** A bounded resource (held blocking queries) is full; nothing was changed, retry later. */
+export class OverloadedError extends DomainError {
+  constructor(message: string) {
+    super(DomainErrorCode.Overloaded, message);
   }
 }

@@ -38,6 +38,7 @@ const STATUS_OF: Record<DomainErrorCode, number> = {
   [DomainErrorCode.Conflict]: HttpStatus.CONFLICT,
   [DomainErrorCode.Rejected]: HttpStatus.BAD_REQUEST,
   [DomainErrorCode.StoreUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+  [DomainErrorCode.Overloaded]: HttpStatus.TOO_MANY_REQUESTS,
 };
 
 /** Maps an exception to a status and an {@link ErrorBody}. Nest routes Fastify's own errors here too. */

@@ -7,6 +7,7 @@ import type { WantedServer } from '../haproxy/slots';
 import type { Instance } from '../instances/instance';
 import { InstancesRepository } from '../instances/instances.repository';
 import { RegistryMetrics } from '../metrics/registry-metrics';
+import { ChangeIndexRepository } from '../watch/change-index.repository';
 import { loadRegistryConfig } from '../registry.config';
 import { CheckerLock } from './checker-lock';
 import { ChecksRepository } from './checks.repository';
@@ -25,7 +26,7 @@ export const fail: ProbeResult = { status_code: 503, latency_ms: 1, error: 'HTTP
 export function checkerFixture(env: Record<string, string> = {}) {
   const db = openDatabase(':memory:');
   const config = loadRegistryConfig(env);
-  const instances = new InstancesRepository(db);
+  const instances = new InstancesRepository(db, new ChangeIndexRepository(db));
   const rounds = new RoundsRepository(db);
   const checks = new ChecksRepository(db);
   const outcome = new Map<string, ProbeResult>();

@@ -31,6 +31,12 @@ export class ChecksRepository {
         `SELECT service_name, instance_id, url, checked_at, status_code, latency_ms, error, passed
          FROM checks WHERE service_name = ? ORDER BY seq DESC LIMIT ?`,
       ),
+      // The window keeps the cost bounded by the history's size (HEALTH_HISTORY_LIMIT rows).
+      latestPerInstance: db.prepare<[number], CheckRow>(
+        `SELECT service_name, instance_id, url, checked_at, status_code, latency_ms, error, passed FROM (
+           SELECT *, ROW_NUMBER() OVER (PARTITION BY service_name, instance_id ORDER BY seq DESC) AS n FROM checks
+         ) WHERE n <= ? ORDER BY seq`,
+      ),
     };
   }
 
@@ -46,6 +52,13 @@ export class ChecksRepository {
   byService(serviceName: string, limit: number): CheckRecord[] {
     return this.statements.byService
       .all(serviceName, limit)
+      .map((row) => ({ ...row, passed: row.passed === 1 }));
+  }
+
+  /** The latest `perInstance` checks of every instance, oldest first. */
+  latestPerInstance(perInstance: number): CheckRecord[] {
+    return this.statements.latestPerInstance
+      .all(perInstance)
       .map((row) => ({ ...row, passed: row.passed === 1 }));
   }
 }

@@ -37,6 +37,11 @@ export class ChecksService {
     return toCheckView(record);
   }
 
+  /** The latest `perInstance` checks of every instance, oldest first. */
+  latestPerInstance(perInstance: number): CheckRecord[] {
+    return this.checks.latestPerInstance(perInstance);
+  }
+
   /** The latest rounds, newest first. */
   recentRounds(limit: number): RoundView[] {
     return this.rounds.recent(limit).map(toRoundView);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../database/database.module';
 import { ADDED_COLUMNS, SCHEMA } from '../database/schema';
 import { InstancesRepository } from '../instances/instances.repository';
+import { ChangeIndexRepository } from '../watch/change-index.repository';
 import { RoundsRepository } from './rounds.repository';
 
 describe(RoundsRepository.name, () => {
@@ -56,7 +57,7 @@ describe(RoundsRepository.name, () => {
     expect(new RoundsRepository(db).recent(1)).toEqual([
       expect.objectContaining({ holder: 'old', unrouted: 0, withheld: 0, withheld_reason: null }),
     ]);
-    expect(new InstancesRepository(db).all()).toEqual([
+    expect(new InstancesRepository(db, new ChangeIndexRepository(db)).all()).toEqual([
       expect.objectContaining({ status: 'critical', consecutive_successes: 0, critical_since: null }),
     ]);
     db.close();

@@ -41,6 +41,13 @@ CREATE TABLE IF NOT EXISTS rounds (
   withheld_reason TEXT
 );
 
+-- One counter, bumped by every change to membership (Consul's index); blocking queries wait on it.
+CREATE TABLE IF NOT EXISTS change_index (
+  id    INTEGER PRIMARY KEY CHECK (id = 1),
+  value INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO change_index (id, value) VALUES (1, 1);
+
 CREATE TABLE IF NOT EXISTS leases (
   name       TEXT    PRIMARY KEY,
   holder     TEXT    NOT NULL,

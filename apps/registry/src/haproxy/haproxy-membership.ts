@@ -3,11 +3,12 @@ import { Mutex } from 'async-mutex';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RegistryMetrics } from '../metrics/registry-metrics';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
+import { ChangeIndexRepository } from '../watch/change-index.repository';
 import { RuntimeApi } from './runtime-api';
+import { parseServerStats } from './server-stats';
 import {
   PARKED,
   parseBackends,
-  parseSessions,
   parseSlots,
   planSlots,
   serverKey,
@@ -52,6 +53,7 @@ export class HaproxyMembership {
     private readonly api: RuntimeApi,
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
     private readonly metrics: RegistryMetrics,
+    private readonly changes: ChangeIndexRepository,
   ) {}
 
   /** The HAProxy server (`backend/slot`) held for an instance, or null when it has none. */
@@ -89,7 +91,8 @@ export class HaproxyMembership {
       });
       const deadline = Date.now() + this.config.HAPROXY_DRAIN_TIMEOUT_MS;
       while (slot && stillDraining() && Date.now() < deadline) {
-        const sessions = parseSessions(await this.api.execute(`show stat -1 4 -1`)).get(slot) ?? 0;
+        const stats = parseServerStats(await this.api.execute('show stat -1 4 -1'));
+        const sessions = stats.find((s) => slotId(s) === slot)?.sessions ?? 0;
         if (sessions === 0) break;
         await sleep(POLL_MS);
       }
@@ -122,6 +125,7 @@ export class HaproxyMembership {
     for (const slot of plan.ready) await this.command(slot, [`set server ${slotId(slot)} state ready`]);
     this.record(plan);
     if (plan.fill.length || plan.empty.length) {
+      this.changes.bump(); // the instances' haproxy_server changed
       this.logger.log(`HAProxy slots: +${plan.fill.length} filled, -${plan.empty.length} emptied`);
     }
     return { filled: plan.fill.length, emptied: plan.empty.length, unrouted: plan.unrouted };

@@ -1,4 +1,4 @@
-import { parseBackends, parseSessions, parseSlots, planSlots, type Slot, type WantedServer } from './slots';
+import { parseBackends, parseSlots, planSlots, type Slot, type WantedServer } from './slots';
 
 const STATE = `1
 # be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight srv_iweight srv_time_since_last_change srv_check_status srv_check_result srv_check_health srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn srv_port srvrecord srv_use_ssl srv_check_port srv_check_addr srv_agent_addr srv_agent_port
@@ -30,10 +30,8 @@ describe('HAProxy Runtime API parsing', () => {
     expect(parseSlots('1\n')).toEqual([]);
   });
 
-  it('reads backends and sessions', () => {
+  it('reads backends', () => {
     expect(parseBackends('# name\nlikes\npolls\n')).toEqual(['likes', 'polls']);
-    const csv = '# pxname,svname,qcur,qmax,scur,smax\nlikes,s1,0,0,3,9\nlikes,BACKEND,0,0,3,9\n';
-    expect(parseSessions(csv).get('likes/s1')).toBe(3);
   });
 });
 

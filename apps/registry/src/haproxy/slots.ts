@@ -90,17 +90,6 @@ export function parseBackends(text: string): string[] {
     .filter((l) => l && !l.startsWith('#'));
 }
 
-/** Parses `show stat -1 4 -1` into current sessions per `backend/server`. */
-export function parseSessions(csv: string): Map<string, number> {
-  const sessions = new Map<string, number>();
-  for (const line of csv.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const [backend, server, , , scur] = line.split(',');
-    sessions.set(`${backend}/${server}`, Number(scur) || 0);
-  }
-  return sessions;
-}
-
 /**
  * Compares HAProxy's slots with what the registry wants. A wanted server keeps the slot that already
  * carries its address (so a registry restart drops no connection); one without gets the lowest free

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Post, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Post, Res, UseInterceptors } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { ApiResponses, Input } from '@app/http';
@@ -6,11 +6,15 @@ import { TOKEN_REQUIRED } from '../auth/token.guard';
 import { instanceParams, lookupSchema, registrationSchema, serviceParams } from './dto/registration.schema';
 import type { InstanceView } from './dto/instance.view';
 import type { PrometheusTargetGroup } from './dto/prometheus-target.view';
+import { BlockingQueryInterceptor } from '../watch/blocking-query.interceptor';
 import { InstancesService } from './instances.service';
 
 const NO_INSTANCE = { 404: 'No such instance of this service.' };
 
-/** The registry's API: the seed's routes and the resource routes (README; docs/ARCHITECTURE.md for the request paths). */
+/**
+ * The registry's API: the seed's routes and the resource routes (README; docs/ARCHITECTURE.md for the
+ * request paths). Reads that list instances are blocking queries (`?index=&wait=`).
+ */
 @Controller()
 export class InstancesController {
   constructor(private readonly instances: InstancesService) {}
@@ -34,11 +38,13 @@ export class InstancesController {
   }
 
   @Get('services')
+  @UseInterceptors(BlockingQueryInterceptor)
   all(): { services: InstanceView[] } {
     return { services: this.instances.all() };
   }
 
   @Get('services/:name/instances')
+  @UseInterceptors(BlockingQueryInterceptor)
   healthy(@Input(serviceParams) { name }: z.output<typeof serviceParams>): {
     service_name: string;
     instances: InstanceView[];

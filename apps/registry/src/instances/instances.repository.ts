@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { SQLITE } from '../database/database.module';
 import type { WantedServer } from '../haproxy/slots';
+import { ChangeIndexRepository } from '../watch/change-index.repository';
 import { haproxyServer, type Instance, instanceId, type Registration } from './instance';
 import { planPrunes, type PrunePolicy, type MassFailure } from './prune-plan';
 
@@ -18,12 +19,18 @@ export interface RoundChanges {
   massFailures: MassFailure[];
 }
 
-/** The `instances` table: the registry's membership, the source of truth for HAProxy. */
+/**
+ * The `instances` table: the registry's membership, the source of truth for HAProxy. Every change a
+ * watcher could see (registration, removal, status change, prune) bumps the change index with it.
+ */
 @Injectable()
 export class InstancesRepository {
   private readonly statements;
 
-  constructor(@Inject(SQLITE) private readonly db: Database.Database) {
+  constructor(
+    @Inject(SQLITE) private readonly db: Database.Database,
+    private readonly changes: ChangeIndexRepository,
+  ) {
     this.statements = {
       find: db.prepare<[string, string], Instance>(
         'SELECT * FROM instances WHERE service_name = ? AND id = ?',
@@ -89,12 +96,17 @@ export class InstancesRepository {
     return this.db.transaction(() => {
       const created = !this.statements.find.get(registration.service_name, id);
       this.statements.upsert.run({ ...registration, id, now });
+      this.changes.bump();
       return { instance: this.find(registration.service_name, id)!, created };
     })();
   }
 
   remove(serviceName: string, id: string): boolean {
-    return this.statements.remove.run(serviceName, id).changes > 0;
+    return this.db.transaction(() => {
+      const removed = this.statements.remove.run(serviceName, id).changes > 0;
+      if (removed) this.changes.bump();
+      return removed;
+    })();
   }
 
   /**
@@ -109,12 +121,12 @@ export class InstancesRepository {
     now = Date.now(),
   ): RoundChanges {
     return this.db.transaction(() => {
-      const failed = this.record(outcomes, policy.HEALTH_SUCCESSES_BEFORE_PASSING, probedAt, now).filter(
-        (row) => row.consecutive_failures > 0,
-      );
+      const recorded = this.record(outcomes, policy.HEALTH_SUCCESSES_BEFORE_PASSING, probedAt, now);
+      const failed = recorded.rows.filter((row) => row.consecutive_failures > 0);
       const members = (serviceName: string) => this.statements.members.get(serviceName)!.n;
       const { prune, massFailures } = planPrunes(failed, members, policy, now);
       for (const row of prune) this.statements.remove.run(row.service_name, row.id);
+      if (recorded.statusChanged || prune.length) this.changes.bump();
       return { pruned: prune, massFailures };
     })();
   }
@@ -126,18 +138,33 @@ export class InstancesRepository {
     probedAt: number,
     now = Date.now(),
   ): Instance[] {
-    return this.db.transaction(() =>
-      this.record(outcomes, successesBeforePassing, probedAt, now).filter((row) => row.status === 'passing'),
-    )();
+    return this.db.transaction(() => {
+      const { rows, statusChanged } = this.record(outcomes, successesBeforePassing, probedAt, now);
+      if (statusChanged) this.changes.bump();
+      return rows.filter((row) => row.status === 'passing');
+    })();
   }
 
-  /** Records each outcome; returns the rows as updated (none for a failure that a re-registration overtook). */
-  private record(outcomes: CheckOutcome[], successes: number, probedAt: number, now: number): Instance[] {
-    return outcomes.flatMap((outcome) => {
+  /**
+   * Records each outcome; returns the rows as updated (none for a failure that a re-registration
+   * overtook) and whether any instance's status changed.
+   */
+  private record(
+    outcomes: CheckOutcome[],
+    successes: number,
+    probedAt: number,
+    now: number,
+  ): { rows: Instance[]; statusChanged: boolean } {
+    let statusChanged = false;
+    const rows = outcomes.flatMap((outcome) => {
+      const { service_name, id } = outcome;
+      const before = this.statements.find.get(service_name, id)?.status;
       const row = outcome.passed
-        ? this.statements.passed.get({ service_name: outcome.service_name, id: outcome.id, now, successes })
-        : this.statements.failed.get({ service_name: outcome.service_name, id: outcome.id, probedAt, now });
+        ? this.statements.passed.get({ service_name, id, now, successes })
+        : this.statements.failed.get({ service_name, id, probedAt, now });
+      if (row && row.status !== before) statusChanged = true;
       return row ? [row] : [];
     });
+    return { rows, statusChanged };
   }
 }

@@ -1,0 +1,39 @@
+import { Controller, Get, NotFoundException, Param, Res, UseInterceptors } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { BlockingQueryInterceptor } from '../watch/blocking-query.interceptor';
+import { DashboardService } from './dashboard.service';
+import { loadDashboardAssets } from './dashboard-assets';
+import type { DashboardView } from './dto/dashboard.view';
+
+/**
+ * `GET /ui`: the registry's dashboard, a read-only page that follows `GET /ui/state` (a blocking
+ * query) to stay live without reloads. Reads only: it stays open when REGISTRY_TOKEN is set.
+ */
+@Controller('ui')
+export class DashboardController {
+  private readonly assets = loadDashboardAssets();
+
+  constructor(private readonly dashboard: DashboardService) {}
+
+  @Get()
+  page(@Res() reply: FastifyReply): void {
+    this.send(reply, 'index.html');
+  }
+
+  @Get('state')
+  @UseInterceptors(BlockingQueryInterceptor)
+  state(): Promise<DashboardView> {
+    return this.dashboard.state();
+  }
+
+  @Get('assets/:file')
+  asset(@Param('file') file: string, @Res() reply: FastifyReply): void {
+    this.send(reply, file);
+  }
+
+  private send(reply: FastifyReply, file: string): void {
+    const asset = this.assets.get(file);
+    if (!asset) throw new NotFoundException(`no dashboard file ${file}`);
+    void reply.header('content-type', asset.type).header('cache-control', 'no-cache').send(asset.body);
+  }
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { BlockingQueryInterceptor } from './blocking-query.interceptor';
+import { ChangeIndexRepository } from './change-index.repository';
+import { ChangeWatchService } from './change-watch.service';
+
+/** The change index and the blocking queries that wait on it. */
+@Module({
+  providers: [ChangeIndexRepository, ChangeWatchService, BlockingQueryInterceptor],
+  exports: [ChangeIndexRepository, ChangeWatchService, BlockingQueryInterceptor],
+})
+export class WatchModule {}
