@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
-import { type StoreProcess, TestApp } from '../support';
+import Redis, { Cluster } from 'ioredis';
+import { type RedisCluster, type StoreProcess, TestApp } from '../support';
 
 /** A posts database made the way bin/init.sh makes it (`main.js --init`), in a temporary directory. */
 export function initPostsDb(posts = 300): string {
@@ -26,6 +27,41 @@ export function startLikes(
     LOG_LEVEL: 'error',
     ...env,
   });
+}
+
+/** A likes instance on a Redis Cluster (`REDIS_CLUSTER_NODES`) and its own posts database. */
+export function startLikesOnCluster(
+  cluster: RedisCluster,
+  postsDb: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<TestApp> {
+  return TestApp.start('likes', {
+    REDIS_CLUSTER_NODES: cluster.seeds,
+    POSTS_DB_PATH: postsDb,
+    REGISTRY_URL: 'http://127.0.0.1:9',
+    LOG_LEVEL: 'error',
+    ...env,
+  });
+}
+
+/** Runs `dist/apps/likes/main.js <command>` (`--init`, `--repair`) with `env`; returns its output. */
+export function likesCommand(command: string, env: NodeJS.ProcessEnv): string {
+  return execFileSync(process.execPath, ['dist/apps/likes/main.js', command], {
+    env: { ...process.env, LOG_LEVEL: 'error', ...env },
+    encoding: 'utf8',
+  });
+}
+
+/** A Cluster client for looking at what the app wrote, once it knows the cluster's slots. */
+export async function clusterClient(cluster: RedisCluster): Promise<Cluster> {
+  const client = new Cluster(
+    cluster.seeds.split(',').map((seed) => ({ host: '127.0.0.1', port: Number(seed.split(':')[1]) })),
+    {
+      redisOptions: { maxRetriesPerRequest: 3 },
+    },
+  );
+  await once(client, 'ready');
+  return client;
 }
 
 /** A plain Redis client for looking at what the app wrote. */
@@ -76,4 +112,42 @@ export async function snapshot(client: Redis): Promise<Record<string, unknown>> 
           : type;
   }
   return state;
+}
+
+const memberOf = (postId: number) => String(postId).padStart(12, '0');
+
+/**
+ * The top list and the users' likes as the likers sets say they must be, for `postIds` liked by
+ * `usernames`: what the indexes are checked against.
+ */
+export async function indexesFromLikers(
+  client: Redis | Cluster,
+  postIds: number[],
+  usernames: string[],
+): Promise<{ top: Record<string, string>; users: Record<string, Record<string, string>> }> {
+  const top: Record<string, string> = {};
+  const users: Record<string, Record<string, string>> = Object.fromEntries(usernames.map((u) => [u, {}]));
+  for (const postId of postIds) {
+    const likers = await client.zrange(`likes:{post:${postId}}:likers`, '0', '-1', 'WITHSCORES');
+    if (likers.length > 0) top[memberOf(postId)] = String(likers.length / 2);
+    for (let i = 0; i < likers.length; i += 2) {
+      if (users[likers[i]]) users[likers[i]][memberOf(postId)] = likers[i + 1];
+    }
+  }
+  return { top, users };
+}
+
+/** The top list and the users' likes as they are, in the form of {@link indexesFromLikers}. */
+export async function indexes(
+  client: Redis | Cluster,
+  usernames: string[],
+): Promise<{ top: Record<string, string>; users: Record<string, Record<string, string>> }> {
+  const asRecord = (flat: string[]) =>
+    Object.fromEntries(flat.flatMap((v, i) => (i % 2 === 0 ? [[v, flat[i + 1]]] : [])));
+  const top = asRecord(await client.zrange('likes:{top}:posts', '0', '-1', 'WITHSCORES'));
+  const users: Record<string, Record<string, string>> = {};
+  for (const u of usernames) {
+    users[u] = asRecord(await client.zrange(`likes:{user:${u}}:posts`, '0', '-1', 'WITHSCORES'));
+  }
+  return { top, users };
 }

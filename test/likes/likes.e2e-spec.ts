@@ -66,7 +66,9 @@ describe('likes (one instance, real Redis and SQLite)', () => {
     expect((await call(url, 'GET', '/posts/1/likes')).body).toMatchObject({ likes: 0 });
     expect((await call<Page>(url, 'GET', '/users/John/likes')).body).toMatchObject({ total: 0, likes: [] });
     expect((await call<Top>(url, 'GET', '/likes/top')).body.posts).toEqual([]);
-    expect(await client.keys('*')).toEqual([]);
+    expect(await client.zcard('likes:{post:1}:likers')).toBe(0);
+    expect(await client.zcard('likes:{top}:posts')).toBe(0);
+    expect(await client.zcard('likes:{user:John}:posts')).toBe(0);
 
     expect((await call(url, 'POST', '/posts/1/likes', { username: 'John' })).status).toBe(201);
   });
@@ -93,9 +95,9 @@ describe('likes (one instance, real Redis and SQLite)', () => {
     expect((await call<Top>(url, 'GET', '/top/likes')).body.posts).toEqual([
       expect.objectContaining({ posts_id: 7, likes: 500 }),
     ]);
-    expect(await client.scard('likes:post:7:users')).toBe(500);
+    expect(await client.zcard('likes:{post:7}:likers')).toBe(500);
     const inUserSets = await Promise.all(
-      users.map((u) => client.zscore(`likes:user:${u}:posts`, '000000000007')),
+      users.map((u) => client.zscore(`likes:{user:${u}}:posts`, '000000000007')),
     );
     expect(inUserSets.filter((s) => s !== null)).toHaveLength(500);
     const counts = answers.map((a) => (a.body as unknown as Record_).likes).sort((a, b) => a - b);

@@ -9,3 +9,4 @@ export * from './http';
 export * from './stack';
 export * from './load';
 export * from './runtime-gate';
+export * from './redis-cluster';
