@@ -114,7 +114,7 @@ describe('likes bad input', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    app = await startLikes(redis, initPostsDb());
+    app = await startLikes(redis, initPostsDb(redis));
     client = redisClient(redis);
     // Something to protect: any write by a bad request would show in the snapshot.
     for (const user of ['John', 'Jane']) {

@@ -7,7 +7,7 @@ import {
   indexesFromLikers,
   initPostsDb,
   likesCommand,
-  startLikesOnCluster,
+  startLikes,
 } from './likes-support';
 
 interface Top {
@@ -32,8 +32,8 @@ describe('likes on a Redis Cluster (3 masters + 3 replicas, REDIS_CLUSTER_NODES)
 
   beforeAll(async () => {
     cluster = await RedisCluster.start({ nodeTimeoutMs: 1_000 });
-    postsDb = initPostsDb();
-    app = await startLikesOnCluster(cluster, postsDb);
+    postsDb = initPostsDb(cluster);
+    app = await startLikes(cluster, postsDb);
     client = await clusterClient(cluster);
     url = app.url;
   });

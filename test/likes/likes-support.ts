@@ -4,39 +4,33 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis, { Cluster } from 'ioredis';
-import { type RedisCluster, type StoreProcess, TestApp } from '../support';
+import { RedisCluster, type StoreProcess, TestApp } from '../support';
 
-/** A posts database made the way bin/init.sh makes it (`main.js --init`), in a temporary directory. */
-export function initPostsDb(posts = 300): string {
+/** The environment that points likes at `store`: one Redis (`REDIS_URL`) or a cluster (`REDIS_CLUSTER_NODES`). */
+export function likesStoreEnv(store: StoreProcess | RedisCluster): NodeJS.ProcessEnv {
+  return store instanceof RedisCluster
+    ? { REDIS_CLUSTER_NODES: store.seeds }
+    : { REDIS_URL: `redis://127.0.0.1:${store.port}` };
+}
+
+/**
+ * A posts database made the way bin/init.sh makes it (`main.js --init`, which also readies `store`),
+ * in a temporary directory.
+ */
+export function initPostsDb(store: StoreProcess | RedisCluster, posts = 300): string {
   const path = join(mkdtempSync(join(tmpdir(), 'chirp-posts-')), 'posts.db');
-  const env = { ...process.env, POSTS_DB_PATH: path, POSTS_SEED_COUNT: String(posts) };
-  execFileSync(process.execPath, ['dist/apps/likes/main.js', '--init'], { env, stdio: 'pipe' });
+  likesCommand('--init', { ...likesStoreEnv(store), POSTS_DB_PATH: path, POSTS_SEED_COUNT: String(posts) });
   return path;
 }
 
-/** A likes instance on its own Redis and posts database; the registry is unreachable unless given. */
+/** A likes instance on its own Redis (or cluster) and posts database; the registry is unreachable unless given. */
 export function startLikes(
-  redis: StoreProcess,
+  store: StoreProcess | RedisCluster,
   postsDb: string,
   env: NodeJS.ProcessEnv = {},
 ): Promise<TestApp> {
   return TestApp.start('likes', {
-    REDIS_URL: `redis://127.0.0.1:${redis.port}`,
-    POSTS_DB_PATH: postsDb,
-    REGISTRY_URL: 'http://127.0.0.1:9',
-    LOG_LEVEL: 'error',
-    ...env,
-  });
-}
-
-/** A likes instance on a Redis Cluster (`REDIS_CLUSTER_NODES`) and its own posts database. */
-export function startLikesOnCluster(
-  cluster: RedisCluster,
-  postsDb: string,
-  env: NodeJS.ProcessEnv = {},
-): Promise<TestApp> {
-  return TestApp.start('likes', {
-    REDIS_CLUSTER_NODES: cluster.seeds,
+    ...likesStoreEnv(store),
     POSTS_DB_PATH: postsDb,
     REGISTRY_URL: 'http://127.0.0.1:9',
     LOG_LEVEL: 'error',

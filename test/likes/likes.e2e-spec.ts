@@ -31,7 +31,7 @@ describe('likes (one instance, real Redis and SQLite)', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    app = await startLikes(redis, initPostsDb());
+    app = await startLikes(redis, initPostsDb(redis));
     client = redisClient(redis);
     url = app.url;
   });
