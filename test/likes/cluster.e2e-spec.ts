@@ -7,6 +7,7 @@ import {
   indexesFromLikers,
   initPostsDb,
   likesCommand,
+  likesStoreEnv,
   startLikes,
 } from './likes-support';
 
@@ -107,38 +108,55 @@ describe('likes on a Redis Cluster (3 masters + 3 replicas, REDIS_CLUSTER_NODES)
     expect(await indexes(client, users)).toEqual(await indexesFromLikers(client, posts, users));
   });
 
-  it('repairs what a crash between the two steps left: --repair makes the indexes exact again', async () => {
+  describe('the repair, after a crash between the two steps', () => {
     const users = ['ana', 'bo', 'cy'];
-    for (const u of users) {
-      for (const id of [1, 2, 3]) await call(url, 'POST', `/posts/${id}/likes`, { username: u });
-    }
-    // An instance that died after recording a like, before its indexes: the like only.
-    await client.zadd('likes:{post:4}:likers', Date.now(), 'ana');
-    await client.incr('likes:{post:4}:version');
-    // ... and one that died after an unlike: bo's like of post 2 is gone, its index entries are not.
-    await client.zrem('likes:{post:2}:likers', 'bo');
-    await client.incr('likes:{post:2}:version');
-    // An index that drifted (a bug, a hand edit): the repair trusts the likers.
-    await client.zadd('likes:{top}:posts', 99, '000000000001');
-    await client.zadd('likes:{user:cy}:posts', 5, '000000000009');
     const posts = [1, 2, 3, 4, 9];
-    expect(await indexes(client, users)).not.toEqual(await indexesFromLikers(client, posts, users));
-
-    expect(likesCommand('--repair', { REDIS_CLUSTER_NODES: cluster.seeds, LIKES_REPAIR_BATCH: '2' })).toMatch(
-      /repaired \(\d+ runs\)/,
-    );
-    const exact = await indexesFromLikers(client, posts, users);
-    expect(await indexes(client, users)).toEqual(exact);
-    expect(exact.top).toEqual({
+    const exact = {
       '000000000001': '3',
       '000000000002': '2',
       '000000000003': '3',
       '000000000004': '1',
+    };
+
+    beforeEach(async () => {
+      for (const u of users) {
+        for (const id of [1, 2, 3]) await call(url, 'POST', `/posts/${id}/likes`, { username: u });
+      }
+      // An instance that died after recording a like, before its indexes: the like only.
+      await client.zadd('likes:{post:4}:likers', Date.now(), 'ana');
+      await client.incr('likes:{post:4}:version');
+      // ... and one that died after an unlike: bo's like of post 2 is gone, its index entries are not.
+      await client.zrem('likes:{post:2}:likers', 'bo');
+      await client.incr('likes:{post:2}:version');
+      // An index that drifted (a bug, a hand edit): the repair trusts the likers.
+      await client.zadd('likes:{top}:posts', 99, '000000000001');
+      await client.zadd('likes:{user:cy}:posts', 5, '000000000009');
+      expect(await indexes(client, users)).not.toEqual(await indexesFromLikers(client, posts, users));
     });
-    expect((await call<Page>(url, 'GET', '/users/bo/likes')).body.total).toBe(2);
-    // Idempotent: a second repair changes nothing.
-    likesCommand('--repair', { REDIS_CLUSTER_NODES: cluster.seeds });
-    expect(await indexes(client, users)).toEqual(exact);
+
+    it('--repair makes the indexes exact again, in bounded runs, and a second one changes nothing', async () => {
+      const env = { ...likesStoreEnv(cluster), LIKES_REPAIR_BATCH: '2' };
+      expect(likesCommand('--repair', env)).toMatch(/repaired \(\d+ runs\)/);
+      const repaired = await indexesFromLikers(client, posts, users);
+      expect(repaired.top).toEqual(exact);
+      expect(await indexes(client, users)).toEqual(repaired);
+      expect((await call<Page>(url, 'GET', '/users/bo/likes')).body.total).toBe(2);
+      likesCommand('--repair', likesStoreEnv(cluster));
+      expect(await indexes(client, users)).toEqual(repaired);
+    });
+
+    it('a likes instance repairs by itself soon after it starts', async () => {
+      const second = await startLikes(cluster, postsDb);
+      try {
+        await waitFor(
+          'the boot repair',
+          async () => (await indexes(client, users)).top['000000000004'] === '1',
+        );
+        expect(await indexes(client, users)).toEqual(await indexesFromLikers(client, posts, users));
+      } finally {
+        await second.stop();
+      }
+    });
   });
 
   it('goes on liking when a master dies and its replica takes over; every acknowledged like is kept', async () => {

@@ -23,7 +23,7 @@ const MAX_PENDING = 10_000;
 export class LikesRepairService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('LikesRepair');
   private readonly pending = new Map<string, { postId: number; username: string }>();
-  private pass = this.newPass();
+  private pass: ReturnType<LikesRepairService['newPass']>;
   private running?: Promise<boolean>;
   private timers: NodeJS.Timeout[] = [];
 
@@ -32,7 +32,9 @@ export class LikesRepairService implements OnApplicationBootstrap, OnApplication
     @Inject(LIKES_CONFIG)
     private readonly config: Pick<LikesConfig, 'LIKES_REPAIR_INTERVAL_MS' | 'LIKES_REPAIR_BATCH'>,
     private readonly indexes: IndexesRepository,
-  ) {}
+  ) {
+    this.pass = this.newPass(); // here, not as a field initializer: that would run before `redis` is set
+  }
 
   onApplicationBootstrap(): void {
     const run = () =>
