@@ -8,6 +8,7 @@ import {
   initPostsDb,
   likesCommand,
   likesStoreEnv,
+  races,
   startLikes,
 } from './likes-support';
 
@@ -45,31 +46,11 @@ describe('likes on a Redis Cluster (3 masters + 3 replicas, REDIS_CLUSTER_NODES)
   });
   beforeEach(() => Promise.all(client.nodes('master').map((node) => node.flushall())));
 
-  it('counts 500 concurrent likes of one post by distinct users exactly, and the indexes agree', async () => {
-    const users = Array.from({ length: 500 }, (_, i) => `user${i}`);
-    const answers = await Promise.all(
-      users.map((u) => call(url, 'POST', `/new/likes?username=${u}&posts_id=7`)),
-    );
-    expect(answers.map((a) => a.status)).toEqual(users.map(() => 201));
-    const counts = answers.map((a) => a.body.likes as number).sort((a, b) => a - b);
-    expect(counts).toEqual(users.map((_, i) => i + 1));
-    expect((await call(url, 'GET', '/posts/7/likes')).body).toMatchObject({ posts_id: 7, likes: 500 });
-    expect((await call<Top>(url, 'GET', '/top/likes')).body.posts).toEqual([
-      expect.objectContaining({ posts_id: 7, likes: 500 }),
-    ]);
-    expect(await indexes(client, users)).toEqual(await indexesFromLikers(client, [7], users));
-  });
+  it('counts 500 concurrent likes of one post by distinct users exactly, and the indexes agree', () =>
+    races.distinctUsers(url, client));
 
-  it('lets one user like a post once under 50 concurrent attempts: one 201, 49 409s', async () => {
-    const answers = await Promise.all(
-      Array.from({ length: 50 }, () => call(url, 'POST', '/posts/8/likes', { username: 'John' })),
-    );
-    const statuses = answers.map((a) => a.status);
-    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
-    expect(statuses.filter((s) => s === 409)).toHaveLength(49);
-    expect((await call(url, 'GET', '/posts/8/likes')).body).toMatchObject({ likes: 1 });
-    expect((await call<Page>(url, 'GET', '/users/John/likes')).body.total).toBe(1);
-  });
+  it('lets one user like a post once under 50 concurrent attempts: one 201, 49 409s', () =>
+    races.oneUser(url));
 
   it('unlikes (404 for what was not liked), orders the top list and pages a user across slots', async () => {
     for (let id = 1; id <= 25; id++) {

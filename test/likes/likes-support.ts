@@ -145,3 +145,38 @@ export async function indexes(
   }
   return { top, users };
 }
+
+/**
+ * The races of a likes store: 500 users liking one post at once give exactly 500 (each answer a
+ * distinct count, the indexes agreeing), and one user trying 50 times at once gets one 201 and 49 409s.
+ */
+export const races = {
+  async distinctUsers(url: string, client: Redis | Cluster, postId = 7): Promise<void> {
+    const users = Array.from({ length: 500 }, (_, i) => `user${i}`);
+    const answers = await Promise.all(
+      users.map((u) => call(url, 'POST', `/new/likes?username=${u}&posts_id=${postId}`)),
+    );
+    expect(answers.map((a) => a.status)).toEqual(users.map(() => 201));
+    const counts = answers.map((a) => a.body.likes as number).sort((a, b) => a - b);
+    expect(counts).toEqual(users.map((_, i) => i + 1));
+    expect((await call(url, 'GET', `/posts/${postId}/likes`)).body).toMatchObject({
+      posts_id: postId,
+      likes: 500,
+    });
+    expect((await call<{ posts: unknown[] }>(url, 'GET', '/top/likes')).body.posts).toEqual([
+      expect.objectContaining({ posts_id: postId, likes: 500 }),
+    ]);
+    expect(await indexes(client, users)).toEqual(await indexesFromLikers(client, [postId], users));
+  },
+
+  async oneUser(url: string, postId = 8): Promise<void> {
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => call(url, 'POST', `/posts/${postId}/likes`, { username: 'John' })),
+    );
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(49);
+    expect((await call(url, 'GET', `/posts/${postId}/likes`)).body).toMatchObject({ likes: 1 });
+    expect((await call<{ total: number }>(url, 'GET', '/users/John/likes')).body.total).toBe(1);
+  },
+};

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { startRedis, type StoreProcess, type TestApp } from '../support';
-import { call, initPostsDb, redisClient, startLikes } from './likes-support';
+import { call, initPostsDb, races, redisClient, startLikes } from './likes-support';
 
 interface Record_ {
   username: string;
@@ -85,35 +85,11 @@ describe('likes (one instance, real Redis and SQLite)', () => {
     expect(await client.dbsize()).toBe(0);
   });
 
-  it('counts 500 concurrent likes of one post by distinct users exactly, in all three sets', async () => {
-    const users = Array.from({ length: 500 }, (_, i) => `user${i}`);
-    const answers = await Promise.all(
-      users.map((u) => call(url, 'POST', `/new/likes?username=${u}&posts_id=7`)),
-    );
-    expect(answers.map((a) => a.status)).toEqual(users.map(() => 201));
-    expect((await call(url, 'GET', '/posts/7/likes')).body).toMatchObject({ posts_id: 7, likes: 500 });
-    expect((await call<Top>(url, 'GET', '/top/likes')).body.posts).toEqual([
-      expect.objectContaining({ posts_id: 7, likes: 500 }),
-    ]);
-    expect(await client.zcard('likes:{post:7}:likers')).toBe(500);
-    const inUserSets = await Promise.all(
-      users.map((u) => client.zscore(`likes:{user:${u}}:posts`, '000000000007')),
-    );
-    expect(inUserSets.filter((s) => s !== null)).toHaveLength(500);
-    const counts = answers.map((a) => (a.body as unknown as Record_).likes).sort((a, b) => a - b);
-    expect(counts).toEqual(users.map((_, i) => i + 1));
-  });
+  it('counts 500 concurrent likes of one post by distinct users exactly, in all three sets', () =>
+    races.distinctUsers(url, client));
 
-  it('lets one user like a post once under 50 concurrent attempts: one 201, 49 409s', async () => {
-    const answers = await Promise.all(
-      Array.from({ length: 50 }, () => call(url, 'POST', '/posts/8/likes', { username: 'John' })),
-    );
-    const statuses = answers.map((a) => a.status);
-    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
-    expect(statuses.filter((s) => s === 409)).toHaveLength(49);
-    expect((await call(url, 'GET', '/posts/8/likes')).body).toMatchObject({ likes: 1 });
-    expect((await call<Page>(url, 'GET', '/users/John/likes')).body.total).toBe(1);
-  });
+  it('lets one user like a post once under 50 concurrent attempts: one 201, 49 409s', () =>
+    races.oneUser(url));
 
   it("pages through a user's likes newest first, each once, while likes come and go", async () => {
     for (let id = 1; id <= 57; id++) {
