@@ -64,8 +64,10 @@ export class IndexesRepository {
     return (await this.redis.zrevrange(KEYS.top, first, first + n - 1).catch(rethrow)).map(postIdOf);
   }
 
-  /** Every post id in a user's likes. */
-  async userPosts(username: string): Promise<number[]> {
-    return (await this.redis.zrange(KEYS.user(username), '0', '-1').catch(rethrow)).map(postIdOf);
+  /** Up to `n` post ids of a user's likes from rank `first`, oldest first. */
+  async userPosts(username: string, first: number, n: number): Promise<number[]> {
+    return (
+      await this.redis.zrange(KEYS.user(username), String(first), String(first + n - 1)).catch(rethrow)
+    ).map(postIdOf);
   }
 }

@@ -68,6 +68,7 @@ describe(LikesRepairService.name, () => {
     await expect(sut.repairAll()).resolves.toBe(1);
     expect(indexes.writeTop).toHaveBeenCalledWith(1, expect.objectContaining({ version: '3', likes: 2 }));
     expect(indexes.writeUser).toHaveBeenCalledWith('ana', 1, expect.objectContaining({ likedAt: 5 }));
+    expect(indexes.userPosts).toHaveBeenCalledWith('bo', 0, 500);
     expect(indexes.postState).toHaveBeenCalledWith(9, 'bo');
     expect(indexes.writeUser).toHaveBeenCalledWith('bo', 9, expect.objectContaining({ version: '3' }));
     expect(indexes.writeTop).toHaveBeenCalledTimes(4); // two posts from their likers, two top entries

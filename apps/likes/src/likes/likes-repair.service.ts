@@ -6,7 +6,7 @@ import { LIKES_CONFIG, type LikesConfig } from '../likes.config';
 import { IndexesRepository, type PostState } from './indexes.repository';
 import { KEY_PATTERNS } from './keys';
 
-// Likers read per call when a post is repaired, how soon a failed index write is retried, and how
+// Likers (or a user's likes) read per call when a post (or a user) is repaired, how soon a failed index write is retried, and how
 // many retries are kept (past that, a long outage is left to the walk).
 const LIKERS_PAGE = 500;
 const RETRY_MS = 1_000;
@@ -143,9 +143,14 @@ export class LikesRepairService implements OnApplicationBootstrap, OnApplication
     }
   }
 
+  // Entries removed on the way shift the ranks: some may wait for the next pass, none is harmed.
   private async repairUser(username: string): Promise<void> {
-    for (const postId of await this.indexes.userPosts(username)) {
-      await this.indexes.writeUser(username, postId, await this.indexes.postState(postId, username));
+    for (let first = 0; ; first += LIKERS_PAGE) {
+      const posts = await this.indexes.userPosts(username, first, LIKERS_PAGE);
+      for (const postId of posts) {
+        await this.indexes.writeUser(username, postId, await this.indexes.postState(postId, username));
+      }
+      if (posts.length < LIKERS_PAGE) return;
     }
   }
 }
