@@ -1,6 +1,6 @@
 // The benchmark's baseline: the likes hot path with nothing but node:http, ioredis and better-sqlite3,
-// doing the same work as the Nest app for POST /new/likes and GET /top/likes: the same Lua script (read
-// from apps/likes/src/redis/scripts.ts) and keys, the same validation (zod schemas with the same
+// doing the same work as the Nest app for POST /new/likes and GET /top/likes: the same Lua scripts (read
+// from apps/likes/src/redis/scripts.ts) and keys (the like in the post's slot, then both indexes), the same validation (zod schemas with the same
 // rules, typographic quotes taken off), the same posts cache (an LRU of found posts in front of
 // SQLite), the same JSON replies. So app/baseline is what Nest itself costs, nothing else.
 // Env: PORT, REDIS_URL, POSTS_DB_PATH. Not a product: no other routes, no registration.
@@ -21,7 +21,8 @@ const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6390', {
   commandTimeout: 2000,
   protocol: 2, // as the app
 });
-redis.defineCommand('like', { numberOfKeys: 3, lua: lua('LIKE_SCRIPT') });
+redis.defineCommand('like', { numberOfKeys: 2, lua: lua('LIKE_SCRIPT') });
+redis.defineCommand('setIndex', { numberOfKeys: 2, lua: lua('SET_INDEX_SCRIPT') });
 redis.on('error', () => {});
 const db = new Database(process.env.POSTS_DB_PATH ?? 'var/posts.db', { readonly: true, fileMustExist: true });
 const onePost = db.prepare('SELECT id AS posts_id, author, text FROM posts WHERE id = ?');
@@ -95,13 +96,21 @@ async function like(res, query) {
   const { username, posts_id: id } = input.data;
   const post = findPost(id);
   if (!post) return fail(res, 404, 'Not Found', `post ${id} not found`);
-  const [added, likes, likedAt] = await redis.like(
-    `likes:post:${id}:users`,
-    'likes:top',
-    `likes:user:${username}:posts`,
-    member(id),
+  const [added, likes, likedAt, version] = await redis.like(
+    `likes:{post:${id}}:likers`,
+    `likes:{post:${id}}:version`,
     username,
   );
+  await Promise.all([
+    redis.setIndex('likes:{top}:posts', 'likes:{top}:versions', member(id), version, String(likes)),
+    redis.setIndex(
+      `likes:{user:${username}}:posts`,
+      `likes:{user:${username}}:versions`,
+      member(id),
+      version,
+      likedAt,
+    ),
+  ]);
   if (Number(added) !== 1) return fail(res, 409, 'Conflict', `${username} already likes post ${id}`);
   sendJson(res, 201, {
     username,
@@ -115,7 +124,7 @@ async function top(res, query) {
   const input = topInput.safeParse(Object.fromEntries(query));
   if (!input.success) return invalid(res, input);
   const { limit } = input.data;
-  const flat = await redis.zrevrange('likes:top', 0, limit - 1, 'WITHSCORES');
+  const flat = await redis.zrevrange('likes:{top}:posts', 0, limit - 1, 'WITHSCORES');
   const ids = [];
   for (let i = 0; i < flat.length; i += 2) ids.push(Number(flat[i]));
   const posts = findPosts(ids);

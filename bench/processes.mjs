@@ -2,7 +2,7 @@
 // whose unexpected exit is reported, their CPU time, HAProxy (started on fresh ports) and the likes
 // app's stores.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Child, freePort, listening, waitFor as waitUntil } from '../test/support/processes.js';
 
@@ -89,4 +89,44 @@ export async function startHaproxy(name = 'haproxy', config = 'haproxy.cfg') {
   });
   await waitFor(name, () => listening(runtime));
   return { likes, polls, registry, stats, runtime, metrics };
+}
+
+/**
+ * A Redis Cluster of `masters` masters with a replica each (as test/support/redis-cluster.ts makes
+ * one): redis-server processes with their files under `dir`, joined by `redis-cli --cluster create`.
+ * Returns the `REDIS_CLUSTER_NODES` value and the processes.
+ */
+export async function startRedisCluster(dir, masters = 3) {
+  const nodes = [];
+  for (let i = 0; i < masters * 2; i++) {
+    const [port, bus] = [await freePort(), await freePort()];
+    const nodeDir = join(dir, `node-${port}`);
+    mkdirSync(nodeDir, { recursive: true });
+    const child = start('redis-cluster', 'redis-server', [
+      ...['--port', String(port), '--cluster-port', String(bus), '--bind', '127.0.0.1', '--dir', nodeDir],
+      ...[
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        'nodes.conf',
+        '--cluster-node-timeout',
+        '1000',
+      ],
+      ...['--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''],
+    ]);
+    nodes.push({ port, child });
+  }
+  for (const { port } of nodes) await waitFor(`redis-cluster :${port}`, () => listening(port));
+  const addresses = nodes.map(({ port }) => `127.0.0.1:${port}`);
+  execFileSync(
+    'redis-cli',
+    ['--cluster', 'create', ...addresses, '--cluster-replicas', '1', '--cluster-yes'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const ok = (port) =>
+    execFileSync('redis-cli', ['-p', String(port), 'cluster', 'info'], { encoding: 'utf8' });
+  await waitFor('the cluster', async () => nodes.every(({ port }) => ok(port).includes('cluster_state:ok')));
+  return { seeds: addresses.join(','), children: nodes.map(({ child }) => child) };
 }

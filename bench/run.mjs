@@ -8,6 +8,7 @@ import os from 'node:os';
 const benches = [
   ['Formation', ['bench/formation.bench.mjs']],
   ['Likes', ['bench/likes.bench.mjs']],
+  ['Likes on Redis Cluster', ['bench/likes-cluster.bench.mjs']],
   ['Polls through HAProxy', ['bench/polls.bench.mjs']],
   ['Registry', ['bench/registry.bench.mjs', '1000', '100']],
   ['Cold start', ['bench/cold-start.mjs']],

@@ -8,7 +8,7 @@ export default function globalSetup(): void {
       throw new Error(`dist/apps/${app}/main.js is missing: run "npm run build" (npm test does it)`);
     }
   }
-  for (const binary of ['redis-server', 'haproxy', 'java']) {
+  for (const binary of ['redis-server', 'redis-cli', 'haproxy', 'java']) {
     try {
       execFileSync('sh', ['-c', `command -v ${binary}`]);
     } catch {

@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type Redis from 'ioredis';
-import { startRedis, type StoreProcess, request } from '../support';
+import { request, startRedis, type StoreProcess } from '../support';
 import { initPostsDb, redisClient, snapshot, startLikesInProcess } from './likes-support';
 
 const json = { 'content-type': 'application/json' };
@@ -115,7 +115,7 @@ describe('likes bad input (in-process, real Redis and SQLite)', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    app = await startLikesInProcess(redis, initPostsDb());
+    app = await startLikesInProcess(redis, initPostsDb(redis));
     client = redisClient(redis);
     // Something to protect: any write by a bad request would show in the snapshot.
     for (const user of ['John', 'Jane']) {

@@ -33,7 +33,7 @@ describe('likes through HAProxy (3 instances, filled by the registry), called wi
       HAPROXY_DRAIN_TIMEOUT_MS: '2000',
     });
     redis = await startRedis();
-    const postsDb = initPostsDb();
+    const postsDb = initPostsDb(redis);
     for (let i = 0; i < 3; i++) likes.push(await startLikes(redis, postsDb, { REGISTRY_URL: registry.url }));
     await waitFor(
       'three likes servers UP in HAProxy',

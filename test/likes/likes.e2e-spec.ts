@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { startRedis, type StoreProcess, type TestApp, request } from '../support';
-import { initPostsDb, redisClient, startLikes } from './likes-support';
+import { initPostsDb, races, redisClient, startLikes } from './likes-support';
 
 interface Record_ {
   username: string;
@@ -31,7 +31,7 @@ describe('likes (one instance, real Redis and SQLite)', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    app = await startLikes(redis, initPostsDb());
+    app = await startLikes(redis, initPostsDb(redis));
     client = redisClient(redis);
     url = app.url;
   });
@@ -68,7 +68,9 @@ describe('likes (one instance, real Redis and SQLite)', () => {
     expect((await request(url, '/posts/1/likes')).body).toMatchObject({ likes: 0 });
     expect((await request<Page>(url, '/users/John/likes')).body).toMatchObject({ total: 0, likes: [] });
     expect((await request<Top>(url, '/likes/top')).body.posts).toEqual([]);
-    expect(await client.keys('*')).toEqual([]);
+    expect(await client.zcard('likes:{post:1}:likers')).toBe(0);
+    expect(await client.zcard('likes:{top}:posts')).toBe(0);
+    expect(await client.zcard('likes:{user:John}:posts')).toBe(0);
 
     expect(
       (await request(url, '/posts/1/likes', { method: 'POST', json: { username: 'John' } })).status,
@@ -89,37 +91,11 @@ describe('likes (one instance, real Redis and SQLite)', () => {
     expect(await client.dbsize()).toBe(0);
   });
 
-  it('counts 500 concurrent likes of one post by distinct users exactly, in all three sets', async () => {
-    const users = Array.from({ length: 500 }, (_, i) => `user${i}`);
-    const answers = await Promise.all(
-      users.map((u) => request(url, `/new/likes?username=${u}&posts_id=7`, { method: 'POST' })),
-    );
-    expect(answers.map((a) => a.status)).toEqual(users.map(() => 201));
-    expect((await request(url, '/posts/7/likes')).body).toMatchObject({ posts_id: 7, likes: 500 });
-    expect((await request<Top>(url, '/top/likes')).body.posts).toEqual([
-      expect.objectContaining({ posts_id: 7, likes: 500 }),
-    ]);
-    expect(await client.scard('likes:post:7:users')).toBe(500);
-    const inUserSets = await Promise.all(
-      users.map((u) => client.zscore(`likes:user:${u}:posts`, '000000000007')),
-    );
-    expect(inUserSets.filter((s) => s !== null)).toHaveLength(500);
-    const counts = answers.map((a) => (a.body as unknown as Record_).likes).sort((a, b) => a - b);
-    expect(counts).toEqual(users.map((_, i) => i + 1));
-  });
+  it('counts 500 concurrent likes of one post by distinct users exactly, in all three sets', () =>
+    races.distinctUsers(url, client));
 
-  it('lets one user like a post once under 50 concurrent attempts: one 201, 49 409s', async () => {
-    const answers = await Promise.all(
-      Array.from({ length: 50 }, () =>
-        request(url, '/posts/8/likes', { method: 'POST', json: { username: 'John' } }),
-      ),
-    );
-    const statuses = answers.map((a) => a.status);
-    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
-    expect(statuses.filter((s) => s === 409)).toHaveLength(49);
-    expect((await request(url, '/posts/8/likes')).body).toMatchObject({ likes: 1 });
-    expect((await request<Page>(url, '/users/John/likes')).body.total).toBe(1);
-  });
+  it('lets one user like a post once under 50 concurrent attempts: one 201, 49 409s', () =>
+    races.oneUser(url));
 
   it("pages through a user's likes newest first, each once, while likes come and go", async () => {
     for (let id = 1; id <= 57; id++) {

@@ -10,7 +10,7 @@ describe('likes while Redis is down', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    app = await startLikes(redis, initPostsDb());
+    app = await startLikes(redis, initPostsDb(redis));
   });
   afterAll(async () => {
     await app?.stop();

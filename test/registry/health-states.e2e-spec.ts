@@ -76,7 +76,7 @@ describe('health states: critical instances, mass-failure protection, fast reche
   beforeAll(async () => {
     haproxy = await TestHaproxy.start();
     redis = await startRedis();
-    postsDb = initPostsDb();
+    postsDb = initPostsDb(redis);
     registry = await TestApp.start('registry', {
       REGISTRY_DB_PATH: join(mkdtempSync(join(tmpdir(), 'chirp-health-states-')), 'registry.db'),
       HAPROXY_RUNTIME_ADDR: haproxy.runtimeAddr,

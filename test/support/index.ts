@@ -12,3 +12,4 @@ export * from './in-process';
 export * from './mapped-routes';
 export * from './prometheus';
 export * from './browser';
+export * from './redis-cluster';

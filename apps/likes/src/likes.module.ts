@@ -5,15 +5,18 @@ import type Database from 'better-sqlite3';
 import { DiscoveryModule, HealthModule } from '@app/discovery';
 import { ErrorFilter, inputValidation, OpenApiModule } from '@app/http';
 import { MetricsModule } from '@app/metrics';
+import { IndexesRepository } from './likes/indexes.repository';
 import { LikesController } from './likes/likes.controller';
+import { LikesRepairService } from './likes/likes-repair.service';
 import { LikesRepository } from './likes/likes.repository';
 import { LikesService } from './likes/likes.service';
 import { LIKES_CONFIG, type LikesConfig } from './likes.config';
 import { PostsDatabaseModule, SQLITE } from './posts/posts-database.module';
 import { PostsRepository } from './posts/posts.repository';
-import { type LikesRedis, REDIS, RedisModule } from './redis/redis.module';
+import type { LikesRedis } from './redis/redis.client';
+import { REDIS, RedisModule } from './redis/redis.module';
 
-/** The likes service: likes in Redis sorted sets, posts read from SQLite. */
+/** The likes service: likes in Redis (one Redis or a Redis Cluster), posts read from SQLite. */
 @Module({})
 export class LikesModule {
   static forRoot(config: LikesConfig): DynamicModule {
@@ -45,6 +48,8 @@ export class LikesModule {
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_PIPE, useValue: inputValidation },
         LikesRepository,
+        IndexesRepository,
+        LikesRepairService,
         PostsRepository,
         LikesService,
       ],

@@ -49,6 +49,16 @@ export interface Address {
   port: number;
 }
 
+const ADDRESS = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/;
+
+// A `host:port` address, or undefined when `text` is not one.
+function parseAddress(text: string): Address | undefined {
+  const match = ADDRESS.exec(text.trim());
+  const port = Number(match?.[2]);
+  if (!match || port < 1 || port > 65535) return undefined;
+  return { host: match[1].replace(/^\[|\]$/g, ''), port };
+}
+
 /** A `host:port` address from the environment, with a default; an empty value gives null (turned off). */
 export const optionalAddress = (fallback: string) =>
   z
@@ -56,14 +66,33 @@ export const optionalAddress = (fallback: string) =>
     .default(fallback)
     .transform((v, ctx): Address | null => {
       if (v.trim() === '') return null;
-      const match = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/.exec(v.trim());
-      const port = Number(match?.[2]);
-      if (!match || port < 1 || port > 65535) {
+      const address = parseAddress(v);
+      if (!address) {
         ctx.addIssue({
           code: 'custom',
           message: `must be host:port (e.g. 127.0.0.1:5590) or empty, got "${v}"`,
         });
         return z.NEVER;
       }
-      return { host: match[1].replace(/^\[|\]$/g, ''), port };
+      return address;
+    });
+
+/** A comma list of `host:port` addresses from the environment; unset or empty gives null. */
+export const optionalAddressList = () =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx): Address[] | null => {
+      if (!v?.trim()) return null;
+      const parts = v.split(',').map((part) => part.trim());
+      const addresses = parts.map(parseAddress);
+      const bad = parts.filter((_, i) => !addresses[i]);
+      if (bad.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a comma list of host:port (e.g. 127.0.0.1:7001,127.0.0.1:7002), got "${bad.join('", "')}"`,
+        });
+        return z.NEVER;
+      }
+      return addresses as Address[];
     });

@@ -1,14 +1,38 @@
 /**
- * Where likes live in Redis. Post ids are stored zero-padded, so members of equal score sort by id:
- * the top list breaks ties by post id (higher id, i.e. newer post, first) in a stable order.
+ * Where likes live in Redis, standalone or Cluster alike. A like is recorded in its post's slot (the
+ * `{post:ID}` hash tag: the likers and the post's change counter move together, so one script checks,
+ * adds and counts atomically); the top list and each user's likes are indexes in their own slots,
+ * written after the like with the post's version so that a late write never undoes a newer one.
+ * Post ids are stored zero-padded, so members of equal score sort by id: the top list breaks ties by
+ * post id (higher id, i.e. newer post, first) in a stable order.
  */
 export const KEYS = {
-  /** Set of the usernames that like a post: "the like" itself. */
-  likers: (postId: number): string => `likes:post:${postId}:users`,
-  /** Sorted set of posts scored by their like count. */
+  /** Sorted set of the usernames that like a post, scored by the time of the like (ms): the truth. */
+  likers: (postId: number): string => `likes:{post:${postId}}:likers`,
+  /** The post's version: incremented by every like and unlike of the post. */
+  version: (postId: number): string => `likes:{post:${postId}}:version`,
+  /** Index: sorted set of posts scored by their like count. */
+  top: 'likes:{top}:posts',
+  /** The post version each top entry was written at. */
+  topVersions: 'likes:{top}:versions',
+  /** Index: sorted set of the posts a user likes, scored by the time of the like (ms). */
+  user: (username: string): string => `likes:{user:${username}}:posts`,
+  /** The post version each of the user's entries was written at. */
+  userVersions: (username: string): string => `likes:{user:${username}}:versions`,
+};
+
+/** SCAN patterns of the keys the repair walks, and the post id or username each key names. */
+export const KEY_PATTERNS = {
+  likers: { match: 'likes:{post:*}:likers', name: /^likes:\{post:(\d+)\}:likers$/ },
+  user: { match: 'likes:{user:*}:posts', name: /^likes:\{user:(.+)\}:posts$/ },
+};
+
+/** The keys of Chirp before the Cluster layout (one slot-blind Lua script), migrated by `--init`. */
+export const LEGACY_KEYS = {
+  likers: { match: 'likes:post:*:users', name: /^likes:post:(\d+):users$/ },
   top: 'likes:top',
-  /** Sorted set of the posts a user likes, scored by the time of the like (ms). */
   user: (username: string): string => `likes:user:${username}:posts`,
+  users: 'likes:user:*:posts',
 };
 
 const MEMBER_DIGITS = 12;

@@ -1,14 +1,10 @@
-import { StoreUnavailableError } from '@app/errors';
 import { Inject, Injectable } from '@nestjs/common';
-import { type LikesRedis, REDIS } from '../redis/redis.module';
+import { type LikesRedis } from '../redis/redis.client';
+import { REDIS } from '../redis/redis.module';
 import type { PageCursor } from './cursor';
+import type { PostState } from './indexes.repository';
 import { KEYS, postIdOf, postMember } from './keys';
-
-/** The outcome of a like or unlike: the post's count after it and the time of the like. */
-export interface LikeChange {
-  likes: number;
-  likedAt: number;
-}
+import { rethrow } from './redis-errors';
 
 /** One of a user's likes. */
 export interface UserLike {
@@ -16,40 +12,39 @@ export interface UserLike {
   likedAt: number;
 }
 
-// Replies that mean "Redis cannot serve now" rather than "this request is wrong".
-const UNAVAILABLE_REPLIES =
-  /^(LOADING|BUSY|MISCONF|OOM|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|NOREPLICAS)\b/;
-
-/** Redis errors in the domain's words: anything that means Redis is away or cannot serve is "redis unavailable". */
-export function redisError(error: unknown): unknown {
-  const isReply = error instanceof Error && error.name === 'ReplyError';
-  if (isReply && !UNAVAILABLE_REPLIES.test(error.message)) return error;
-  return new StoreUnavailableError('redis');
-}
-
-/** Likes in Redis: the only code that talks to the Redis client. Every write is one Lua script. */
+/**
+ * Likes in Redis: each like or unlike is one script in the post's slot (the check, the change and
+ * the count together); reads of a count come from there too. The top list and the users' likes are
+ * read here and written by {@link IndexesRepository}.
+ */
 @Injectable()
 export class LikesRepository {
   constructor(@Inject(REDIS) private readonly redis: LikesRedis) {}
 
   /** Adds the like; `created` is false (and nothing changed) when the user already liked the post. */
-  async like(postId: number, username: string): Promise<LikeChange & { created: boolean }> {
-    const [added, likes, likedAt] = await this.redis
-      .like(KEYS.likers(postId), KEYS.top, KEYS.user(username), postMember(postId), username)
+  async like(postId: number, username: string): Promise<PostState & { created: boolean; likedAt: number }> {
+    const [added, likes, likedAt, version] = await this.redis
+      .like(KEYS.likers(postId), KEYS.version(postId), username)
       .catch(rethrow);
-    return { created: Number(added) === 1, likes: Number(likes), likedAt: Number(likedAt) };
+    return {
+      created: Number(added) === 1,
+      likes: Number(likes),
+      likedAt: Number(likedAt),
+      version: String(version),
+    };
   }
 
-  /** Removes the like; undefined when there was none. */
-  async unlike(postId: number, username: string): Promise<LikeChange | undefined> {
-    const [removed, likes, likedAt] = await this.redis
-      .unlike(KEYS.likers(postId), KEYS.top, KEYS.user(username), postMember(postId), username)
+  /** Removes the like; undefined when there was none. `likedAt` is when the removed like was made. */
+  async unlike(postId: number, username: string): Promise<(PostState & { likedAt: number }) | undefined> {
+    const [removed, likes, likedAt, version] = await this.redis
+      .unlike(KEYS.likers(postId), KEYS.version(postId), username)
       .catch(rethrow);
-    return Number(removed) === 1 ? { likes: Number(likes), likedAt: Number(likedAt) } : undefined;
+    if (Number(removed) !== 1) return undefined;
+    return { likes: Number(likes), likedAt: Number(likedAt), version: String(version) };
   }
 
   async count(postId: number): Promise<number> {
-    return Number(await this.redis.zscore(KEYS.top, postMember(postId)).catch(rethrow));
+    return this.redis.zcard(KEYS.likers(postId)).catch(rethrow);
   }
 
   /** The `limit` most liked posts, highest count first, ties by higher post id first. */
@@ -75,10 +70,6 @@ export class LikesRepository {
     const likes = pairs(flat).map(([member, score]) => ({ postId: postIdOf(member), likedAt: score }));
     return { total: Number(total), likes };
   }
-}
-
-function rethrow(error: unknown): never {
-  throw redisError(error);
 }
 
 function pairs(flat: string[]): [string, number][] {

@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError } from '@app/errors';
 import { createMock, type DeepMocked } from '@golevelup/ts-jest';
 import type { PostsRepository } from '../posts/posts.repository';
+import type { LikesRepairService } from './likes-repair.service';
 import type { LikesRepository } from './likes.repository';
 import { LikesService } from './likes.service';
 
@@ -8,6 +9,7 @@ describe(LikesService.name, () => {
   const post = { posts_id: 1, author: 'emeka', text: 'hello' };
   let likes: DeepMocked<LikesRepository>;
   let posts: DeepMocked<PostsRepository>;
+  let indexes: DeepMocked<LikesRepairService>;
   let sut: LikesService;
 
   beforeEach(() => {
@@ -19,22 +21,27 @@ describe(LikesService.name, () => {
           new Map<number, typeof post>(ids.filter((i) => i === 1).map((i) => [i, post])),
       ),
     });
-    sut = new LikesService(likes, posts);
+    indexes = createMock<LikesRepairService>();
+    sut = new LikesService(likes, indexes, posts);
   });
 
   it('returns the full record of a new like', async () => {
-    likes.like.mockResolvedValue({ created: true, likes: 3, likedAt: 0 });
+    const change = { created: true, likes: 3, likedAt: 0, version: '7' };
+    likes.like.mockResolvedValue(change);
     await expect(sut.like(1, 'John')).resolves.toEqual({
       username: 'John',
       ...post,
       liked_at: '1970-01-01T00:00:00.000Z',
       likes: 3,
     });
+    expect(indexes.follow).toHaveBeenCalledWith(1, 'John', change);
   });
 
-  it('is a 409 when the like exists', async () => {
-    likes.like.mockResolvedValue({ created: false, likes: 3, likedAt: 0 });
+  it('is a 409 when the like exists, and still brings the indexes up to it', async () => {
+    const change = { created: false, likes: 3, likedAt: 0, version: '7' };
+    likes.like.mockResolvedValue(change);
     await expect(sut.like(1, 'John')).rejects.toThrow(ConflictError);
+    expect(indexes.follow).toHaveBeenCalledWith(1, 'John', change);
   });
 
   it('is a 404 for a missing post, without touching Redis', async () => {
@@ -47,10 +54,11 @@ describe(LikesService.name, () => {
   it('is a 404 when unliking a post the user does not like', async () => {
     likes.unlike.mockResolvedValue(undefined);
     await expect(sut.unlike(1, 'John')).rejects.toThrow(new NotFoundError('John does not like post 1'));
+    expect(indexes.follow).not.toHaveBeenCalled();
   });
 
   it('returns what an unlike removed: when the like was made, and the count after it', async () => {
-    likes.unlike.mockResolvedValue({ likedAt: Date.UTC(2026, 0, 2, 3, 4, 5), likes: 4 });
+    likes.unlike.mockResolvedValue({ likedAt: Date.UTC(2026, 0, 2, 3, 4, 5), likes: 4, version: '9' });
     await expect(sut.unlike(1, 'John')).resolves.toEqual({
       username: 'John',
       ...post,
@@ -58,6 +66,7 @@ describe(LikesService.name, () => {
       likes: 4,
     });
     expect(likes.unlike).toHaveBeenCalledWith(1, 'John');
+    expect(indexes.follow).toHaveBeenCalledWith(1, 'John', { likes: 4, likedAt: null, version: '9' });
   });
 
   it('asks for one more like than the page to know whether another page follows', async () => {

@@ -1,7 +1,8 @@
-import { ConflictError, NotFoundError } from '@app/errors';
+import { ConflictError, NotFoundError, StoreUnavailableError } from '@app/errors';
 import { Injectable } from '@nestjs/common';
 import { type Post, PostsRepository } from '../posts/posts.repository';
 import { formatCursor, type PageCursor } from './cursor';
+import { LikesRepairService } from './likes-repair.service';
 import { LikesRepository } from './likes.repository';
 
 /** A like as writes return it: who, which post, when, and the post with its count after the change. */
@@ -24,25 +25,32 @@ export interface UserLikesPage {
   next_cursor: string | null;
 }
 
-/** Liking, unliking and the three reads; posts come from SQLite, likes from Redis. */
+/**
+ * Liking, unliking and the three reads; posts come from SQLite, likes from Redis. A change is
+ * recorded first (atomically, in the post's slot), then the indexes follow it.
+ */
 @Injectable()
 export class LikesService {
   constructor(
     private readonly likes: LikesRepository,
+    private readonly indexes: LikesRepairService,
     private readonly posts: PostsRepository,
   ) {}
 
   async like(postId: number, username: string): Promise<LikeRecord> {
     const post = this.post(postId);
-    const change = await this.likes.like(postId, username);
+    const change = await this.likes.like(postId, username).catch(this.checkLater(postId, username));
+    // A second like follows too: a retry after a crash between the two steps heals that like.
+    await this.indexes.follow(postId, username, change);
     if (!change.created) throw new ConflictError(`${username} already likes post ${postId}`);
     return { username, ...post, liked_at: iso(change.likedAt), likes: change.likes };
   }
 
   async unlike(postId: number, username: string): Promise<LikeRecord> {
     const post = this.post(postId);
-    const change = await this.likes.unlike(postId, username);
+    const change = await this.likes.unlike(postId, username).catch(this.checkLater(postId, username));
     if (!change) throw new NotFoundError(`${username} does not like post ${postId}`);
+    await this.indexes.follow(postId, username, { ...change, likedAt: null });
     return { username, ...post, liked_at: iso(change.likedAt), likes: change.likes };
   }
 
@@ -68,6 +76,14 @@ export class LikesService {
       total,
       likes: page.flatMap((l) => withPost(posts.get(l.postId), { liked_at: iso(l.likedAt) })),
       next_cursor: likes.length > limit && last ? formatCursor(last) : null,
+    };
+  }
+
+  // A change that failed may still have been made (Redis applied it, then the answer was lost).
+  private checkLater(postId: number, username: string): (error: unknown) => never {
+    return (error) => {
+      if (error instanceof StoreUnavailableError) this.indexes.later(postId, username);
+      throw error;
     };
   }
 

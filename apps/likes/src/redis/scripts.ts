@@ -1,36 +1,72 @@
 /**
- * The Lua scripts behind every write, defined once on the client (`defineCommand`): each runs
- * atomically in Redis, so the like, the post's count in the top set and the user's set never disagree.
- *
- * KEYS: [1] the post's likers (set of usernames), [2] top posts (zset: post -> count),
- *       [3] the user's likes (zset: post -> liked-at ms). ARGV: [1] post member, [2] username.
+ * The Lua scripts behind every write, defined once on the client (`defineCommand`). Each touches the
+ * keys of one slot only (see likes/keys.ts), so each runs atomically on a Redis Cluster as on one Redis.
  */
 
-/** Adds a like. Returns {1, count, likedAtMs} when added, {0, count, likedAtMs} when it already existed. */
+/**
+ * Adds a like in the post's slot. KEYS: [1] likers, [2] post version. ARGV: [1] username.
+ * Returns {1, count, likedAtMs, version} when added, {0, count, likedAtMs, version} when it existed.
+ */
 export const LIKE_SCRIPT = `
-if redis.call('SADD', KEYS[1], ARGV[2]) == 0 then
-  return {0, redis.call('ZSCORE', KEYS[2], ARGV[1]) or '0', redis.call('ZSCORE', KEYS[3], ARGV[1]) or '0'}
+local at = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if at then
+  return {0, redis.call('ZCARD', KEYS[1]), at, redis.call('GET', KEYS[2]) or '0'}
 end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local count = redis.call('ZINCRBY', KEYS[2], 1, ARGV[1])
-redis.call('ZADD', KEYS[3], now, ARGV[1])
-return {1, count, tostring(now)}
+redis.call('ZADD', KEYS[1], now, ARGV[1])
+local version = redis.call('INCR', KEYS[2])
+return {1, redis.call('ZCARD', KEYS[1]), tostring(now), version}
 `;
 
-/** Removes a like. Returns {1, count, likedAtMs} when removed, {0} when there was none. */
+/**
+ * Removes a like in the post's slot. KEYS: [1] likers, [2] post version. ARGV: [1] username.
+ * Returns {1, count, likedAtMs, version} when removed, {0} when there was none.
+ */
 export const UNLIKE_SCRIPT = `
-if redis.call('SREM', KEYS[1], ARGV[2]) == 0 then
+local at = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not at then
   return {0}
 end
-local count = redis.call('ZINCRBY', KEYS[2], -1, ARGV[1])
-if tonumber(count) <= 0 then
-  redis.call('ZREM', KEYS[2], ARGV[1])
-  count = '0'
+redis.call('ZREM', KEYS[1], ARGV[1])
+local version = redis.call('INCR', KEYS[2])
+return {1, redis.call('ZCARD', KEYS[1]), at, version}
+`;
+
+/**
+ * A consistent view of part of a post, for the indexes. KEYS: [1] likers, [2] post version.
+ * ARGV: [1] a username ('' for none), [2] first rank, [3] how many likers (0 for none).
+ * Returns {version, count, the username's likedAtMs or '', likers page flat with scores}.
+ */
+export const POST_STATE_SCRIPT = `
+local at = ''
+if ARGV[1] ~= '' then at = redis.call('ZSCORE', KEYS[1], ARGV[1]) or '' end
+local page = {}
+local n = tonumber(ARGV[3])
+if n > 0 then
+  local first = tonumber(ARGV[2])
+  page = redis.call('ZRANGE', KEYS[1], first, first + n - 1, 'WITHSCORES')
 end
-local at = redis.call('ZSCORE', KEYS[3], ARGV[1]) or '0'
-redis.call('ZREM', KEYS[3], ARGV[1])
-return {1, count, at}
+return {redis.call('GET', KEYS[2]) or '0', redis.call('ZCARD', KEYS[1]), at, page}
+`;
+
+/**
+ * Writes one index entry unless a newer version of the post is already there (so writes that arrive
+ * late or twice change nothing). KEYS: [1] index zset, [2] its versions hash.
+ * ARGV: [1] member, [2] post version, [3] score ('' to remove the entry). Returns 1 when written.
+ */
+export const SET_INDEX_SCRIPT = `
+local known = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
+if known > tonumber(ARGV[2]) then
+  return 0
+end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+if ARGV[3] == '' then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+else
+  redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+end
+return 1
 `;
 
 /**

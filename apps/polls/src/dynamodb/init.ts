@@ -1,13 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import { connect } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { listening, LOOPBACK, startLocalServer } from '@app/config';
 import type { PollsConfig } from '../polls.config';
 import { createDynamoClient } from './dynamodb.client';
 import { ensureTables } from './tables';
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
  * `main.js --init`: creates the tables and waits until they are ACTIVE. When the endpoint is a
@@ -15,13 +10,22 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
  * directory) for the duration, then stops it again.
  */
 export async function initTables(config: PollsConfig, log: (line: string) => void): Promise<void> {
-  let started: ChildProcess | undefined;
+  let stop: (() => Promise<void>) | undefined;
   const endpoint = config.DYNAMODB_ENDPOINT ? new URL(config.DYNAMODB_ENDPOINT) : undefined;
   if (endpoint && LOOPBACK.has(endpoint.hostname)) {
     const port = Number(endpoint.port) || 80;
     if (!(await listening(endpoint.hostname, port))) {
       log(`DynamoDB Local is not running on :${port}; starting it for --init`);
-      started = await startDynamoDbLocal(endpoint.hostname, port, config.DYNAMODB_DATA_DIR);
+      mkdirSync(config.DYNAMODB_DATA_DIR, { recursive: true });
+      const args = [
+        'bin/dynamodb-local.sh',
+        '-port',
+        String(port),
+        '-sharedDb',
+        '-dbPath',
+        config.DYNAMODB_DATA_DIR,
+      ];
+      stop = await startLocalServer('DynamoDB Local', 'bash', args, endpoint.hostname, port);
     }
   }
   const client = createDynamoClient({ ...config, DYNAMODB_MAX_ATTEMPTS: 5 });
@@ -30,44 +34,6 @@ export async function initTables(config: PollsConfig, log: (line: string) => voi
     log(`tables ${config.POLLS_TABLE} (index ${config.POLLS_TITLE_INDEX}) and ${config.VOTES_TABLE} ACTIVE`);
   } finally {
     client.destroy();
-    if (started) await stop(started);
+    await stop?.();
   }
-}
-
-async function startDynamoDbLocal(host: string, port: number, dataDir: string): Promise<ChildProcess> {
-  mkdirSync(dataDir, { recursive: true });
-  const args = ['bin/dynamodb-local.sh', '-port', String(port), '-sharedDb', '-dbPath', dataDir];
-  const child = spawn('bash', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const deadline = Date.now() + 60_000;
-  while (!(await listening(host, port))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`DynamoDB Local did not start on :${port}:\n${output}`);
-    }
-    await sleep(200);
-  }
-  return child;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function listening(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: host.replace(/^\[|\]$/g, ''), port }, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
 }

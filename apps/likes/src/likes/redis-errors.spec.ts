@@ -1,5 +1,5 @@
 import { StoreUnavailableError } from '@app/errors';
-import { redisError } from './likes.repository';
+import { redisError } from './redis-errors';
 
 function replyError(message: string): Error {
   const error = new Error(message);

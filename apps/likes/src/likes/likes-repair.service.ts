@@ -1,0 +1,156 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { KeyScan } from '../redis/key-scan';
+import { type LikesRedis } from '../redis/redis.client';
+import { REDIS } from '../redis/redis.module';
+import { LIKES_CONFIG, type LikesConfig } from '../likes.config';
+import { IndexesRepository, type PostState } from './indexes.repository';
+import { KEY_PATTERNS } from './keys';
+
+// Likers (or a user's likes) read per call when a post (or a user) is repaired, how soon a failed index write is retried, and how
+// many retries are kept (past that, a long outage is left to the walk).
+const LIKERS_PAGE = 500;
+const RETRY_MS = 1_000;
+const MAX_PENDING = 10_000;
+
+/**
+ * Keeps the top list and the users' likes in step with the likes (the truth, in each post's slot).
+ * Writes them after each change ({@link follow}); one that fails is retried shortly, and a repair
+ * walks everything (at boot, then every `LIKES_REPAIR_INTERVAL_MS`, `LIKES_REPAIR_BATCH` keys per
+ * run) for what a crashed instance left half done. Every write is versioned, so a repair is
+ * idempotent and safe beside live traffic and other instances' repairs.
+ */
+@Injectable()
+export class LikesRepairService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('LikesRepair');
+  private readonly pending = new Map<string, { postId: number; username: string }>();
+  private pass: ReturnType<LikesRepairService['newPass']>;
+  private running?: Promise<boolean>;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    @Inject(REDIS) private readonly redis: LikesRedis,
+    @Inject(LIKES_CONFIG)
+    private readonly config: Pick<LikesConfig, 'LIKES_REPAIR_INTERVAL_MS' | 'LIKES_REPAIR_BATCH'>,
+    private readonly indexes: IndexesRepository,
+  ) {
+    this.pass = this.newPass(); // here, not as a field initializer: that would run before `redis` is set
+  }
+
+  onApplicationBootstrap(): void {
+    const run = () =>
+      void this.runOnce().catch((e: unknown) => this.logger.warn(`repair run failed: ${String(e)}`));
+    this.timers = [
+      setTimeout(run, RETRY_MS),
+      setInterval(run, this.config.LIKES_REPAIR_INTERVAL_MS),
+      setInterval(() => void this.retryPending(), RETRY_MS),
+    ];
+    this.timers.forEach((t) => t.unref());
+  }
+
+  onApplicationShutdown(): void {
+    this.timers.forEach(clearTimeout);
+  }
+
+  /** Brings the indexes up to `state` of the post (and the user's like of it); on failure, retries soon. */
+  async follow(postId: number, username: string, state: PostState): Promise<void> {
+    try {
+      await this.indexes.write(postId, username, state);
+    } catch (error) {
+      this.logger.warn(`indexes of post ${postId} left for repair: ${String(error)}`);
+      this.later(postId, username);
+    }
+  }
+
+  /**
+   * Has the indexes of the user's like of the post checked soon: after a write whose outcome is
+   * unknown (Redis failed to answer, yet may have applied it) or whose indexes could not be written.
+   */
+  later(postId: number, username: string): void {
+    if (this.pending.size < MAX_PENDING) this.pending.set(`${postId} ${username}`, { postId, username });
+  }
+
+  /** One bounded run of the walk; true when it finished a whole pass. Runs never overlap. */
+  runOnce(budget = this.config.LIKES_REPAIR_BATCH): Promise<boolean> {
+    this.running ??= this.step(budget).finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  /** Runs until a whole pass is done (`--repair`, `--init`); returns the runs it took. */
+  async repairAll(): Promise<number> {
+    this.pass = this.newPass();
+    let runs = 1;
+    while (!(await this.runOnce())) runs++;
+    return runs;
+  }
+
+  private async retryPending(): Promise<void> {
+    for (const [key, { postId, username }] of this.pending) {
+      try {
+        await this.indexes.write(postId, username, await this.indexes.postState(postId, username));
+        this.pending.delete(key);
+      } catch {
+        return; // Redis still away: the next tick tries again.
+      }
+    }
+  }
+
+  private newPass() {
+    return {
+      likers: new KeyScan(this.redis, KEY_PATTERNS.likers.match),
+      users: new KeyScan(this.redis, KEY_PATTERNS.user.match),
+      phase: 'likers' as 'likers' | 'users' | 'top',
+      topRank: 0,
+    };
+  }
+
+  // Three phases: every post's likers into both indexes (adds what is missing), then every user's
+  // likes and every top entry checked against their posts (removes what is stale).
+  private async step(budget: number): Promise<boolean> {
+    const pass = this.pass;
+    let left = budget;
+    if (pass.phase === 'likers') {
+      const { keys, done } = await pass.likers.next(left);
+      for (const key of keys) await this.repairPost(Number(KEY_PATTERNS.likers.name.exec(key)?.[1]));
+      left -= keys.length;
+      if (done) pass.phase = 'users';
+    }
+    if (pass.phase === 'users' && left > 0) {
+      const { keys, done } = await pass.users.next(left);
+      for (const key of keys) await this.repairUser(KEY_PATTERNS.user.name.exec(key)?.[1] ?? '');
+      left -= keys.length;
+      if (done) pass.phase = 'top';
+    }
+    if (pass.phase === 'top' && left > 0) {
+      const posts = await this.indexes.topPosts(pass.topRank, left);
+      for (const postId of posts) await this.indexes.writeTop(postId, await this.indexes.postState(postId));
+      pass.topRank += posts.length;
+      if (posts.length < left) {
+        this.pass = this.newPass();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private async repairPost(postId: number): Promise<void> {
+    for (let first = 0; ; first += LIKERS_PAGE) {
+      const state = await this.indexes.postState(postId, '', first, LIKERS_PAGE);
+      await this.indexes.writeTop(postId, state);
+      await Promise.all(
+        state.likers.map((l) => this.indexes.writeUser(l.username, postId, { ...state, ...l })),
+      );
+      if (state.likers.length < LIKERS_PAGE) return;
+    }
+  }
+
+  // Entries removed on the way shift the ranks: some may wait for the next pass, none is harmed.
+  private async repairUser(username: string): Promise<void> {
+    for (let first = 0; ; first += LIKERS_PAGE) {
+      const posts = await this.indexes.userPosts(username, first, LIKERS_PAGE);
+      for (const postId of posts) {
+        await this.indexes.writeUser(username, postId, await this.indexes.postState(postId, username));
+      }
+      if (posts.length < LIKERS_PAGE) return;
+    }
+  }
+}

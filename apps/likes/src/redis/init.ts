@@ -1,0 +1,49 @@
+import { IndexesRepository } from '../likes/indexes.repository';
+import { LegacyLikesRepository } from '../likes/legacy-likes.repository';
+import { LikesRepairService } from '../likes/likes-repair.service';
+import type { LikesConfig } from '../likes.config';
+import { createRedis, type LikesRedis } from './redis.client';
+import { startLocalStore } from './local-store';
+
+/**
+ * `main.js --init`: moves likes kept in the old layout into today's keys (once: a second run finds
+ * none) and rebuilds the indexes. A standalone Redis on loopback that is not running is started
+ * as the Procfile starts it, for the duration.
+ */
+export async function initLikesStore(config: LikesConfig, log: (line: string) => void): Promise<void> {
+  const stop = config.REDIS_CLUSTER_NODES
+    ? undefined
+    : await startLocalStore(config.REDIS_URL, config.REDIS_DATA_DIR, log);
+  try {
+    await withRedis(config, async (redis) => {
+      const moved = await new LegacyLikesRepository(redis).migrate();
+      if (moved > 0) log(`moved the likes of ${moved} posts from the old keys`);
+      await repair(redis, config, log);
+    });
+  } finally {
+    await stop?.();
+  }
+}
+
+/** `main.js --repair`: one whole pass of the repair, then exit. */
+export function repairLikes(config: LikesConfig, log: (line: string) => void): Promise<void> {
+  return withRedis(config, (redis) => repair(redis, config, log));
+}
+
+async function repair(redis: LikesRedis, config: LikesConfig, log: (line: string) => void): Promise<void> {
+  const runs = await new LikesRepairService(redis, config, new IndexesRepository(redis)).repairAll();
+  log(`top list and users' likes repaired (${runs} run${runs === 1 ? '' : 's'})`);
+}
+
+async function withRedis(config: LikesConfig, use: (redis: LikesRedis) => Promise<void>): Promise<void> {
+  const redis = createRedis({ ...config, REDIS_COMMAND_TIMEOUT_MS: 10_000 });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      redis.once('ready', resolve);
+      setTimeout(() => reject(new Error('redis did not become ready within 10 s')), 10_000).unref();
+    });
+    await use(redis);
+  } finally {
+    redis.disconnect();
+  }
+}
