@@ -73,7 +73,7 @@ export class RegistryMetrics {
 
   /**
    * The hook for blocking queries (issue 12, not landed here): publishes the number of requests held
-   * waiting for a change, as `read` returns it at each scrape. Nothing calls it yet.
+   * waiting for a change, as `read` returns it at each scrape (the change watch registers it).
    */
   countHeldWatches(read: () => number): void {
     new Gauge({

@@ -1,5 +1,7 @@
 import { OverloadedError } from '@app/errors';
+import { Registry } from 'prom-client';
 import { openDatabase } from '../database/database.module';
+import { RegistryMetrics } from '../metrics/registry-metrics';
 import { loadRegistryConfig } from '../registry.config';
 import { ChangeIndexRepository } from './change-index.repository';
 import { ChangeWatchService } from './change-watch.service';
@@ -8,6 +10,7 @@ describe(ChangeWatchService.name, () => {
   let sut: ChangeWatchService;
   let index: ChangeIndexRepository;
   let answered: boolean;
+  let metrics: Registry;
 
   /** Starts a held query at the current index and notes when it answers. */
   const hold = (waitMs: number, seen = index.current()) => {
@@ -19,7 +22,12 @@ describe(ChangeWatchService.name, () => {
     jest.useFakeTimers();
     const db = openDatabase(':memory:');
     index = new ChangeIndexRepository(db);
-    sut = new ChangeWatchService(loadRegistryConfig({ REGISTRY_MAX_HELD_QUERIES: '2' }), index);
+    metrics = new Registry();
+    sut = new ChangeWatchService(
+      loadRegistryConfig({ REGISTRY_MAX_HELD_QUERIES: '2' }),
+      index,
+      new RegistryMetrics(metrics),
+    );
   });
   afterEach(() => jest.useRealTimers());
 
@@ -31,6 +39,15 @@ describe(ChangeWatchService.name, () => {
     await jest.advanceTimersByTimeAsync(100);
     await held;
     expect(answered).toBe(true);
+  });
+
+  it('counts the held queries in the registry metrics', async () => {
+    const held = hold(30_000);
+    expect(await metrics.getSingleMetricAsString('chirp_registry_held_watches')).toMatch(/ 1$/);
+    index.bump();
+    await jest.advanceTimersByTimeAsync(100);
+    await held;
+    expect(await metrics.getSingleMetricAsString('chirp_registry_held_watches')).toMatch(/ 0$/);
   });
 
   it('answers when the wait ends, within 1/16 of jitter', async () => {

@@ -1,6 +1,7 @@
 import { OverloadedError } from '@app/errors';
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
+import { RegistryMetrics } from '../metrics/registry-metrics';
 import { ChangeIndexRepository } from './change-index.repository';
 
 /**
@@ -30,7 +31,10 @@ export class ChangeWatchService implements BeforeApplicationShutdown {
   constructor(
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
     private readonly index: ChangeIndexRepository,
-  ) {}
+    metrics: RegistryMetrics,
+  ) {
+    metrics.countHeldWatches(() => this.held.size);
+  }
 
   /** The change index now. */
   current(): number {
