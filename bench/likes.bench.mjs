@@ -9,19 +9,10 @@
 import { mkdtempSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { cpuSeconds, freePort, listening, start, startLikesStores, stopAll, waitFor } from './processes.mjs';
-import { generatorFlag, wrk } from './wrk.mjs';
+import { generatorFlag, likesLoadOptions, wrk } from './wrk.mjs';
 
-const { values: opts } = parseArgs({
-  options: {
-    duration: { type: 'string', default: '5' },
-    warmup: { type: 'string', default: '2' },
-    connections: { type: 'string', default: '32' },
-    rounds: { type: 'string', default: '3' },
-    posts: { type: 'string', default: '10000' },
-  },
-});
+const opts = likesLoadOptions();
 const POSTS = Number(opts.posts);
 const loadStart = os.loadavg()[0].toFixed(2);
 

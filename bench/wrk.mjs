@@ -2,6 +2,22 @@
 // over 20k req/s here, so the servers are what is measured. autocannon, in Node, saturated a core near
 // 3k req/s on this 2-core machine and capped the app and the baseline alike.
 import { spawn } from 'node:child_process';
+import { parseArgs } from 'node:util';
+
+/**
+ * The command-line options the likes benchmarks share (`--duration 5 --warmup 2 --connections 32
+ * --rounds 3 --posts 10000`), as strings like parseArgs gives them.
+ */
+export const likesLoadOptions = () =>
+  parseArgs({
+    options: {
+      duration: { type: 'string', default: '5' },
+      warmup: { type: 'string', default: '2' },
+      connections: { type: 'string', default: '32' },
+      rounds: { type: 'string', default: '3' },
+      posts: { type: 'string', default: '10000' },
+    },
+  }).values;
 
 /** Above this share of one core, the generator may be what limits a run: its figures are flagged. */
 export const GENERATOR_CPU_LIMIT = 0.8;

@@ -58,13 +58,19 @@ describe('GET /metrics', () => {
 
   it("adds the registry's rounds, checks by result and instances by service and status", async () => {
     const registry = stack.registry.url;
-    const text = await waitFor('a round counted', async () => {
-      const t = await metricsOf(registry);
-      return (sample(t, 'chirp_registry_round_duration_seconds_count') ?? 0) > 0 && t;
-    });
+    // A round may have run before likes registered: wait for one that checked it.
+    const likesChecked = 'chirp_registry_checks_total{service="likes",result="passed"}';
+    const text = await waitFor(
+      'a round that checked likes',
+      async () => {
+        const t = await metricsOf(registry);
+        return (sample(t, likesChecked) ?? 0) > 0 && t;
+      },
+      30_000,
+    );
+    expect(sample(text, 'chirp_registry_round_duration_seconds_count')).toBeGreaterThan(0);
     expect(sample(text, 'chirp_registry_instances{service="likes",status="passing"}')).toBe(1);
     expect(sample(text, 'chirp_registry_instances{service="polls",status="passing"}')).toBe(1);
-    expect(sample(text, 'chirp_registry_checks_total{service="likes",result="passed"}')).toBeGreaterThan(0);
     expect(sample(text, 'chirp_registry_haproxy_sync_errors_total')).toBe(0);
   });
 
