@@ -11,12 +11,10 @@ import { join } from 'node:path';
 import {
   children,
   cpuSeconds,
-  freePort,
-  start,
+  startLikesApp,
   startLikesStores,
   startRedisCluster,
   stopAll,
-  waitFor,
 } from './processes.mjs';
 import { generatorFlag, likesLoadOptions, wrk } from './wrk.mjs';
 
@@ -32,19 +30,7 @@ const redisPids = {
   cluster: cluster.children.map((c) => c.pid),
 };
 
-async function startLikes(name, env) {
-  const port = await freePort();
-  const child = start(name, process.execPath, ['dist/apps/likes/main.js'], {
-    POSTS_DB_PATH: standaloneEnv.POSTS_DB_PATH,
-    ...env,
-    PORT: String(port),
-    LOG_LEVEL: 'error',
-    NODE_ENV: 'production',
-    REGISTRY_URL: 'http://127.0.0.1:9', // measured alone: no registry
-  });
-  await waitFor(name, async () => (await fetch(`http://127.0.0.1:${port}/health-check`)).ok);
-  return { port, pid: child.pid };
-}
+const startLikes = (name, env) => startLikesApp(name, { POSTS_DB_PATH: standaloneEnv.POSTS_DB_PATH, ...env });
 const servers = {
   standalone: await startLikes('likes-standalone', { REDIS_URL: standaloneEnv.REDIS_URL }),
   cluster: await startLikes('likes-cluster', { REDIS_CLUSTER_NODES: cluster.seeds }),

@@ -9,7 +9,16 @@
 import { mkdtempSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cpuSeconds, freePort, listening, start, startLikesStores, stopAll, waitFor } from './processes.mjs';
+import {
+  cpuSeconds,
+  freePort,
+  listening,
+  start,
+  startLikesApp,
+  startLikesStores,
+  stopAll,
+  waitFor,
+} from './processes.mjs';
 import { generatorFlag, likesLoadOptions, wrk } from './wrk.mjs';
 
 const opts = likesLoadOptions();
@@ -19,19 +28,7 @@ const loadStart = os.loadavg()[0].toFixed(2);
 // Redis, posts.db, the app and the baseline.
 const dir = mkdtempSync(join(tmpdir(), 'chirp-bench-'));
 const common = await startLikesStores(dir, POSTS);
-const startNest = async (name, env = {}) => {
-  const port = await freePort();
-  const child = start(name, process.execPath, ['dist/apps/likes/main.js'], {
-    ...common,
-    ...env,
-    PORT: String(port),
-    LOG_LEVEL: 'error',
-    NODE_ENV: 'production',
-    REGISTRY_URL: 'http://127.0.0.1:9', // measured alone: no registry
-  });
-  await waitFor(name, async () => (await fetch(`http://127.0.0.1:${port}/health-check`)).ok);
-  return { port, pid: child.pid };
-};
+const startNest = (name, env = {}) => startLikesApp(name, { ...common, ...env });
 const basePort = await freePort();
 const baseline = start('baseline', process.execPath, ['bench/baseline-likes.mjs'], {
   ...common,

@@ -71,6 +71,23 @@ export async function startLikesStores(dir, posts) {
   return env;
 }
 
+/**
+ * One likes instance (the built app) on `env`'s stores, measured alone (no registry): its port and pid
+ * once it answers /health-check.
+ */
+export async function startLikesApp(name, env) {
+  const port = await freePort();
+  const child = start(name, process.execPath, ['dist/apps/likes/main.js'], {
+    ...env,
+    PORT: String(port),
+    LOG_LEVEL: 'error',
+    NODE_ENV: 'production',
+    REGISTRY_URL: 'http://127.0.0.1:9',
+  });
+  await waitFor(name, async () => (await fetch(`http://127.0.0.1:${port}/health-check`)).ok);
+  return { port, pid: child.pid };
+}
+
 /** HAProxy on `config` (haproxy.cfg by default) on fresh loopback ports; returns them once it listens. */
 export async function startHaproxy(name = 'haproxy', config = 'haproxy.cfg') {
   const [likes, polls, registry, stats, runtime, metrics] = await Promise.all(
