@@ -76,7 +76,7 @@ describe('likes --init (bin/init.sh)', () => {
       '1700000000002',
     ]);
     const users = ['ana', 'bo'];
-    expect(await indexes(client, users)).toEqual(await indexesFromLikers(client, [1, 7], users));
+    expect(await indexes(client, [1, 7], users)).toEqual(await indexesFromLikers(client, [1, 7], users));
 
     expect(init()).not.toContain('moved');
     expect(await snapshot(client)).toEqual(migrated);

@@ -78,6 +78,22 @@ export function redisClient(redis: StoreProcess): Redis {
   return new Redis(redis.port, '127.0.0.1', { maxRetriesPerRequest: 1 });
 }
 
+/**
+ * Deletes every likes key but the posts' version counters, between tests. Versions only grow in
+ * production; resetting them would let an index write still in flight from the previous test (a
+ * retry, the boot repair) win over newer ones, which no deployment can see.
+ */
+export async function clearLikes(client: Redis | Cluster): Promise<void> {
+  const servers = client instanceof Cluster ? client.nodes('master') : [client];
+  for (const server of servers) {
+    for await (const keys of server.scanStream({ count: 1000 })) {
+      const doomed = (keys as string[]).filter((key) => !key.endsWith(':version'));
+      // One key per DEL: on a cluster node, keys of different slots may not share a command.
+      await Promise.all(doomed.map((key) => server.del(key)));
+    }
+  }
+}
+
 /** Everything likes keeps in Redis, to show that a request changed nothing. */
 export async function snapshot(client: Redis): Promise<Record<string, unknown>> {
   const state: Record<string, unknown> = {};
@@ -116,14 +132,23 @@ export async function indexesFromLikers(
   return { top, users };
 }
 
-/** The top list and the users' likes as they are, in the form of {@link indexesFromLikers}. */
+/**
+ * The top list's entries for `postIds` and the users' likes as they are, in the form of
+ * {@link indexesFromLikers}. Other posts are left out: the tests share a store.
+ */
 export async function indexes(
   client: Redis | Cluster,
+  postIds: number[],
   usernames: string[],
 ): Promise<{ top: Record<string, string>; users: Record<string, Record<string, string>> }> {
   const asRecord = (flat: string[]) =>
     Object.fromEntries(flat.flatMap((v, i) => (i % 2 === 0 ? [[v, flat[i + 1]]] : [])));
-  const top = asRecord(await client.zrange('likes:{top}:posts', '0', '-1', 'WITHSCORES'));
+  const members = new Set(postIds.map(memberOf));
+  const top = Object.fromEntries(
+    Object.entries(asRecord(await client.zrange('likes:{top}:posts', '0', '-1', 'WITHSCORES'))).filter(
+      ([m]) => members.has(m),
+    ),
+  );
   const users: Record<string, Record<string, string>> = {};
   for (const u of usernames) {
     users[u] = asRecord(await client.zrange(`likes:{user:${u}}:posts`, '0', '-1', 'WITHSCORES'));
@@ -148,10 +173,11 @@ export const races = {
       posts_id: postId,
       likes: 500,
     });
-    expect((await request<{ posts: unknown[] }>(url, '/top/likes')).body.posts).toEqual([
-      expect.objectContaining({ posts_id: postId, likes: 500 }),
-    ]);
-    expect(await indexes(client, users)).toEqual(await indexesFromLikers(client, [postId], users));
+    expect((await request<{ posts: unknown[] }>(url, '/top/likes')).body.posts[0]).toMatchObject({
+      posts_id: postId,
+      likes: 500,
+    });
+    expect(await indexes(client, [postId], users)).toEqual(await indexesFromLikers(client, [postId], users));
   },
 
   async oneUser(url: string, postId = 8): Promise<void> {

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { startRedis, type StoreProcess, type TestApp, request } from '../support';
-import { initPostsDb, races, redisClient, startLikes } from './likes-support';
+import { clearLikes, initPostsDb, races, redisClient, snapshot, startLikes } from './likes-support';
 
 interface Record_ {
   username: string;
@@ -40,7 +40,7 @@ describe('likes (one instance, real Redis and SQLite)', () => {
     await app?.stop();
     await redis?.stop();
   });
-  beforeEach(() => client.flushall());
+  beforeEach(() => clearLikes(client));
 
   it('likes once, refuses a second like with 409, and unlikes', async () => {
     const liked = await request<Record_>(url, '/new/likes?username=John&posts_id=1', { method: 'POST' });
@@ -78,6 +78,7 @@ describe('likes (one instance, real Redis and SQLite)', () => {
   });
 
   it('answers 404 for a post that does not exist, writing nothing', async () => {
+    const before = await snapshot(client);
     for (const path of ['/new/likes?username=John&posts_id=301', '/posts/999999/likes']) {
       const answer = await request(url, path, { method: 'POST', json: { username: 'John' } });
       expect(answer).toEqual(
@@ -88,7 +89,7 @@ describe('likes (one instance, real Redis and SQLite)', () => {
       );
     }
     expect((await request(url, '/likes?posts_id=301')).status).toBe(404);
-    expect(await client.dbsize()).toBe(0);
+    expect(await snapshot(client)).toEqual(before);
   });
 
   it('counts 500 concurrent likes of one post by distinct users exactly, in all three sets', () =>

@@ -34,18 +34,22 @@ export class IndexesRepository {
     ]);
   }
 
-  async writeTop(postId: number, state: PostState): Promise<void> {
+  /** Brings the post's top entry up to `state`; true when that removed the entry. */
+  async writeTop(postId: number, state: PostState): Promise<boolean> {
     const score = state.likes > 0 ? String(state.likes) : '';
-    await this.redis
+    const written = await this.redis
       .setIndex(KEYS.top, KEYS.topVersions, postMember(postId), state.version, score)
       .catch(rethrow);
+    return written === 1 && score === '';
   }
 
-  async writeUser(username: string, postId: number, state: PostState): Promise<void> {
+  /** Brings the user's entry for the post up to `state`; true when that removed the entry. */
+  async writeUser(username: string, postId: number, state: PostState): Promise<boolean> {
     const score = state.likedAt === null ? '' : String(state.likedAt);
-    await this.redis
+    const written = await this.redis
       .setIndex(KEYS.user(username), KEYS.userVersions(username), postMember(postId), state.version, score)
       .catch(rethrow);
+    return written === 1 && score === '';
   }
 
   /** The post's state for `username` (or none), and its likers from rank `first` (up to `n`), all as of one version. */

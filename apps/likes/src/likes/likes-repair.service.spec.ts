@@ -1,37 +1,36 @@
+import { createMock, type DeepMocked } from '@golevelup/ts-jest';
 import type { LikesRedis } from '../redis/redis.client';
 import type { IndexesRepository, PostState } from './indexes.repository';
 import { LikesRepairService } from './likes-repair.service';
 
 describe(LikesRepairService.name, () => {
   const state: PostState = { version: '3', likes: 2, likedAt: 1_000 };
-  let indexes: jest.Mocked<
-    Pick<IndexesRepository, 'write' | 'writeTop' | 'writeUser' | 'postState' | 'topPosts' | 'userPosts'>
-  >;
+  let indexes: DeepMocked<IndexesRepository>;
   let keys: Record<string, string[]>;
   let sut: LikesRepairService;
 
   beforeEach(() => {
     jest.useFakeTimers();
-    indexes = {
+    indexes = createMock<IndexesRepository>({
       write: jest.fn().mockResolvedValue(undefined),
-      writeTop: jest.fn().mockResolvedValue(undefined),
-      writeUser: jest.fn().mockResolvedValue(undefined),
+      writeTop: jest.fn().mockResolvedValue(false),
+      writeUser: jest.fn().mockResolvedValue(false),
       postState: jest.fn().mockResolvedValue({ ...state, likers: [] }),
       topPosts: jest.fn().mockResolvedValue([]),
       userPosts: jest.fn().mockResolvedValue([]),
-    };
+    });
     keys = {};
     // One standalone Redis whose SCAN gives all matching keys in one call.
-    const redis = {
+    const scan = (...args: unknown[]) =>
+      Promise.resolve<[string, string[]]>(['0', keys[String(args[2])] ?? []]);
+    const redis = createMock<LikesRedis>({
       options: { host: '127.0.0.1', port: 6379 },
-      scan: jest.fn((_cursor: string, _m: string, match: string) =>
-        Promise.resolve(['0', keys[match] ?? []]),
-      ),
-    };
+      scan: jest.fn(scan),
+    });
     sut = new LikesRepairService(
-      redis as unknown as LikesRedis,
+      redis,
       { LIKES_REPAIR_INTERVAL_MS: 60_000, LIKES_REPAIR_BATCH: 10 },
-      indexes as unknown as IndexesRepository,
+      indexes,
     );
   });
   afterEach(() => {
@@ -78,5 +77,43 @@ describe(LikesRepairService.name, () => {
     keys['likes:{post:*}:likers'] = Array.from({ length: 3 }, (_, i) => `likes:{post:${i + 1}}:likers`);
     await expect(sut.runOnce(2)).resolves.toBe(false);
     await expect(sut.runOnce(2)).resolves.toBe(true);
+  });
+
+  it('does not skip top entries when the ones before them are removed in the same run', async () => {
+    // The top list: posts 1..5, of which 1, 2 and 4 have no likes left.
+    let top = [1, 2, 3, 4, 5];
+    const gone = new Set([1, 2, 4]);
+    indexes.topPosts.mockImplementation((first, n) => Promise.resolve(top.slice(first, first + n)));
+    indexes.postState.mockImplementation((postId) =>
+      Promise.resolve({ ...state, likes: gone.has(postId) ? 0 : 2, likers: [] }),
+    );
+    indexes.writeTop.mockImplementation((postId, { likes }) => {
+      if (likes === 0) top = top.filter((p) => p !== postId);
+      return Promise.resolve(likes === 0);
+    });
+    sut = new LikesRepairService(
+      createMock<LikesRedis>({
+        scan: jest.fn(() => Promise.resolve<[string, string[]]>(['0', []])),
+      }),
+      { LIKES_REPAIR_INTERVAL_MS: 60_000, LIKES_REPAIR_BATCH: 2 },
+      indexes,
+    );
+    await sut.repairAll();
+    expect(top).toEqual([3, 5]);
+  });
+
+  it("does not skip a user's entries when the ones before them are removed", async () => {
+    keys['likes:{user:*}:posts'] = ['likes:{user:bo}:posts'];
+    let liked = Array.from({ length: 600 }, (_, i) => i + 1); // two pages; the first 550 are gone
+    indexes.userPosts.mockImplementation((_user, first, n) => Promise.resolve(liked.slice(first, first + n)));
+    indexes.postState.mockImplementation((postId) =>
+      Promise.resolve({ ...state, likedAt: postId <= 550 ? null : 5, likers: [] }),
+    );
+    indexes.writeUser.mockImplementation((_user, postId, { likedAt }) => {
+      if (likedAt === null) liked = liked.filter((p) => p !== postId);
+      return Promise.resolve(likedAt === null);
+    });
+    await sut.repairAll();
+    expect(liked).toEqual(Array.from({ length: 50 }, (_, i) => 551 + i));
   });
 });

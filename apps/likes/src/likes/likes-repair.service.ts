@@ -122,8 +122,10 @@ export class LikesRepairService implements OnApplicationBootstrap, OnApplication
     }
     if (pass.phase === 'top' && left > 0) {
       const posts = await this.indexes.topPosts(pass.topRank, left);
-      for (const postId of posts) await this.indexes.writeTop(postId, await this.indexes.postState(postId));
-      pass.topRank += posts.length;
+      for (const postId of posts) {
+        const removed = await this.indexes.writeTop(postId, await this.indexes.postState(postId));
+        if (!removed) pass.topRank++; // a removed entry moved the next ones up a rank
+      }
       if (posts.length < left) {
         this.pass = this.newPass();
         return true;
@@ -143,12 +145,16 @@ export class LikesRepairService implements OnApplicationBootstrap, OnApplication
     }
   }
 
-  // Entries removed on the way shift the ranks: some may wait for the next pass, none is harmed.
   private async repairUser(username: string): Promise<void> {
-    for (let first = 0; ; first += LIKERS_PAGE) {
+    for (let first = 0; ;) {
       const posts = await this.indexes.userPosts(username, first, LIKERS_PAGE);
       for (const postId of posts) {
-        await this.indexes.writeUser(username, postId, await this.indexes.postState(postId, username));
+        const removed = await this.indexes.writeUser(
+          username,
+          postId,
+          await this.indexes.postState(postId, username),
+        );
+        if (!removed) first++; // a removed entry moved the next ones up a rank
       }
       if (posts.length < LIKERS_PAGE) return;
     }
