@@ -39,8 +39,10 @@ describe('GET /metrics', () => {
     await request(likes, '/posts/41/likes', { method: 'POST', json: { username: 'bo' } });
     await request(likes, '/scanner/41/probe');
     const text = await metricsOf(likes);
-    const created = 'http_requests_total{method="POST",route="/posts/:id/likes",status_code="201"}';
-    const conflict = 'http_requests_total{method="POST",route="/posts/:id/likes",status_code="409"}';
+    const created =
+      'http_request_duration_seconds_count{method="POST",route="/posts/:id/likes",status_code="201"}';
+    const conflict =
+      'http_request_duration_seconds_count{method="POST",route="/posts/:id/likes",status_code="409"}';
     expect(sample(text, created)).toBeGreaterThanOrEqual(1);
     expect(sample(text, conflict)).toBeGreaterThanOrEqual(1);
     expect(
@@ -49,7 +51,9 @@ describe('GET /metrics', () => {
         'http_request_duration_seconds_count{method="POST",route="/posts/:id/likes",status_code="201"}',
       ),
     ).toBe(sample(text, created));
-    expect(sample(text, 'http_requests_total{method="GET",route="unmatched",status_code="404"}')).toBe(1);
+    expect(
+      sample(text, 'http_request_duration_seconds_count{method="GET",route="unmatched",status_code="404"}'),
+    ).toBe(1);
     expect(text).not.toContain('/posts/41');
     expect(text).not.toContain('scanner');
     // The scrape itself is the one request in flight.
