@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { reasonOf } from './processes';
 
 /** What a load run saw: requests that succeeded, failed, and when the failures happened. */
 export interface LoadReport {
@@ -54,14 +55,4 @@ export class Load {
     await Promise.all(this.loops);
     return this.report;
   }
-}
-
-// fetch's errors come from Node's realm, not the test's, so `instanceof Error` misses them: read the
-// fields. "fetch failed" alone says nothing; its cause (ECONNRESET, a timeout...) does.
-function reasonOf(error: unknown): string {
-  const { message, name, cause } = (error ?? {}) as { message?: unknown; name?: unknown; cause?: unknown };
-  const text = typeof message === 'string' && message ? message : String(name ?? error);
-  const { code, message: causeMessage } = (cause ?? {}) as { code?: unknown; message?: unknown };
-  const why = [code, causeMessage].filter((x) => typeof x === 'string' && x).join(' ');
-  return why ? `${text} (${why})` : text;
 }

@@ -67,8 +67,24 @@ async function waitFor(what, check, timeoutMs = 15_000, everyMs = 50) {
     }
     await sleep(everyMs);
   }
-  const why = lastError instanceof Error ? `: ${lastError.message}` : '';
+  const why = lastError === undefined ? '' : `: ${reasonOf(lastError)}`;
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
+}
+
+/**
+ * What went wrong, in one line: an error's message and its cause's code and message. fetch's errors
+ * come from Node's realm, not a jest test's, so `instanceof Error` misses them: the fields are read.
+ * @param {unknown} error
+ * @returns {string}
+ */
+function reasonOf(error) {
+  const { message, name, cause } = /** @type {{ message?: unknown, name?: unknown, cause?: unknown }} */ (
+    error ?? {}
+  );
+  const text = typeof message === 'string' && message ? message : String(name ?? error);
+  const { code, message: causeMessage } = /** @type {{ code?: unknown, message?: unknown }} */ (cause ?? {});
+  const why = [code, causeMessage].filter((x) => typeof x === 'string' && x).join(' ');
+  return why ? `${text} (${why})` : text;
 }
 
 /**
@@ -164,4 +180,4 @@ class Child {
   }
 }
 
-module.exports = { freePort, listening, waitFor, answers, Child };
+module.exports = { freePort, listening, waitFor, reasonOf, answers, Child };
