@@ -62,6 +62,9 @@ if [ -f "$stamp" ] && [ -z "$(find "${sources[@]}" -newer "$stamp" -print -quit)
 else
   step "building apps (nest build)"
   started=$(mktemp)
-  npm run --silent build >/dev/null || { npm run build; fail "build failed"; }
+  log=$(mktemp)
+  npm run --silent build >"$log" 2>&1 || { cat "$log"; fail "build failed"; }
+  grep -h 'building it again' "$log" >&2 || true # a retried build says so even when it succeeds
+  rm -f "$log"
   mv "$started" "$stamp"
 fi
