@@ -1,0 +1,47 @@
+// Reads a V8 CPU profile (bench/cpu-profiler.js) as shares of the process's busy time.
+import { existsSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** Starts or stops the profiler preloaded into `pid`; stopping waits for the profile in `file`. */
+export async function toggleProfiler(pid, file) {
+  const had = existsSync(file);
+  process.kill(pid, 'SIGUSR2');
+  if (had) return;
+  for (let i = 0; i < 100 && !existsSync(file); i++) await sleep(100);
+}
+
+/**
+ * The share of the profile's busy samples (idle left out; GC and native code in) spent in code that
+ * `owns` a frame (its function name, script URL, and whether it is the sample's innermost), and those samples by function. A sample belongs
+ * to the nearest owned frame on its stack unless a `passes` frame (a callback that hands control
+ * back, such as a hook's `done`) comes first: what runs after a hook calls `done()` is not the hook's.
+ */
+export function shareOf(file, owns, passes) {
+  const profile = JSON.parse(readFileSync(file, 'utf8'));
+  if (profile.error) throw new Error(`profiler: ${profile.error}`);
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
+  const owner = new Map(); // node id -> owning function name, or null
+  const ownerOf = (id, leaf = false) => {
+    if (!leaf && owner.has(id)) return owner.get(id);
+    const { functionName, url } = nodes.get(id).callFrame;
+    let result = null;
+    if (owns(functionName, url, leaf)) result = functionName || url.replace(/.*node_modules\//, '');
+    else if (!passes(functionName, url) && parent.has(id)) result = ownerOf(parent.get(id));
+    if (!leaf) owner.set(id, result);
+    return result;
+  };
+  let busy = 0;
+  let owned = 0;
+  const byFunction = {};
+  for (const id of profile.samples) {
+    if (nodes.get(id).callFrame.functionName === '(idle)') continue;
+    busy++;
+    const name = ownerOf(id, true);
+    if (name === null) continue;
+    owned++;
+    byFunction[name] = (byFunction[name] ?? 0) + 1;
+  }
+  return { share: owned / busy, samples: busy, byFunction };
+}
