@@ -65,7 +65,7 @@ describe('drills', () => {
     expect(report.failed).toBe(0);
   });
 
-  it('a SIGKILLed instance loses HAProxy traffic within 3 s and is pruned within a round', async () => {
+  it('a SIGKILLed instance loses HAProxy traffic within 3 s, fails no read and is pruned within a round', async () => {
     const load = readLikes();
     await load.for(500);
     const victim = stack.likes.shift()!;
@@ -87,7 +87,7 @@ describe('drills', () => {
     );
     expect(outOfRotation).toBeLessThan(3000);
     expect(pruned).toBeLessThan(INTERVAL_MS + 1000 + 1500);
-    expect(report.failed).toBeLessThanOrEqual(4); // at most the requests in flight at the kill
+    expect(report.failed).toBe(0); // the reads in flight at the kill are sent again to another instance
     await stack.addLikes();
   });
 

@@ -11,11 +11,13 @@ export class EchoServer {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  static async start(options: { hang?: boolean } = {}): Promise<EchoServer> {
+  /** `hang`: its health check never answers; `drop`: it closes every other request unanswered. */
+  static async start(options: { hang?: boolean; drop?: boolean } = {}): Promise<EchoServer> {
     const port = await freePort();
     const child = new Child(`echo:${port}`, process.execPath, ['test/support/echo-server.mjs'], {
       PORT: String(port),
       HANG: options.hang ? '1' : '0',
+      DROP: options.drop ? '1' : '0',
     }).start();
     await waitFor(`echo server on :${port}`, () => listening(port));
     return new EchoServer(child, port);
