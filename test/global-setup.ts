@@ -1,7 +1,13 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-/** Integration tests run the built apps and real servers: say clearly when something is missing. */
+/**
+ * Integration tests run the built apps and real servers: say clearly when something is missing. The
+ * stores' files go to one directory per run (TMPDIR, which os.tmpdir() and the servers the tests start
+ * read), removed by global-teardown.ts.
+ */
 export default function globalSetup(): void {
   for (const app of readdirSync('apps')) {
     if (!existsSync(`dist/apps/${app}/main.js`)) {
@@ -15,4 +21,5 @@ export default function globalSetup(): void {
       throw new Error(`${binary} is not installed: run "bash bin/setup.sh" (npm test does it)`);
     }
   }
+  process.env.TMPDIR = mkdtempSync(join(tmpdir(), 'chirp-test-run-'));
 }
