@@ -2,8 +2,9 @@
 // and writes BENCHMARKS.md with their figures, the machine and the commands. A benchmark that fails
 // is marked FAILED there (its partial output is kept as a log, not as figures) and the run exits 1.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
 
 const benches = [
   ['Formation', ['bench/formation.bench.mjs']],
@@ -22,6 +23,8 @@ const version = (cmd, args) => {
 execFileSync('bash', ['bin/build.sh'], { stdio: 'inherit' });
 const sections = [];
 const failed = [];
+// The benchmarks' stores and profiles go to one directory (their TMPDIR), removed at the end.
+const scratch = mkdtempSync(join(os.tmpdir(), 'chirp-bench-run-'));
 for (const [title, args] of benches) {
   process.stderr.write(`==> ${title}: node ${args.join(' ')}\n`);
   const started = Date.now();
@@ -29,6 +32,7 @@ for (const [title, args] of benches) {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, TMPDIR: scratch },
   });
   const output = run.stdout.trim();
   const seconds = Math.round((Date.now() - started) / 1000);
@@ -43,6 +47,7 @@ for (const [title, args] of benches) {
   sections.push(`${body}\n\nCommand: \`node ${args.join(' ')}\` (exit ${run.status}, ${seconds} s)`);
 }
 
+rmSync(scratch, { recursive: true, force: true });
 writeFileSync(
   'BENCHMARKS.md',
   `# Benchmarks
