@@ -1,13 +1,18 @@
 // Reads a V8 CPU profile (bench/cpu-profiler.js) as shares of the process's busy time.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** Starts or stops the profiler preloaded into `pid`; stopping waits for the profile in `file`. */
-export async function toggleProfiler(pid, file) {
-  const had = existsSync(file);
+/** Starts the profiler preloaded into `pid`; its profile will be written to `file`. */
+export function startProfiler(pid, file) {
+  rmSync(file, { force: true });
   process.kill(pid, 'SIGUSR2');
-  if (had) return;
+}
+
+/** Stops the profiler started by {@link startProfiler} and waits until `file` holds the profile. */
+export async function stopProfiler(pid, file) {
+  process.kill(pid, 'SIGUSR2');
   for (let i = 0; i < 100 && !existsSync(file); i++) await sleep(100);
+  if (!existsSync(file)) throw new Error(`no CPU profile from pid ${pid} in ${file}`);
 }
 
 /**

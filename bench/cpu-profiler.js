@@ -1,5 +1,5 @@
 // Preloaded into an app by a benchmark (node -r): the first SIGUSR2 starts V8's sampling profiler,
-// the next writes what it sampled to CPU_PROFILE_FILE (then CPU_PROFILE_FILE.done appears), so a
+// the next writes what it sampled to CPU_PROFILE_FILE (whole: written aside, then renamed), so a
 // profile covers exactly the measured load, not the app's boot or warm-up.
 const { Session } = require('node:inspector');
 const { renameSync, writeFileSync } = require('node:fs');

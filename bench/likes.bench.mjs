@@ -22,7 +22,7 @@ import {
   stopAll,
   waitFor,
 } from './processes.mjs';
-import { shareOf, toggleProfiler } from './cpu-profile.mjs';
+import { shareOf, startProfiler, stopProfiler } from './cpu-profile.mjs';
 import { generatorFlag, likesLoadOptions, wrk } from './wrk.mjs';
 
 const opts = likesLoadOptions();
@@ -139,14 +139,14 @@ compare(
 );
 // The metrics' own share of the app's CPU under the like load, from V8's sampling profiler: the
 // comparison above cannot resolve a few percent on a shared 2-core machine, a profile of one run can.
-await toggleProfiler(servers.nest.pid, profileFile);
+startProfiler(servers.nest.pid, profileFile);
 const [likeUrl, likeOptions] = operations.like(servers.nest.port, runs++);
 await wrk(likeUrl, {
   ...likeOptions,
   connections: Number(opts.connections),
   duration: Number(opts.duration),
 });
-await toggleProfiler(servers.nest.pid, profileFile);
+await stopProfiler(servers.nest.pid, profileFile);
 const metricsCode = shareOf(
   profileFile,
   (name, url) => /^metrics(OnRequest|OnResponse|RequestClosed)$/.test(name) || url.includes('/prom-client/'),
