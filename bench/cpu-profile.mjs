@@ -17,9 +17,10 @@ export async function stopProfiler(pid, file) {
 
 /**
  * The share of the profile's busy samples (idle left out; GC and native code in) spent in code that
- * `owns` a frame (its function name, script URL, and whether it is the sample's innermost), and those samples by function. A sample belongs
- * to the nearest owned frame on its stack unless a `passes` frame (a callback that hands control
- * back, such as a hook's `done`) comes first: what runs after a hook calls `done()` is not the hook's.
+ * `owns` a frame (given its function name, script URL, and whether it is the sample's innermost), and
+ * those samples by function. A sample belongs to the nearest owned frame on its stack unless a
+ * `passes` frame (a callback that hands control back, such as a hook's `done`) comes first: what runs
+ * after a hook calls `done()` is not the hook's.
  */
 export function shareOf(file, owns, passes) {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
