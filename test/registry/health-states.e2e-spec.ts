@@ -167,8 +167,16 @@ describe('health states: critical instances, mass-failure protection, fast reche
       2 * INTERVAL_MS + 2000,
     );
     expect((await records()).map((i) => i.id).sort()).toEqual(ids(likes));
-    const next = (await rounds()).filter((r) => r.seq > before);
-    expect(next.some((r) => r.pruned === 1 && r.withheld === 0)).toBe(true);
+    // A round records its tally when it finishes, after reconciling HAProxy: a moment after the prune.
+    await waitFor(
+      'a round after the kill recording one prune, none withheld',
+      async () =>
+        (await rounds()).some(
+          (r) => r.seq > before && r.finished_at !== null && r.pruned === 1 && r.withheld === 0,
+        ),
+      INTERVAL_MS,
+      20,
+    );
     await addLikes();
     await settled(3);
   });
@@ -201,7 +209,12 @@ describe('health states: critical instances, mass-failure protection, fast reche
       async () => (await statuses()).join() === 'critical,critical,critical',
       2 * INTERVAL_MS + 2000,
     );
-    expect((await rounds()).some((r) => r.withheld === 3 && r.pruned === 0)).toBe(true);
+    await waitFor(
+      'a round recording the three prunes withheld', // at its end, a moment after the statuses
+      async () => (await rounds()).some((r) => r.withheld === 3 && r.pruned === 0),
+      INTERVAL_MS,
+      20,
+    );
     await waitFor(
       'all three pruned',
       async () => (await records()).length === 0,
