@@ -11,6 +11,12 @@ export interface PostState {
   likedAt: number | null;
 }
 
+/** What an index write did: whether it removed the entry; `newer` when it was dropped for the version there. */
+export interface IndexWrite {
+  removed: boolean;
+  newer?: string;
+}
+
 /** One liker of a post and the time of the like. */
 export interface Liker {
   username: string;
@@ -34,28 +40,42 @@ export class IndexesRepository {
     ]);
   }
 
-  /** Brings the post's top entry up to `state`; true when that removed the entry. */
-  async writeTop(postId: number, state: PostState): Promise<boolean> {
+  /** Brings the post's top entry up to `state`. */
+  async writeTop(postId: number, state: PostState): Promise<IndexWrite> {
     const score = state.likes > 0 ? String(state.likes) : '';
-    const written = await this.redis
-      .setIndex(KEYS.top, KEYS.topVersions, postMember(postId), state.version, score)
-      .catch(rethrow);
-    return written === 1 && score === '';
+    return outcome(
+      await this.redis
+        .setIndex(KEYS.top, KEYS.topVersions, postMember(postId), state.version, score)
+        .catch(rethrow),
+      score,
+    );
   }
 
-  /** Brings the user's entry for the post up to `state`; true when that removed the entry. */
-  async writeUser(username: string, postId: number, state: PostState): Promise<boolean> {
+  /** Brings the user's entry for the post up to `state`. */
+  async writeUser(username: string, postId: number, state: PostState): Promise<IndexWrite> {
     const score = state.likedAt === null ? '' : String(state.likedAt);
-    const written = await this.redis
-      .setIndex(KEYS.user(username), KEYS.userVersions(username), postMember(postId), state.version, score)
-      .catch(rethrow);
-    return written === 1 && score === '';
+    return outcome(
+      await this.redis
+        .setIndex(KEYS.user(username), KEYS.userVersions(username), postMember(postId), state.version, score)
+        .catch(rethrow),
+      score,
+    );
   }
 
-  /** The post's state for `username` (or none), and its likers from rank `first` (up to `n`), all as of one version. */
-  async postState(postId: number, username = '', first = 0, n = 0): Promise<PostState & { likers: Liker[] }> {
+  /**
+   * The post's state for `username` (or none), and its likers from rank `first` (up to `n`), all as of
+   * one version; with `atLeast`, the post's version is first moved up to it if it is behind (the repair,
+   * for an index entry newer than its post: a failover lost the post's last writes, not the index's).
+   */
+  async postState(
+    postId: number,
+    username = '',
+    first = 0,
+    n = 0,
+    atLeast = '0',
+  ): Promise<PostState & { likers: Liker[] }> {
     const [version, likes, at, flat] = await this.redis
-      .postState(KEYS.likers(postId), KEYS.version(postId), username, first, n)
+      .postState(KEYS.likers(postId), KEYS.version(postId), username, first, n, atLeast)
       .catch(rethrow);
     const likers: Liker[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2)
@@ -75,3 +95,6 @@ export class IndexesRepository {
     ).map(postIdOf);
   }
 }
+
+const outcome = ([written, newer]: [number, string?], score: string): IndexWrite =>
+  written === 1 ? { removed: score === '' } : { removed: false, newer };

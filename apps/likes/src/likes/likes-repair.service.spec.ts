@@ -13,8 +13,8 @@ describe(LikesRepairService.name, () => {
     jest.useFakeTimers();
     indexes = createMock<IndexesRepository>({
       write: jest.fn().mockResolvedValue(undefined),
-      writeTop: jest.fn().mockResolvedValue(false),
-      writeUser: jest.fn().mockResolvedValue(false),
+      writeTop: jest.fn().mockResolvedValue({ removed: false }),
+      writeUser: jest.fn().mockResolvedValue({ removed: false }),
       postState: jest.fn().mockResolvedValue({ ...state, likers: [] }),
       topPosts: jest.fn().mockResolvedValue([]),
       userPosts: jest.fn().mockResolvedValue([]),
@@ -89,7 +89,7 @@ describe(LikesRepairService.name, () => {
     );
     indexes.writeTop.mockImplementation((postId, { likes }) => {
       if (likes === 0) top = top.filter((p) => p !== postId);
-      return Promise.resolve(likes === 0);
+      return Promise.resolve({ removed: likes === 0 });
     });
     sut = new LikesRepairService(
       createMock<LikesRedis>({
@@ -111,9 +111,26 @@ describe(LikesRepairService.name, () => {
     );
     indexes.writeUser.mockImplementation((_user, postId, { likedAt }) => {
       if (likedAt === null) liked = liked.filter((p) => p !== postId);
-      return Promise.resolve(likedAt === null);
+      return Promise.resolve({ removed: likedAt === null });
     });
     await sut.repairAll();
     expect(liked).toEqual(Array.from({ length: 50 }, (_, i) => 551 + i));
+  });
+
+  it('writes over an index entry newer than its post, moving the post up to it first', async () => {
+    // A failover lost post 1's last writes (the post is at version 3), not its top entry's (version 5).
+    keys['likes:{post:*}:likers'] = ['likes:{post:1}:likers'];
+    indexes.writeTop.mockResolvedValueOnce({ removed: false, newer: '5' });
+    const moved: PostState = { version: '5', likes: 2, likedAt: null };
+    indexes.postState.mockImplementation((_postId, _user, _first, _n, atLeast) =>
+      Promise.resolve({ ...(atLeast === '5' ? moved : state), likers: [] }),
+    );
+    await sut.repairAll();
+    expect(indexes.postState).toHaveBeenCalledWith(1, '', 0, 0, '5');
+    expect(indexes.writeTop).toHaveBeenNthCalledWith(
+      2,
+      1,
+      expect.objectContaining({ version: '5', likes: 2 }),
+    );
   });
 });

@@ -123,7 +123,7 @@ export class LikesRepairService implements OnApplicationBootstrap, OnApplication
     if (pass.phase === 'top' && left > 0) {
       const posts = await this.indexes.topPosts(pass.topRank, left);
       for (const postId of posts) {
-        const removed = await this.indexes.writeTop(postId, await this.indexes.postState(postId));
+        const removed = await this.repairTop(postId, await this.indexes.postState(postId));
         if (!removed) pass.topRank++; // a removed entry moved the next ones up a rank
       }
       if (posts.length < left) {
@@ -137,9 +137,9 @@ export class LikesRepairService implements OnApplicationBootstrap, OnApplication
   private async repairPost(postId: number): Promise<void> {
     for (let first = 0; ; first += LIKERS_PAGE) {
       const state = await this.indexes.postState(postId, '', first, LIKERS_PAGE);
-      await this.indexes.writeTop(postId, state);
+      await this.repairTop(postId, state);
       await Promise.all(
-        state.likers.map((l) => this.indexes.writeUser(l.username, postId, { ...state, ...l })),
+        state.likers.map((l) => this.repairUserEntry(l.username, postId, { ...state, ...l })),
       );
       if (state.likers.length < LIKERS_PAGE) return;
     }
@@ -149,7 +149,7 @@ export class LikesRepairService implements OnApplicationBootstrap, OnApplication
     for (let first = 0; ;) {
       const posts = await this.indexes.userPosts(username, first, LIKERS_PAGE);
       for (const postId of posts) {
-        const removed = await this.indexes.writeUser(
+        const removed = await this.repairUserEntry(
           username,
           postId,
           await this.indexes.postState(postId, username),
@@ -158,5 +158,23 @@ export class LikesRepairService implements OnApplicationBootstrap, OnApplication
       }
       if (posts.length < LIKERS_PAGE) return;
     }
+  }
+
+  // An index entry newer than its post can only be left by a failover that lost the post's last writes
+  // (Redis replicates asynchronously) but not the index's: the post's version is moved up to the
+  // entry's, so the post as it is now is written over it. (Dropped for a live write that came between,
+  // the same step just rewrites the newer state.) Each returns whether the entry was removed.
+  private async repairTop(postId: number, state: PostState): Promise<boolean> {
+    const { removed, newer } = await this.indexes.writeTop(postId, state);
+    if (newer === undefined) return removed;
+    const now = await this.indexes.postState(postId, '', 0, 0, newer);
+    return (await this.indexes.writeTop(postId, now)).removed;
+  }
+
+  private async repairUserEntry(username: string, postId: number, state: PostState): Promise<boolean> {
+    const { removed, newer } = await this.indexes.writeUser(username, postId, state);
+    if (newer === undefined) return removed;
+    const now = await this.indexes.postState(postId, username, 0, 0, newer);
+    return (await this.indexes.writeUser(username, postId, now)).removed;
   }
 }

@@ -13,8 +13,15 @@ export interface LikesCommands {
     username: string,
     first: number,
     n: number,
+    atLeast: string,
   ): Promise<[string, number, string, string[]]>;
-  setIndex(index: string, versions: string, member: string, version: string, score: string): Promise<number>;
+  setIndex(
+    index: string,
+    versions: string,
+    member: string,
+    version: string,
+    score: string,
+  ): Promise<[number, string?]>;
   userPage(user: string, member: string, score: string, n: number): Promise<[number, string[]]>;
 }
 

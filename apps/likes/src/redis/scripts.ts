@@ -35,10 +35,15 @@ return {1, redis.call('ZCARD', KEYS[1]), at, version}
 
 /**
  * A consistent view of part of a post, for the indexes. KEYS: [1] likers, [2] post version.
- * ARGV: [1] a username ('' for none), [2] first rank, [3] how many likers (0 for none).
+ * ARGV: [1] a username ('' for none), [2] first rank, [3] how many likers (0 for none), [4] a version
+ * the post's must reach first ('0' for none: only the repair asks, for an index entry newer than the
+ * post, left by a failover that lost the post's last writes but not the index's).
  * Returns {version, count, the username's likedAtMs or '', likers page flat with scores}.
  */
 export const POST_STATE_SCRIPT = `
+if tonumber(redis.call('GET', KEYS[2]) or '0') < tonumber(ARGV[4]) then
+  redis.call('SET', KEYS[2], ARGV[4])
+end
 local at = ''
 if ARGV[1] ~= '' then at = redis.call('ZSCORE', KEYS[1], ARGV[1]) or '' end
 local page = {}
@@ -53,12 +58,13 @@ return {redis.call('GET', KEYS[2]) or '0', redis.call('ZCARD', KEYS[1]), at, pag
 /**
  * Writes one index entry unless a newer version of the post is already there (so writes that arrive
  * late or twice change nothing). KEYS: [1] index zset, [2] its versions hash.
- * ARGV: [1] member, [2] post version, [3] score ('' to remove the entry). Returns 1 when written.
+ * ARGV: [1] member, [2] post version, [3] score ('' to remove the entry).
+ * Returns {1} when written, {0, the newer version} when not.
  */
 export const SET_INDEX_SCRIPT = `
-local known = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
-if known > tonumber(ARGV[2]) then
-  return 0
+local known = redis.call('HGET', KEYS[2], ARGV[1]) or '0'
+if tonumber(known) > tonumber(ARGV[2]) then
+  return {0, known}
 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 if ARGV[3] == '' then
@@ -66,7 +72,7 @@ if ARGV[3] == '' then
 else
   redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 end
-return 1
+return {1}
 `;
 
 /**
