@@ -140,6 +140,8 @@ function renderRounds(state) {
     `Every ${state.check_interval_ms / 1000} s; each check is bounded by ${timeout} ms (the bar's full width).`;
   const rows = state.rounds.map((round) => {
     const duration = round.duration_ms;
+    // A round writes its counts when it finishes: a running one has none yet.
+    const count = (n) => (duration === null ? '…' : String(n));
     const bar = el('span', `bar${duration !== null && duration > timeout ? ' over' : ''}`, el('span'));
     bar.firstChild.style.width = `${Math.min(100, ((duration ?? 0) / timeout) * 100)}%`;
     return el(
@@ -147,10 +149,10 @@ function renderRounds(state) {
       null,
       el('td', null, ago(round.started_at)),
       el('td', null, bar, duration === null ? 'running' : `${duration} ms`),
-      el('td', null, String(round.checked)),
-      el('td', null, String(round.failed)),
-      el('td', null, String(round.pruned)),
-      el('td', 'optional', String(round.unrouted)),
+      el('td', null, count(round.checked)),
+      el('td', null, count(round.failed)),
+      el('td', null, count(round.pruned)),
+      el('td', 'optional', count(round.unrouted)),
     );
   });
   document.getElementById('rounds').replaceChildren(...rows);
