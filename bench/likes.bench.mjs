@@ -33,12 +33,12 @@ const loadStart = os.loadavg()[0].toFixed(2);
 const dir = mkdtempSync(join(tmpdir(), 'chirp-bench-'));
 const common = await startLikesStores(dir, POSTS);
 // Both Nest apps carry the profiler (idle until asked), so they differ only in METRICS_ENABLED.
-const profileFile = join(dir, 'likes.cpuprofile');
+const profileOf = (name) => join(dir, `${name}.cpuprofile`);
 const startNest = (name, env = {}) =>
   startLikesApp(name, {
     ...common,
     NODE_OPTIONS: `--require ${join(process.cwd(), 'bench/cpu-profiler.js')}`,
-    CPU_PROFILE_FILE: join(dir, `${name}.cpuprofile`),
+    CPU_PROFILE_FILE: profileOf(name),
     ...env,
   });
 const basePort = await freePort();
@@ -49,7 +49,7 @@ const baseline = start('baseline', process.execPath, ['bench/baseline-likes.mjs'
 await waitFor('baseline', () => listening(basePort));
 
 const servers = {
-  nest: await startNest('likes', { CPU_PROFILE_FILE: profileFile }),
+  nest: await startNest('likes'),
   'nest, metrics off': await startNest('likes-no-metrics', { METRICS_ENABLED: 'false' }),
   baseline: { port: basePort, pid: baseline.pid },
 };
@@ -139,6 +139,7 @@ compare(
 );
 // The metrics' own share of the app's CPU under the like load, from V8's sampling profiler: the
 // comparison above cannot resolve a few percent on a shared 2-core machine, a profile of one run can.
+const profileFile = profileOf('likes');
 startProfiler(servers.nest.pid, profileFile);
 const [likeUrl, likeOptions] = operations.like(servers.nest.port, runs++);
 await wrk(likeUrl, {

@@ -3,7 +3,7 @@ import { KeyScan } from '../redis/key-scan';
 import { type LikesRedis } from '../redis/redis.client';
 import { REDIS } from '../redis/redis.module';
 import { LIKES_CONFIG, type LikesConfig } from '../likes.config';
-import { IndexesRepository, type PostState } from './indexes.repository';
+import { type IndexWrite, IndexesRepository, type PostState } from './indexes.repository';
 import { KEY_PATTERNS } from './keys';
 
 // Likers (or a user's likes) read per call when a post (or a user) is repaired, how soon a failed index write is retried, and how
@@ -160,21 +160,29 @@ export class LikesRepairService implements OnApplicationBootstrap, OnApplication
     }
   }
 
-  // An index entry newer than its post can only be left by a failover that lost the post's last writes
-  // (Redis replicates asynchronously) but not the index's: the post's version is moved up to the
-  // entry's, so the post as it is now is written over it. (Dropped for a live write that came between,
-  // the same step just rewrites the newer state.) Each returns whether the entry was removed.
-  private async repairTop(postId: number, state: PostState): Promise<boolean> {
-    const { removed, newer } = await this.indexes.writeTop(postId, state);
-    if (newer === undefined) return removed;
-    const now = await this.indexes.postState(postId, '', 0, 0, newer);
-    return (await this.indexes.writeTop(postId, now)).removed;
+  private repairTop(postId: number, state: PostState): Promise<boolean> {
+    return this.writeOver(postId, '', state, (now) => this.indexes.writeTop(postId, now));
   }
 
-  private async repairUserEntry(username: string, postId: number, state: PostState): Promise<boolean> {
-    const { removed, newer } = await this.indexes.writeUser(username, postId, state);
+  private repairUserEntry(username: string, postId: number, state: PostState): Promise<boolean> {
+    return this.writeOver(postId, username, state, (now) => this.indexes.writeUser(username, postId, now));
+  }
+
+  /**
+   * Writes one index entry of the post from `state`; returns whether that removed the entry. An entry
+   * newer than its post can only be left by a failover that lost the post's last writes (Redis
+   * replicates asynchronously) but not the index's: the post's version is moved up to the entry's, and
+   * the post as it is now is written over it. (Dropped for a live write that came between, the same
+   * step just rewrites the newer state.)
+   */
+  private async writeOver(
+    postId: number,
+    username: string,
+    state: PostState,
+    write: (state: PostState) => Promise<IndexWrite>,
+  ): Promise<boolean> {
+    const { removed, newer } = await write(state);
     if (newer === undefined) return removed;
-    const now = await this.indexes.postState(postId, username, 0, 0, newer);
-    return (await this.indexes.writeUser(username, postId, now)).removed;
+    return (await write(await this.indexes.postState(postId, username, 0, 0, newer))).removed;
   }
 }
