@@ -26,7 +26,7 @@ const failed = [];
 // The benchmarks' stores and profiles go to one directory (their TMPDIR), removed at the end.
 const scratch = mkdtempSync(join(os.tmpdir(), 'chirp-bench-run-'));
 for (const [title, args] of benches) {
-  process.stderr.write(`==> ${title}: node ${args.join(' ')}\n`);
+  process.stderr.write(`==> ${title}: bin/node ${args.join(' ')}\n`);
   const started = Date.now();
   const run = spawnSync(process.execPath, args, {
     encoding: 'utf8',
@@ -44,7 +44,7 @@ for (const [title, args] of benches) {
   } else {
     body = output.startsWith('## ') ? output : `## ${title}\n\n\`\`\`\n${output}\n\`\`\``;
   }
-  sections.push(`${body}\n\nCommand: \`node ${args.join(' ')}\` (exit ${run.status}, ${seconds} s)`);
+  sections.push(`${body}\n\nCommand: \`bin/node ${args.join(' ')}\` (exit ${run.status}, ${seconds} s)`);
 }
 
 rmSync(scratch, { recursive: true, force: true });

@@ -2,6 +2,7 @@
 # Builds every app under apps/ with the Nest CLI (rspack, node_modules left external).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bin/env.sh
 
 # rspack's native binding has aborted (SIGABRT, no message) once in a CI run on a fresh machine and
 # never in 70 builds since; a build killed by a signal is tried once more, a compile error is not.

@@ -3,6 +3,7 @@
 # changes nothing. Each app's `--init` creates or migrates its own store and exits.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bin/env.sh
 set -a; . ./.env; set +a
 
 mkdir -p var/redis var/dynamodb

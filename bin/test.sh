@@ -3,6 +3,7 @@
 # real Redis, DynamoDB Local, SQLite and HAProxy that the tests start on free ports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bin/env.sh
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 step "type-check (tsc --noEmit)"
 npx --no-install tsc --noEmit -p tsconfig.json
