@@ -81,3 +81,19 @@ fi
 # process at load): prove it loads on the project's Node before anything depends on it.
 node -e 'new (require("better-sqlite3"))(":memory:").close()' ||
   fail "better-sqlite3 does not load on Node.js $node_version (node_modules installed by another Node? rm -rf node_modules)"
+
+# Build only when a source changed since the last build (a fresh clone always builds). The stamp
+# takes the time the build started, so an edit made during a build is built next time.
+stamp=dist/.built
+sources=(apps libs bin/build.sh nest-cli.json tsconfig.json tsconfig.build.json package-lock.json)
+if [ -f "$stamp" ] && [ -z "$(find "${sources[@]}" -newer "$stamp" -print -quit)" ]; then
+  step "apps up to date (dist/ is newer than every source)"
+else
+  step "building apps (nest build)"
+  started=$(mktemp)
+  log=$(mktemp)
+  npm run --silent build >"$log" 2>&1 || { cat "$log"; fail "build failed"; }
+  grep -h 'building it again' "$log" >&2 || true # a retried build says so even when it succeeds
+  rm -f "$log"
+  mv "$started" "$stamp"
+fi
