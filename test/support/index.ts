@@ -13,3 +13,4 @@ export * from './mapped-routes';
 export * from './prometheus';
 export * from './browser';
 export * from './redis-cluster';
+export * from './go-json';

@@ -37,6 +37,11 @@ export const registryEnv = serverEnv.extend({
   HAPROXY_DRAIN_TIMEOUT_MS: millis(10_000),
   /** Blocking queries (`?index=&wait=`) held at once; past it a new one is refused with 429. */
   REGISTRY_MAX_HELD_QUERIES: count(1_000),
+  /** The datacenter the Consul-compatible reads (`/v1`) name. */
+  CONSUL_DATACENTER: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "-" or "_"')
+    .default('dc1'),
 });
 
 /** The registry's validated configuration. */

@@ -8,6 +8,7 @@ import { ErrorFilter, inputValidation, OpenApiModule } from '@app/http';
 import { MetricsModule } from '@app/metrics';
 import { TokenGuard } from './auth/token.guard';
 import { CheckerModule } from './checker/checker.module';
+import { ConsulModule } from './consul/consul.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseModule, SQLITE } from './database/database.module';
 import { RegistryHealthController } from './health/registry-health.controller';
@@ -37,6 +38,7 @@ export class RegistryModule {
           stores: ['sqlite'],
         }),
         DashboardModule,
+        ConsulModule,
         // The registry registers itself, directly with itself: HAProxy learns of it that way.
         DiscoveryModule.forRoot({ service: 'registry', env: config }),
         HealthModule.registerAsync({

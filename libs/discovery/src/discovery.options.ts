@@ -6,6 +6,10 @@ export interface DiscoveryOptions {
   env: ServerEnv;
   /** The path the registry probes; every Chirp app serves it. */
   healthPath?: string;
+  /** Tags to register with (Consul's); default: the service's name. */
+  tags?: string[];
+  /** Metadata to register with, beside `version` (package.json's), which it may override. */
+  meta?: Record<string, string>;
 }
 
 /** Injection token of {@link DiscoveryOptions}. */

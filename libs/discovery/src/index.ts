@@ -6,3 +6,4 @@ export * from './registry.client';
 export { type HealthOptions, type StoreProbe } from './health.options';
 export { type HealthReport, StoreHealth } from './store-health';
 export * from './service-watch';
+export * from './app-version';

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import axios, { type AxiosInstance } from 'axios';
 import { advertiseUrl } from '@app/config';
+import { APP_VERSION } from './app-version';
 import { DISCOVERY_OPTIONS, type DiscoveryOptions } from './discovery.options';
 
 /** What the registry answers about an instance. */
@@ -46,6 +47,8 @@ export class RegistryClient {
       url: this.url,
       http: 'GET',
       health_path: this.healthPath,
+      tags: this.options.tags ?? [this.options.service],
+      meta: { version: APP_VERSION, ...this.options.meta },
     });
     return data;
   }

@@ -27,7 +27,9 @@ export class ErrorFilter implements ExceptionFilter {
     if (exception instanceof StoreUnavailableError) this.storeErrors.count(exception.store);
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body } = toErrorResponse(exception);
-    if (status >= 500 && status !== 503) this.logger.error(exception);
+    // A bug, not an answer a route chose (a 503 names a store; an HttpException is deliberate).
+    if (status >= 500 && status !== 503 && !(exception instanceof HttpException))
+      this.logger.error(exception);
     void reply.status(status).send(body);
   }
 }

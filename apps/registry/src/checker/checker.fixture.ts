@@ -81,7 +81,14 @@ export function checkerFixture(env: Record<string, string> = {}) {
   const url = (port: number) => `http://127.0.0.1:${port}`;
   const register = (port: number, now = Date.now()) =>
     instances.upsert(
-      { service_name: 'likes', url: url(port), http: 'GET', health_path: '/health-check' },
+      {
+        service_name: 'likes',
+        url: url(port),
+        http: 'GET',
+        health_path: '/health-check',
+        tags: [],
+        meta: {},
+      },
       now,
     );
   /** Makes the next probe answer only when `finish` is called. */

@@ -6,7 +6,7 @@ import { RegistryMetrics } from '../metrics/registry-metrics';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { CheckerLock } from './checker-lock';
 import { ChecksRepository } from './checks.repository';
-import { HealthProbe, toCheckRecords } from './health-probe';
+import { HealthProbe, toCheckRecords, toOutcomes } from './health-probe';
 
 const RECHECK = 'critical-recheck';
 
@@ -46,7 +46,7 @@ export class CriticalRecheck implements OnApplicationBootstrap {
       for (const { instance, result } of probed) this.metrics.check(instance.service_name, result.passed);
       this.checks.append(toCheckRecords(probed, Date.now()), this.config.HEALTH_HISTORY_LIMIT);
       const recovered = this.instances.applyRecheck(
-        probed.map(({ instance, result }) => ({ ...instance, passed: result.passed })),
+        toOutcomes(probed),
         this.config.HEALTH_SUCCESSES_BEFORE_PASSING,
         probedAt,
       );

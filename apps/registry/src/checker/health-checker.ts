@@ -7,7 +7,7 @@ import type { MassFailure } from '../instances/prune-plan';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { CheckerLock } from './checker-lock';
 import { ChecksRepository } from './checks.repository';
-import { HealthProbe, toCheckRecords } from './health-probe';
+import { HealthProbe, toCheckRecords, toOutcomes } from './health-probe';
 import { type RoundTally, RoundsRepository } from './rounds.repository';
 
 const ROUND = 'health-check-round';
@@ -103,11 +103,7 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
     const probed = await this.probe.probeAll(this.instances.all());
     for (const { instance, result } of probed) this.metrics.check(instance.service_name, result.passed);
     this.checks.append(toCheckRecords(probed, Date.now()), this.config.HEALTH_HISTORY_LIMIT);
-    const { pruned, massFailures } = this.instances.applyRound(
-      probed.map(({ instance, result }) => ({ ...instance, passed: result.passed })),
-      this.config,
-      probedAt,
-    );
+    const { pruned, massFailures } = this.instances.applyRound(toOutcomes(probed), this.config, probedAt);
     for (const instance of pruned) {
       this.logger.warn(
         `pruned ${instance.service_name} ${instance.url} after ${instance.consecutive_failures} failed check(s)`,

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { Semaphore } from 'async-mutex';
 import axios, { type AxiosInstance } from 'axios';
@@ -5,6 +6,7 @@ import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Instance } from '../instances/instance';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
+import type { CheckOutcome } from '../instances/instances.repository';
 import type { CheckRecord } from './checks.repository';
 
 /** What one probe saw: the status (null when no response came), how long it took, and why it failed. */
@@ -29,6 +31,23 @@ export const toCheckRecords = (probed: Probed[], checkedAt: number): CheckRecord
     url: instance.url,
     checked_at: checkedAt,
     ...result,
+  }));
+
+/** What a probe saw, in a line for people (Consul's check `Output`): the request and its answer or error. */
+export const describeProbe = ({ instance, result }: Probed): string =>
+  `HTTP ${instance.http} ${instance.url}${instance.health_path}: ${
+    result.status_code === null
+      ? (result.error ?? 'no answer')
+      : `${result.status_code} ${STATUS_CODES[result.status_code] ?? ''}`.trim()
+  }`;
+
+/** The outcomes the instances' records take from their probes. */
+export const toOutcomes = (probed: Probed[]): CheckOutcome[] =>
+  probed.map((one) => ({
+    service_name: one.instance.service_name,
+    id: one.instance.id,
+    passed: one.result.passed,
+    output: describeProbe(one),
   }));
 
 /**

@@ -6,10 +6,13 @@ CREATE TABLE IF NOT EXISTS instances (
   url                  TEXT    NOT NULL,
   http                 TEXT    NOT NULL,
   health_path          TEXT    NOT NULL,
+  tags                 TEXT    NOT NULL DEFAULT '[]', -- JSON list
+  meta                 TEXT    NOT NULL DEFAULT '{}', -- JSON object
   status               TEXT    NOT NULL CHECK (status IN ('passing', 'critical')),
   consecutive_failures INTEGER NOT NULL DEFAULT 0,
   consecutive_successes INTEGER NOT NULL DEFAULT 0,
   critical_since       INTEGER,
+  last_output          TEXT    NOT NULL DEFAULT '',
   registered_at        INTEGER NOT NULL,
   last_seen            INTEGER NOT NULL,
   PRIMARY KEY (service_name, id)
@@ -62,4 +65,7 @@ export const ADDED_COLUMNS: [string, string, string][] = [
   ['rounds', 'withheld_reason', 'TEXT'],
   ['instances', 'consecutive_successes', 'INTEGER NOT NULL DEFAULT 0'],
   ['instances', 'critical_since', 'INTEGER'],
+  ['instances', 'tags', "TEXT NOT NULL DEFAULT '[]'"],
+  ['instances', 'meta', "TEXT NOT NULL DEFAULT '{}'"],
+  ['instances', 'last_output', "TEXT NOT NULL DEFAULT ''"],
 ];

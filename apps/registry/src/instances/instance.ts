@@ -10,17 +10,23 @@ export interface Instance {
   url: string;
   http: 'GET' | 'HEAD';
   health_path: string;
+  /** Labels for clients to filter on (Consul's tags). */
+  tags: string[];
+  /** Free-form key/value pairs (Consul's `Service.Meta`), such as the app's version. */
+  meta: Record<string, string>;
   status: InstanceStatus;
   consecutive_failures: number;
   consecutive_successes: number;
   /** When it last turned critical; null while passing. */
   critical_since: number | null;
+  /** What its last check saw (`HTTP GET http://…/health-check: 200 OK`); empty until checked. */
+  last_output: string;
   registered_at: number;
   last_seen: number;
 }
 
 /** What a caller supplies to register an instance. */
-export type Registration = Pick<Instance, 'service_name' | 'url' | 'http' | 'health_path'>;
+export type Registration = Pick<Instance, 'service_name' | 'url' | 'http' | 'health_path' | 'tags' | 'meta'>;
 
 /** An instance's id within its service: `host:port`, which is also its HAProxy server name. */
 export function instanceId(url: string): string {

@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { ApiResponses, Input } from '@app/http';
 import { TOKEN_REQUIRED } from '../auth/token.guard';
-import { instanceParams, lookupSchema, registrationSchema, serviceParams } from './dto/registration.schema';
+import { healthyQuery, instanceParams, lookupSchema, registrationSchema } from './dto/registration.schema';
 import type { InstanceView } from './dto/instance.view';
 import type { PrometheusTargetGroup } from './dto/prometheus-target.view';
 import { BlockingQueryInterceptor } from '../watch/blocking-query.interceptor';
@@ -45,11 +45,11 @@ export class InstancesController {
 
   @Get('services/:name/instances')
   @UseInterceptors(BlockingQueryInterceptor)
-  healthy(@Input(serviceParams) { name }: z.output<typeof serviceParams>): {
+  healthy(@Input(healthyQuery) { name, tag }: z.output<typeof healthyQuery>): {
     service_name: string;
     instances: InstanceView[];
   } {
-    return { service_name: name, instances: this.instances.healthy(name) };
+    return { service_name: name, instances: this.instances.healthy(name, tag) };
   }
 
   /** Prometheus's HTTP service discovery: the passing instances, labelled with service and instance_id. */

@@ -2,15 +2,18 @@ import { openDatabase } from '../database/database.module';
 import { loadRegistryConfig } from '../registry.config';
 import { ChangeIndexRepository } from '../watch/change-index.repository';
 import type { Registration } from './instance';
-import { InstancesRepository } from './instances.repository';
+import { type CheckOutcome, InstancesRepository } from './instances.repository';
 
 const likes = (port: number): Registration => ({
   service_name: 'likes',
   url: `http://127.0.0.1:${port}`,
   http: 'GET',
   health_path: '/health-check',
+  tags: [],
+  meta: {},
 });
-const outcome = (port: number, passed: boolean) => ({
+const outcome = (port: number, passed: boolean): CheckOutcome => ({
+  output: passed ? 'HTTP GET: 200 OK' : 'HTTP GET: ECONNREFUSED',
   service_name: 'likes',
   id: `127.0.0.1:${port}`,
   passed,

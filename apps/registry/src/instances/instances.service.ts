@@ -76,12 +76,17 @@ export class InstancesService implements OnModuleInit {
     return this.instances.all().map((i) => this.routed(i));
   }
 
-  /** The instances that passed their last check: where traffic may go. */
-  healthy(serviceName: string): InstanceView[] {
+  /** The instances that passed their last check (where traffic may go), carrying every tag in `tags`. */
+  healthy(serviceName: string, tags: string[] = []): InstanceView[] {
     return this.instances
       .byService(serviceName)
-      .filter((i) => i.status === 'passing')
+      .filter((i) => i.status === 'passing' && tags.every((tag) => i.tags.includes(tag)))
       .map((i) => this.routed(i));
+  }
+
+  /** The records of every instance, or of one service's, in any state (for the protocol views' mappers). */
+  records(serviceName?: string): Instance[] {
+    return serviceName === undefined ? this.instances.all() : this.instances.byService(serviceName);
   }
 
   /** Every passing instance as a Prometheus target group (`http_sd_configs`). */

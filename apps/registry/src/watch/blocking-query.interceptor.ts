@@ -3,6 +3,7 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
 import { ChangeWatchService } from './change-watch.service';
+import { clientGone } from './client-gone';
 import { blockingQuerySchema } from './dto/blocking-query.schema';
 
 /** The header carrying the change index on every read that lists instances. */
@@ -23,8 +24,16 @@ export class BlockingQueryInterceptor implements NestInterceptor {
     if (!parsed.success) {
       throw new RejectedError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     }
-    if (parsed.data) await this.watch.waitPast(parsed.data.index, parsed.data.waitMs);
-    void http.getResponse<FastifyReply>().header(INDEX_HEADER, String(this.watch.current()));
+    const reply = http.getResponse<FastifyReply>();
+    if (parsed.data) {
+      const gone = clientGone(reply.raw);
+      try {
+        await this.watch.waitPast(parsed.data.index, parsed.data.waitMs, gone.signal);
+      } finally {
+        gone.dispose();
+      }
+    }
+    void reply.header(INDEX_HEADER, String(this.watch.current()));
     return next.handle();
   }
 }

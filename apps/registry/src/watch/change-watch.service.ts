@@ -43,10 +43,11 @@ export class ChangeWatchService implements BeforeApplicationShutdown {
 
   /**
    * Resolves once the index differs from `seen` (ahead of it after a restore too: that answers at
-   * once) or after `waitMs`; throws {@link OverloadedError} when too many queries are held.
+   * once), after `waitMs`, or when `gone` aborts (the client left: its hold must not count against the
+   * limit); throws {@link OverloadedError} when too many queries are held.
    */
-  async waitPast(seen: number, waitMs: number): Promise<void> {
-    if (this.stopping || this.index.current() !== seen) return;
+  async waitPast(seen: number, waitMs: number, gone?: AbortSignal): Promise<void> {
+    if (this.stopping || gone?.aborted || this.index.current() !== seen) return;
     const limit = this.config.REGISTRY_MAX_HELD_QUERIES;
     if (this.held.size >= limit) {
       throw new OverloadedError(
@@ -60,12 +61,14 @@ export class ChangeWatchService implements BeforeApplicationShutdown {
         timer: setTimeout(() => held.release(), waitMs + jitter),
         release: () => {
           clearTimeout(held.timer);
+          gone?.removeEventListener('abort', held.release);
           this.held.delete(held);
           if (this.held.size === 0) this.stopPolling();
           resolve();
         },
       };
       this.held.add(held);
+      gone?.addEventListener('abort', held.release);
       this.poller ??= setInterval(() => this.poll(), POLL_MS);
     });
   }

@@ -40,7 +40,8 @@ export function apiRoutes(controllers: Type[]): ApiRoute[] {
       const fn = proto[handler];
       if (handler === 'constructor' || typeof fn !== 'function') return [];
       const method = Reflect.getMetadata(METHOD_METADATA, fn) as RequestMethod | undefined;
-      if (method === undefined) return [];
+      // A catch-all (`@All`) has no one method for a document to describe.
+      if (method === undefined || method === Methods.ALL) return [];
       const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler) ?? {}) as Record<
         string,
         RouteArg

@@ -1,5 +1,6 @@
 import { integerIn, unquoteIdentifier } from '@app/http';
 import { z } from 'zod';
+import { metaSchema, tagFilterSchema, tagsSchema } from './labels.schema';
 
 /** Service names as HAProxy backends and URLs can carry them. */
 export const serviceName = z.preprocess(
@@ -56,6 +57,8 @@ export const registrationSchema = z.object({
     .transform((v) => v.toUpperCase())
     .pipe(z.enum(['GET', 'HEAD'])),
   health_path: healthPath.default('/health-check'),
+  tags: tagsSchema.default([]),
+  meta: metaSchema.default({}),
 });
 
 /** The seed's `POST /service/exists`: a service name and URL. */
@@ -66,6 +69,9 @@ export const instanceParams = z.object({ name: serviceName, id: z.string().min(1
 
 /** Path parameters naming one service. */
 export const serviceParams = z.object({ name: serviceName });
+
+/** `GET /services/:name/instances`: the service, and `?tag=` (repeatable) to keep those carrying every tag. */
+export const healthyQuery = serviceParams.extend({ tag: tagFilterSchema.default([]) });
 
 /** The seed's `POST /urls/healths`: a check result reported by hand. */
 export const reportedHealthSchema = z.object({

@@ -1,0 +1,172 @@
+import { createHash } from 'node:crypto';
+import { type Instance, instanceAddress } from '../../instances/instance';
+
+/** Where the registry sits in Consul's terms: its datacenter, and the change index every record carries. */
+export interface ConsulScope {
+  datacenter: string;
+  index: number;
+}
+
+/** Consul's `Node`: one per host an instance runs on. */
+export interface ConsulNode {
+  ID: string;
+  Node: string;
+  Address: string;
+  Datacenter: string;
+  TaggedAddresses: Record<string, string>;
+  Meta: Record<string, string>;
+  CreateIndex: number;
+  ModifyIndex: number;
+}
+
+/** Consul's `AgentService` as `/v1/health/service` nests it. */
+export interface ConsulService {
+  ID: string;
+  Service: string;
+  Tags: string[];
+  Address: string;
+  Port: number;
+  Meta: Record<string, string>;
+  Weights: { Passing: number; Warning: number };
+  EnableTagOverride: boolean;
+  CreateIndex: number;
+  ModifyIndex: number;
+}
+
+/** Consul's `HealthCheck`: the registry's one check of an instance. */
+export interface ConsulCheck {
+  Node: string;
+  CheckID: string;
+  Name: string;
+  Status: 'passing' | 'critical';
+  Notes: string;
+  Output: string;
+  ServiceID: string;
+  ServiceName: string;
+  ServiceTags: string[];
+  Type: 'http';
+  CreateIndex: number;
+  ModifyIndex: number;
+}
+
+/** One entry of `/v1/health/service/:name`. */
+export interface ConsulServiceEntry {
+  Node: ConsulNode;
+  Service: ConsulService;
+  Checks: ConsulCheck[];
+}
+
+/** One row of `/v1/catalog/service/:name`: node and service flattened, as Consul's `CatalogService`. */
+export interface ConsulCatalogService {
+  ID: string;
+  Node: string;
+  Address: string;
+  Datacenter: string;
+  TaggedAddresses: Record<string, string>;
+  NodeMeta: Record<string, string>;
+  ServiceID: string;
+  ServiceName: string;
+  ServiceAddress: string;
+  ServiceTags: string[];
+  ServiceMeta: Record<string, string>;
+  ServicePort: number;
+  ServiceWeights: { Passing: number; Warning: number };
+  ServiceEnableTagOverride: boolean;
+  CreateIndex: number;
+  ModifyIndex: number;
+}
+
+const nodeIds = new Map<string, string>();
+
+/** A stable UUID-shaped node ID for a host (Consul's node IDs are UUIDs). */
+function nodeId(host: string): string {
+  let id = nodeIds.get(host);
+  if (id === undefined) {
+    const hex = createHash('sha256').update(host).digest('hex');
+    id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+    nodeIds.set(host, id);
+  }
+  return id;
+}
+
+/** The host an instance runs on: its Consul node's name and address. */
+export const hostOf = (instance: Pick<Instance, 'url'>): string => instanceAddress(instance.url).host;
+
+export const toConsulNode = (host: string, scope: ConsulScope): ConsulNode => ({
+  ID: nodeId(host),
+  Node: host,
+  Address: host,
+  Datacenter: scope.datacenter,
+  TaggedAddresses: {},
+  Meta: {},
+  CreateIndex: scope.index,
+  ModifyIndex: scope.index,
+});
+
+// Every instance weighs the same to HAProxy's round robin.
+const WEIGHTS = { Passing: 1, Warning: 1 };
+
+/** The instance's meta, with where the registry reaches it (`url`, `health_path`) added. */
+const serviceMeta = (instance: Instance): Record<string, string> => ({
+  ...instance.meta,
+  url: instance.url,
+  health_path: instance.health_path,
+});
+
+export function toConsulServiceEntry(instance: Instance, scope: ConsulScope): ConsulServiceEntry {
+  const host = hostOf(instance);
+  const { port } = instanceAddress(instance.url);
+  return {
+    Node: toConsulNode(host, scope),
+    Service: {
+      ID: instance.id,
+      Service: instance.service_name,
+      Tags: instance.tags,
+      Address: host,
+      Port: port,
+      Meta: serviceMeta(instance),
+      Weights: WEIGHTS,
+      EnableTagOverride: false,
+      CreateIndex: scope.index,
+      ModifyIndex: scope.index,
+    },
+    Checks: [
+      {
+        Node: host,
+        CheckID: `service:${instance.id}`,
+        Name: `Service '${instance.service_name}' check`,
+        Status: instance.status,
+        Notes: '',
+        Output: instance.last_output,
+        ServiceID: instance.id,
+        ServiceName: instance.service_name,
+        ServiceTags: instance.tags,
+        Type: 'http',
+        CreateIndex: scope.index,
+        ModifyIndex: scope.index,
+      },
+    ],
+  };
+}
+
+export function toConsulCatalogService(instance: Instance, scope: ConsulScope): ConsulCatalogService {
+  const { Node, Service } = toConsulServiceEntry(instance, scope);
+  return {
+    ID: Node.ID,
+    Node: Node.Node,
+    Address: Node.Address,
+    Datacenter: Node.Datacenter,
+    TaggedAddresses: Node.TaggedAddresses,
+    NodeMeta: Node.Meta,
+    ServiceID: Service.ID,
+    ServiceName: Service.Service,
+    ServiceAddress: Service.Address,
+    ServiceTags: Service.Tags,
+    ServiceMeta: Service.Meta,
+    ServicePort: Service.Port,
+    ServiceWeights: Service.Weights,
+    ServiceEnableTagOverride: Service.EnableTagOverride,
+    CreateIndex: scope.index,
+    ModifyIndex: scope.index,
+  };
+}
