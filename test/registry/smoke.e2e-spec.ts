@@ -1,3 +1,4 @@
+import { version } from '../../package.json';
 import { startRegistryBehindHaproxy, type TestApp, type TestHaproxy } from '../support';
 
 describe('registry smoke', () => {
@@ -12,9 +13,13 @@ describe('registry smoke', () => {
     await haproxy?.stop();
   });
 
-  it('registers itself and is reachable through HAProxy', async () => {
+  it('registers itself, tagged with its app and its version, and is reachable through HAProxy', async () => {
     const response = await fetch(`http://127.0.0.1:${haproxy.registry}/services`);
-    const body = (await response.json()) as { services: { service_name: string }[] };
-    expect(body.services.map((s) => s.service_name)).toEqual(['registry']);
+    const body = (await response.json()) as {
+      services: { service_name: string; tags: string[]; meta: Record<string, string> }[];
+    };
+    expect(body.services).toEqual([
+      expect.objectContaining({ service_name: 'registry', tags: ['registry'], meta: { version } }),
+    ]);
   });
 });

@@ -58,7 +58,14 @@ describe(RoundsRepository.name, () => {
       expect.objectContaining({ holder: 'old', unrouted: 0, withheld: 0, withheld_reason: null }),
     ]);
     expect(new InstancesRepository(db, new ChangeIndexRepository(db)).all()).toEqual([
-      expect.objectContaining({ status: 'critical', consecutive_successes: 0, critical_since: null }),
+      expect.objectContaining({
+        status: 'critical',
+        consecutive_successes: 0,
+        critical_since: null,
+        tags: [],
+        meta: {},
+        last_output: '',
+      }),
     ]);
     db.close();
   });

@@ -1,4 +1,4 @@
-/** The registry's tables; applied at every start, so each statement is idempotent. */
+/** The registry's tables; applied at every start, so each statement is idempotent. `tags` and `meta` hold JSON. */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS instances (
   service_name         TEXT    NOT NULL,
@@ -6,8 +6,8 @@ CREATE TABLE IF NOT EXISTS instances (
   url                  TEXT    NOT NULL,
   http                 TEXT    NOT NULL,
   health_path          TEXT    NOT NULL,
-  tags                 TEXT    NOT NULL DEFAULT '[]', -- JSON list
-  meta                 TEXT    NOT NULL DEFAULT '{}', -- JSON object
+  tags                 TEXT    NOT NULL DEFAULT '[]',
+  meta                 TEXT    NOT NULL DEFAULT '{}',
   status               TEXT    NOT NULL CHECK (status IN ('passing', 'critical')),
   consecutive_failures INTEGER NOT NULL DEFAULT 0,
   consecutive_successes INTEGER NOT NULL DEFAULT 0,
