@@ -46,7 +46,8 @@ describe('OpenAPI documents and Swagger UI, through HAProxy', () => {
     });
 
     it('documents every route the running app maps, and nothing else', () => {
-      const mapped = mappedRoutes(instance(app).child.output);
+      // A catch-all (the registry's `ALL /v1/*`, answering 404 or 405) has no one method to document.
+      const mapped = mappedRoutes(instance(app).child.output).filter((route) => !route.startsWith('ALL '));
       expect(mapped).toContain('GET /health-check');
       expect(mapped).toContain('GET /openapi.json');
       expect(
