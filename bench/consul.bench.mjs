@@ -100,10 +100,12 @@ for (let i = 0; i < FANOUTS; i++) {
   const server = createServer((_req, res) => res.end('ok'));
   instances.push(server);
   const instancePort = await listen(server);
+  const sent = performance.now();
   await register(instancePort);
   const registered = performance.now();
   await Promise.all(watchers);
-  fanouts.push({ last: Math.max(...answered) - registered, first: Math.min(...answered) - registered });
+  const last = Math.max(...answered);
+  fanouts.push({ registration: registered - sent, fromSent: last - sent, fromAnswer: last - registered });
 }
 
 stopAll();
@@ -137,12 +139,13 @@ ${rows
 | haproxy | ${fmt(ratio('haproxy', 'rps'), 2)}x | ${fmt(ratio('haproxy', 'cpuUs'), 2)}x |
 
 Fan-out: ${WATCHERS} blocking queries held on \`${routes.consul}?index=N&wait=60000ms\`, woken by one
-registration (${FANOUTS} times); from the registration's answer to the first and the last watcher's answer
-(target: the last within 100 ms):
+registration (${FANOUTS} times). The registry releases them when its transaction commits, before the
+registration's answer (which waits for HAProxy's slot), so the last watcher's answer is timed from the
+registration sent and from its answer (target: within 100 ms of the answer; negative: before it).
 
-| try | first answered ms | last answered ms |
-|---:|---:|---:|
-${fanouts.map((f, i) => `| ${i + 1} | ${fmt(f.first, 1)} | ${fmt(f.last, 1)} |`).join('\n')}
-| median | ${fmt(median(fanouts.map((f) => f.first)), 1)} | ${fmt(median(fanouts.map((f) => f.last)), 1)} |
+| try | registration ms | last watcher from sent, ms | last watcher from answer, ms |
+|---:|---:|---:|---:|
+${fanouts.map((f, i) => `| ${i + 1} | ${fmt(f.registration, 1)} | ${fmt(f.fromSent, 1)} | ${fmt(f.fromAnswer, 1)} |`).join('\n')}
+| median | ${fmt(median(fanouts.map((f) => f.registration)), 1)} | ${fmt(median(fanouts.map((f) => f.fromSent)), 1)} | ${fmt(median(fanouts.map((f) => f.fromAnswer)), 1)} |
 `);
 process.exit(0);

@@ -9,6 +9,8 @@ import { SQLITE } from '../database/database.module';
 @Injectable()
 export class ChangeIndexRepository {
   private readonly statements;
+  private readonly listeners = new Set<() => void>();
+  private notifying = false;
 
   constructor(@Inject(SQLITE) db: Database.Database) {
     this.statements = {
@@ -25,6 +27,20 @@ export class ChangeIndexRepository {
 
   /** Counts one change; inside a caller's transaction it commits (or rolls back) with it. */
   bump(): number {
-    return this.statements.bump.get()!;
+    const value = this.statements.bump.get()!;
+    if (!this.notifying && this.listeners.size > 0) {
+      // After the caller's (synchronous) transaction has committed: listeners read the index then.
+      this.notifying = true;
+      setImmediate(() => {
+        this.notifying = false;
+        for (const listener of this.listeners) listener();
+      });
+    }
+    return value;
+  }
+
+  /** Calls `listener` shortly after this process bumps the index (bumps by other processes are not seen). */
+  onBump(listener: () => void): void {
+    this.listeners.add(listener);
   }
 }

@@ -7,7 +7,8 @@ import { ChangeIndexRepository } from './change-index.repository';
 /**
  * How often a process re-reads the index while it holds a query. The index lives in SQLite and may be
  * bumped by another registry process sharing the database, which cannot notify this one; one point read
- * every 100 ms, only while something is held, is cheap and catches changes from either process alike.
+ * every 100 ms, only while something is held, is cheap and catches those. This process's own changes
+ * release the held queries at once (ChangeIndexRepository.onBump).
  */
 const POLL_MS = 100;
 
@@ -34,6 +35,9 @@ export class ChangeWatchService implements BeforeApplicationShutdown {
     metrics: RegistryMetrics,
   ) {
     metrics.countHeldWatches(() => this.held.size);
+    index.onBump(() => {
+      if (this.held.size > 0) this.poll();
+    });
   }
 
   /** The change index now. */
