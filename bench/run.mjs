@@ -12,6 +12,7 @@ const benches = [
   ['Likes on Redis Cluster', ['bench/likes-cluster.bench.mjs']],
   ['Polls through HAProxy', ['bench/polls.bench.mjs']],
   ['Registry', ['bench/registry.bench.mjs', '1000', '100']],
+  ['Registry: Consul view', ['bench/consul.bench.mjs']],
   ['Cold start', ['bench/cold-start.mjs']],
 ];
 const version = (cmd, args) => {
