@@ -1,7 +1,7 @@
 // Cold start: `bin/start.sh` (what `npm start` runs after its installs and build: bin/init.sh, then
 // foreman start) until every instance of the formation serves through HAProxy. Uses the development
 // stack's ports and var/, like `npm start`; refuses to run while something answers on :5500.
-// Usage: npm run build && node bench/cold-start.mjs
+// Usage: npm run build && bin/node bench/cold-start.mjs
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 

@@ -10,7 +10,7 @@
 // "one slot" against "static" is what registry management costs; HAProxy's connect and reuse
 // counters show whether backend connections were reused.
 //
-//   npm run build && node bench/formation.bench.mjs [--duration 5] [--warmup 2] [--connections 32] [--rounds 3]
+//   npm run build && bin/node bench/formation.bench.mjs [--duration 5] [--warmup 2] [--connections 32] [--rounds 3]
 import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';

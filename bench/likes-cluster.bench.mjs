@@ -4,7 +4,7 @@
 // machine); the same wrk settings, runs alternating within a round. On one machine the cluster cannot
 // be faster: it shows what the cluster's extra hops and replication cost, not the capacity of more machines.
 //
-//   npm run build && node bench/likes-cluster.bench.mjs [--duration 5] [--warmup 2] [--connections 32] [--rounds 3]
+//   npm run build && bin/node bench/likes-cluster.bench.mjs [--duration 5] [--warmup 2] [--connections 32] [--rounds 3]
 import { mkdtempSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -8,7 +8,7 @@
 // 5-10% from one run to the next on their own.
 // HAProxy's paths are measured by bench/formation.bench.mjs.
 //
-//   npm run build && node bench/likes.bench.mjs [--duration 5] [--warmup 2] [--connections 32] [--rounds 3]
+//   npm run build && bin/node bench/likes.bench.mjs [--duration 5] [--warmup 2] [--connections 32] [--rounds 3]
 import { mkdtempSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -10,7 +10,7 @@
 // DynamoDB requests in flight as the baseline (DYNAMODB_CONCURRENCY); --instances 3 is the
 // formation. Runs alternate within a round so drift hits all three alike.
 //
-//   npm run build && node bench/polls.bench.mjs [--duration 10] [--warmup 3] [--connections 32] [--rounds 3] [--instances 1] [--cpu]
+//   npm run build && bin/node bench/polls.bench.mjs [--duration 10] [--warmup 3] [--connections 32] [--rounds 3] [--instances 1] [--cpu]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

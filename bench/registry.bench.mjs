@@ -1,6 +1,6 @@
 // Registry benchmark: one health-check round over many instances, some of which hang.
 // Prints a Markdown section (round time against the check timeout, registry memory).
-// Usage: node bench/registry.bench.mjs [instances=1000] [hung=100]
+// Usage: bin/node bench/registry.bench.mjs [instances=1000] [hung=100]
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
