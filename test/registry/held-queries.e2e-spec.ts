@@ -38,7 +38,7 @@ describe('blocking queries whose clients go away', () => {
     const dropped = Date.now();
     controller.abort();
     expect(new Set(await Promise.all(queries))).toEqual(new Set(['dropped']));
-    await waitFor('the holds released', async () => (await held()) === 0, 5_000, 20);
+    await waitFor('the holds released', async () => (await held()) === 0, 10_000, 20);
     return Date.now() - dropped;
   }
 
@@ -52,8 +52,10 @@ describe('blocking queries whose clients go away', () => {
   it.each([
     ['directly', () => registry.url],
     ['through HAProxy', () => `http://127.0.0.1:${haproxy.registry}`],
-  ])('are released within a second, %s, and new ones are held again', async (_how, base) => {
-    expect(await dropClients(base(), paths)).toBeLessThan(1_000);
+  ])('are released at once, %s, and new ones are held again', async (_how, base) => {
+    // Held for 5 minutes unless released: a few seconds' bound tells the two apart on a busy machine
+    // (about 200 ms on an idle one).
+    expect(await dropClients(base(), paths)).toBeLessThan(5_000);
     // The limit is free again: a new blocking query is held, not refused with 429.
     const index = (await request(registry.url, '/services')).headers.get('x-registry-index');
     const answer = await request(registry.url, `/services?index=${index}&wait=300ms`);

@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,6 +18,29 @@ describe("HAProxy's read cache", () => {
     const body = (await response.json()) as { served: number };
     return { cache: response.headers.get('x-cache'), served: body.served };
   };
+
+  /** A GET carrying a body (fetch refuses one), sent with a length or, without `length`, chunked. */
+  const getWithBody = (port: number, path: string, type: string, body: string, length = true) =>
+    new Promise<{ cache: string | null; served: number }>((resolve, reject) => {
+      // Node frames a GET's body only when told how: a length, or chunks.
+      const framing = length
+        ? { 'content-length': Buffer.byteLength(body) }
+        : { 'transfer-encoding': 'chunked' };
+      const headers = { 'content-type': type, ...framing };
+      const sent = httpRequest({ host: '127.0.0.1', port, path, method: 'GET', headers }, (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => {
+          const cache = response.headers['x-cache'];
+          resolve({
+            cache: typeof cache === 'string' ? cache : null,
+            served: (JSON.parse(text) as { served: number }).served,
+          });
+        });
+      });
+      sent.on('error', reject);
+      sent.end(body);
+    });
 
   beforeAll(async () => {
     haproxy = await TestHaproxy.start({ cacheMaxAge: MAX_AGE_S });
@@ -75,6 +99,27 @@ describe("HAProxy's read cache", () => {
       expect([a.cache, b.cache]).toEqual([null, null]);
       expect(b.served).toBe(a.served + 1);
     }
+  });
+
+  // The apps read a GET's body as input; the cache key is the URI only, so such a read must neither be
+  // answered from the cache nor stored in it for everyone else.
+  it.each([
+    ['likes', '/top/likes?json', 'application/json', '{"limit":"1"}', true],
+    ['likes', '/likes/top?form', 'application/x-www-form-urlencoded', 'limit=1', true],
+    ['polls', '/results?chunked', 'application/json', '{"limit":"1"}', false],
+  ])('bypasses the cache both ways for %s %s carrying a body', async (service, path, type, body, length) => {
+    const port = service === 'likes' ? haproxy.likes : haproxy.polls;
+    const plain = await get(port, path);
+    expect(plain.cache).toBe('MISS');
+    expect((await get(port, path)).cache).toBe('HIT');
+
+    const bodied = await getWithBody(port, path, type, body, length);
+    expect(bodied).toEqual({ cache: null, served: expect.any(Number) });
+    expect(bodied.served).toBeGreaterThan(plain.served); // it reached an instance, not the cache
+    const again = await getWithBody(port, path, type, body, length);
+    expect(again.served).toBe(bodied.served + 1);
+    // The plain read still gets the entry stored before, not the bodied answer.
+    expect(await get(port, path)).toEqual({ cache: 'HIT', served: plain.served });
   });
 
   it('skips the cache for Cache-Control: no-cache', async () => {

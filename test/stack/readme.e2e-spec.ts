@@ -5,6 +5,10 @@ import { TestStack } from '../support';
 
 const run = promisify(execFile);
 
+// Each of some forty httpie runs starts a Python interpreter: about 20 s on an idle machine, past a
+// minute on a busy one.
+jest.setTimeout(180_000);
+
 /** Every httpie line of the README's shell blocks, in order (including `ID=$(http ...)`). */
 function readmeCommands(): string[] {
   const blocks = [...readFileSync('README.md', 'utf8').matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]);
