@@ -62,7 +62,7 @@ const badInput: [string, Call, number][] = [
     400,
   ],
   ['bad history limit', { method: 'GET', url: '/services/likes/health?limit=-1' }, 400],
-  ['wrong method', { method: 'PUT', url: '/services' }, 404],
+  ['wrong method', { method: 'PUT', url: '/services' }, 405],
 ];
 
 describe('registry API bad input', () => {

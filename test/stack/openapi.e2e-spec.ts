@@ -57,6 +57,42 @@ describe('OpenAPI documents and Swagger UI, through HAProxy', () => {
       ).toEqual([...new Set(mapped)].sort());
     });
 
+    it('answers a method a mapped path does not take with 405, naming the ones it takes in Allow', async () => {
+      // `/v1/*` has its own catch-all (405 for writes, 404 for what Consul serves and it does not);
+      // HAProxy answers /metrics 404 itself, whatever the method.
+      const mapped = mappedRoutes(instance(app).child.output).filter(
+        (route) => !route.startsWith('ALL ') && !route.includes(' /v1/') && !route.endsWith(' /metrics'),
+      );
+      const methodsOf = new Map<string, Set<string>>();
+      for (const route of mapped) {
+        const [method, path] = route.split(' ');
+        const methods = methodsOf.get(path) ?? methodsOf.set(path, new Set()).get(path)!;
+        methods.add(method);
+        if (method === 'GET') methods.add('HEAD'); // Fastify serves HEAD wherever GET is
+      }
+      for (const [path, methods] of methodsOf) {
+        const concrete = path.replace(/\{\w+\}/g, '1');
+        const answer = await request(through(app), concrete, { method: 'PUT' });
+        const allow = [...methods].sort().join(', ');
+        expect({
+          concrete,
+          status: answer.status,
+          allow: answer.headers.get('allow'),
+          body: answer.body,
+        }).toEqual({
+          concrete,
+          status: 405,
+          allow,
+          body: {
+            error: 'Method Not Allowed',
+            message: `PUT is not served on ${concrete}; it takes ${allow}`,
+          },
+        });
+      }
+      // A path no route has stays a 404.
+      expect((await request(through(app), '/no/such/path', { method: 'PUT' })).status).toBe(404);
+    });
+
     it('names every status the README gives, each error with the {error, message} shape', () => {
       const document = documents.get(app)!;
       const answers = operations(document).flatMap(({ operation }) => Object.entries(operation.responses!));

@@ -2,6 +2,16 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 type JsonParser = ReturnType<FastifyInstance['getDefaultJsonParser']>;
 
+/** Bodies above this are refused with 413 before they reach a handler. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** What a 413 says: the limit. */
+export const BODY_TOO_LARGE = `The body is larger than the limit of 64 KiB (${BODY_LIMIT_BYTES} bytes)`;
+
+/** What a 415 says: the type refused and the two taken. */
+export const unsupportedType = (type: string): string =>
+  `${type === '' ? 'A body without a content type' : `Content type ${type}`} is not accepted; send application/json or application/x-www-form-urlencoded`;
+
 /**
  * JSON and form bodies, on every method. An empty body counts as no body whatever its content
  * type: httpie sends `Content-Type: application/json` with an empty body when its stdin is not a
@@ -24,7 +34,7 @@ export function registerBodyParsers(fastify: FastifyInstance, bodyLimit: number)
   fastify.addHook('preValidation', async (request) => {
     const length = Number(request.headers['content-length'] ?? 0);
     if (request.method !== 'GET' || !(length > 0)) return;
-    if (length > bodyLimit) throw httpError(413, 'Request body is too large');
+    if (length > bodyLimit) throw httpError(413, BODY_TOO_LARGE);
     request.body = await parseGetBody(request, json);
   });
 }
@@ -36,7 +46,7 @@ async function parseGetBody(request: FastifyRequest, json: JsonParser): Promise<
   const type = request.headers['content-type'] ?? '';
   if (text === '') return undefined;
   if (type.startsWith('application/x-www-form-urlencoded')) return parseForm(text);
-  if (!type.startsWith('application/json')) throw httpError(415, `Unsupported Media Type: ${type}`);
+  if (!type.startsWith('application/json')) throw httpError(415, unsupportedType(type));
   return new Promise(
     (resolve, reject) => void json(request, text, (error, body) => (error ? reject(error) : resolve(body))),
   );

@@ -3,13 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type ServerEnv } from '@app/config';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { registerBodyParsers } from './body-parsers';
+import { recordAllowedMethods } from './allowed-methods';
+import { BODY_LIMIT_BYTES, registerBodyParsers } from './body-parsers';
 import { toErrorResponse } from './error.filter';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
-
-/** Bodies above this are refused with 413 before they reach a handler. */
-const BODY_LIMIT_BYTES = 64 * 1024;
 
 /** Creates a Fastify-backed Nest app (JSON and form bodies) with Chirp's error shape, without listening. */
 export async function createApp(
@@ -30,7 +28,10 @@ export async function createApp(
     logger: LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1),
     bodyParser: false,
   });
-  registerBodyParsers(app.getHttpAdapter().getInstance(), BODY_LIMIT_BYTES);
+  const fastify = app.getHttpAdapter().getInstance();
+  registerBodyParsers(fastify, BODY_LIMIT_BYTES);
+  recordAllowedMethods(fastify); // before Nest maps its routes, at init
+
   return app;
 }
 

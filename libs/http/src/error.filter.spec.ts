@@ -28,4 +28,26 @@ describe(toErrorResponse.name, () => {
       body: { error: 'Internal Server Error', message: 'Internal server error' },
     });
   });
+
+  it("says the limit in a 413 and the types taken in a 415, in place of Fastify's words", () => {
+    const fastify = (code: string, statusCode: number, message: string) =>
+      Object.assign(new Error(message), { code, statusCode });
+    expect(toErrorResponse(fastify('FST_ERR_CTP_BODY_TOO_LARGE', 413, 'Request body is too large'))).toEqual({
+      status: 413,
+      body: {
+        error: 'Payload Too Large',
+        message: 'The body is larger than the limit of 64 KiB (65536 bytes)',
+      },
+    });
+    expect(
+      toErrorResponse(fastify('FST_ERR_CTP_INVALID_MEDIA_TYPE', 415, 'Unsupported Media Type: text/plain')),
+    ).toEqual({
+      status: 415,
+      body: {
+        error: 'Unsupported Media Type',
+        message:
+          'Content type text/plain is not accepted; send application/json or application/x-www-form-urlencoded',
+      },
+    });
+  });
 });

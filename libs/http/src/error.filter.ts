@@ -1,9 +1,19 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import { DomainError, DomainErrorCode, StoreUnavailableError } from '@app/errors';
 import { StoreErrorMetrics } from '@app/metrics';
-import type { FastifyReply } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
+import { methodsAllowedFor } from './allowed-methods';
+import { BODY_TOO_LARGE, unsupportedType } from './body-parsers';
 
 /** The JSON body of every error response: a reason phrase and a sentence for humans (OpenAPI's `Error`). */
 export const errorBody = z
@@ -25,7 +35,16 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (exception instanceof StoreUnavailableError) this.storeErrors.count(exception.store);
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    const allow = exception instanceof NotFoundException ? methodsAllowedFor(request) : undefined;
+    if (allow !== undefined) {
+      const path = request.url.split('?', 1)[0];
+      const message = `${request.method} is not served on ${path}; it takes ${allow.join(', ')}`;
+      void reply.status(405).header('allow', allow.join(', ')).send(methodNotAllowed(message));
+      return;
+    }
     const { status, body } = toErrorResponse(exception);
     // A bug, not an answer a route chose (a 503 names a store; an HttpException is deliberate).
     if (status >= 500 && status !== 503 && !(exception instanceof HttpException))
@@ -64,12 +83,28 @@ export function toErrorResponse(exception: unknown): { status: number; body: Err
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
     return {
       status: statusCode,
-      body: { error: STATUS_CODES[statusCode] ?? 'Error', message: (exception as Error).message },
+      body: {
+        error: STATUS_CODES[statusCode] ?? 'Error',
+        message: fastifyMessage(exception as FastifyError),
+      },
     };
   }
   const status = HttpStatus.INTERNAL_SERVER_ERROR;
   return { status, body: { error: STATUS_CODES[status]!, message: 'Internal server error' } };
 }
+
+/** Fastify's words for a refused body, in Chirp's: what the limit is, which types are taken. */
+function fastifyMessage(error: FastifyError): string {
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return BODY_TOO_LARGE;
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return unsupportedType(/^Unsupported Media Type: (.*)$/.exec(error.message)?.[1] ?? '');
+  return error.message;
+}
+
+const methodNotAllowed = (message: string): ErrorBody => ({
+  error: STATUS_CODES[HttpStatus.METHOD_NOT_ALLOWED]!,
+  message,
+});
 
 function messageOf(value: unknown): string | undefined {
   if (Array.isArray(value)) return value.join('; ');

@@ -6,6 +6,9 @@ import {
 } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { useInputMessages } from './input-messages';
+
+useInputMessages(); // wherever inputs are validated, with the one pipe below
 
 /**
  * Nest's Standard Schema pipe (zod 4 is a Standard Schema library), which every app registers as its

@@ -1,3 +1,5 @@
+import { inputValidation, toErrorResponse } from '@app/http';
+import type { z } from 'zod';
 import { createPollSchema, postPollsSchema, titleQuerySchema, voteSchema } from './poll.schema';
 import { encodeCursor } from '../cursor';
 
@@ -82,5 +84,23 @@ describe('titleQuerySchema', () => {
       created_at: 'now',
     });
     expect(titleQuerySchema.safeParse({ title: 'B', cursor }).success).toBe(false);
+  });
+});
+
+describe('the words a client reads', () => {
+  /** The `message` of the 400 a client gets for `value`, through the pipe every route uses. */
+  const refusal = (schema: z.ZodType, value: unknown): Promise<string> =>
+    Promise.resolve(inputValidation.transform(value, { type: 'custom', schema })).then(
+      () => 'accepted',
+      (error) => toErrorResponse(error).body.message,
+    );
+
+  it('says "is required" for a missing field and names the kind a wrong one must be, as likes does', async () => {
+    expect(await refusal(createPollSchema, { responses: 'a,b', username: 'chris' })).toBe(
+      'polls_title: is required',
+    );
+    expect(await refusal(createPollSchema, { polls_title: 7, responses: 'a,b', username: 'chris' })).toBe(
+      'polls_title: must be a string',
+    );
   });
 });
