@@ -5,6 +5,7 @@ import { type ServerEnv } from '@app/config';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAllowedMethods } from './allowed-methods';
 import { BODY_LIMIT_BYTES, registerBodyParsers } from './body-parsers';
+import { answerOversizedBodies } from './oversized-bodies';
 import { toErrorResponse } from './error.filter';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
@@ -30,6 +31,7 @@ export async function createApp(
   });
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify, BODY_LIMIT_BYTES);
+  answerOversizedBodies(fastify);
   recordAllowedMethods(fastify); // before Nest maps its routes, at init
 
   return app;

@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, RejectedError, StoreUnavailableError } from '@app/errors';
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, HttpException } from '@nestjs/common';
 import { toErrorResponse } from './error.filter';
 
 describe(toErrorResponse.name, () => {
@@ -39,6 +39,11 @@ describe(toErrorResponse.name, () => {
         message: 'The body is larger than the limit of 64 KiB (65536 bytes)',
       },
     });
+    // As Nest hands it over: wrapped in an HttpException.
+    const tooLarge = fastify('FST_ERR_CTP_BODY_TOO_LARGE', 413, 'Request body is too large');
+    expect(toErrorResponse(new HttpException(tooLarge.message, 413, { cause: tooLarge })).body.message).toBe(
+      'The body is larger than the limit of 64 KiB (65536 bytes)',
+    );
     expect(
       toErrorResponse(fastify('FST_ERR_CTP_INVALID_MEDIA_TYPE', 415, 'Unsupported Media Type: text/plain')),
     ).toEqual({

@@ -71,8 +71,14 @@ export function toErrorResponse(exception: unknown): { status: number; body: Err
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const response = exception.getResponse();
+    // Nest wraps Fastify's own 4xx errors (body too large, bad content type) in an HttpException.
+    const cause = exception.cause as Partial<FastifyError> | undefined;
     const message =
-      typeof response === 'string' ? response : messageOf((response as { message?: unknown }).message);
+      typeof cause?.code === 'string' && cause.code.startsWith('FST_')
+        ? fastifyMessage(cause as FastifyError)
+        : typeof response === 'string'
+          ? response
+          : messageOf((response as { message?: unknown }).message);
     return {
       status,
       body: { error: STATUS_CODES[status] ?? 'Error', message: message ?? exception.message },
