@@ -102,6 +102,10 @@ const corpus: [string, string, unknown?, Record<string, string>?][] = [
   ['GET', '/likes/top?limit=abc'],
   ['GET', '/likes/top?limit=1.5'],
   ['GET', '/top/likes?limit=101'],
+  ['GET', '/top/likes?limit=0x10'],
+  ['GET', '/top/likes?limit=1e1'],
+  ['GET', '/users/John/likes?limit=10.0'],
+  ['GET', '/likes/top', { limit: ['5'] }],
   ['GET', '/nowhere'],
 ];
 

@@ -151,6 +151,9 @@ describe('polls bad input (in-process, real DynamoDB Local)', () => {
     { name: 'results limit 101', path: `/results${qs({ limit: 101 })}` },
     { name: 'results limit abc', path: `/allresults${qs({ limit: 'abc' })}` },
     { name: 'results limit -1', path: `/results${qs({ limit: -1 })}` },
+    { name: 'results limit 0x10', path: `/results${qs({ limit: '0x10' })}` },
+    { name: 'results limit 1e1', path: `/allresults${qs({ limit: '1e1' })}` },
+    { name: 'results limit 10.0', path: `/results${qs({ limit: '10.0' })}` },
     { name: 'garbage cursor', path: `/results${qs({ cursor: 'garbage' })}` },
     {
       name: 'cursor with a foreign key',

@@ -61,6 +61,25 @@ const badInput: [string, Call, number][] = [
     },
     400,
   ],
+  ['port 0', register({ url: 'http://127.0.0.1:0' }), 400],
+  // Integers are decimal digits or JSON numbers, nothing Number() would also take.
+  ...[[[200]], ['200'], '0xC8', '2e2', '200.0', true].map((status_code): [string, Call, number] => [
+    `status code ${JSON.stringify(status_code)}`,
+    {
+      method: 'POST',
+      url: '/urls/healths',
+      json: { service_name: 'likes', url: 'http://127.0.0.1:7401', status_code },
+    },
+    400,
+  ]),
+  ...['0x10', '1e1', '10.0', '+5'].flatMap((limit): [string, Call, number][] => [
+    [
+      `history limit ${limit}`,
+      { method: 'GET', url: `/services/likes/health?limit=${encodeURIComponent(limit)}` },
+      400,
+    ],
+    [`rounds limit ${limit}`, { method: 'GET', url: `/rounds?limit=${encodeURIComponent(limit)}` }, 400],
+  ]),
   ['bad history limit', { method: 'GET', url: '/services/likes/health?limit=-1' }, 400],
   ['wrong method', { method: 'PUT', url: '/services' }, 405],
 ];

@@ -4,7 +4,7 @@ import { Input, integerIn } from '@app/http';
 import { ChecksService } from './checks.service';
 import type { RoundView } from './dto/check.view';
 
-const roundsQuery = z.object({ limit: integerIn(1, 1000).default(20) });
+const roundsQuery = z.object({ limit: integerIn(1, 1000, 20) });
 
 /** `GET /rounds`: the latest health-check rounds, newest first (who ran them, when, what they found). */
 @Controller('rounds')

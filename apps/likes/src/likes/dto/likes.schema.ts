@@ -1,4 +1,4 @@
-import { unquoteIdentifier as unquote } from '@app/http';
+import { integerIn, unquoteIdentifier as unquote } from '@app/http';
 import { z } from 'zod';
 import { parseCursor } from '../cursor';
 
@@ -25,18 +25,8 @@ export const postId = z.preprocess(
     .transform(Number),
 );
 
-const limit = (fallback: number) =>
-  z.preprocess(
-    numeric,
-    text('a number')
-      .regex(/^[0-9]{1,3}$/, 'must be an integer from 1 to 100')
-      .transform(Number)
-      .pipe(
-        z.number().min(1, 'must be an integer from 1 to 100').max(100, 'must be an integer from 1 to 100'),
-      )
-      .optional()
-      .default(fallback),
-  );
+/** A page size, 1-100, `fallback` when it is missing; the seed may quote it. */
+const limit = (fallback: number) => z.preprocess(unquote, integerIn(1, 100, fallback));
 
 const cursor = z.preprocess(
   unquote,

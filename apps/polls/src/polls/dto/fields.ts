@@ -58,7 +58,7 @@ export const responses = z
   );
 
 /** `limit` and `cursor` of a listing: 1..100 items per page, 20 unless asked. */
-export const limit = integerIn(1, 100).default(20);
+export const limit = integerIn(1, 100, 20);
 
 function parseJsonArray(value: string): unknown {
   try {

@@ -5,7 +5,7 @@ import { serviceName } from './registration.schema';
 /** `GET /services/:name/health?limit=`: newest checks first, at most 1000. */
 export const historyQuery = z.object({
   name: serviceName,
-  limit: integerIn(1, 1000).default(100),
+  limit: integerIn(1, 1000, 100),
 });
 
 /**

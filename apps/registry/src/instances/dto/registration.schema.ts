@@ -31,6 +31,9 @@ const instanceUrl = z.preprocess(
         ctx.addIssue({ code: 'custom', message: 'must use http or https' });
       } else if (url.username || url.password) {
         ctx.addIssue({ code: 'custom', message: 'must not carry credentials' });
+      } else if (url.port === '0') {
+        // WHATWG URL keeps port 0 (it drops only a scheme's default): nothing listens there.
+        ctx.addIssue({ code: 'custom', message: 'must have a port from 1 to 65535' });
       } else if (url.pathname !== '/' || url.search || url.hash) {
         ctx.addIssue({
           code: 'custom',
