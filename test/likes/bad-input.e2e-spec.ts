@@ -75,6 +75,8 @@ const corpus: [string, string, unknown?, Record<string, string>?][] = [
   ['POST', '/new/likes', 'username=%%%&posts_id=1', form],
   ['POST', '/new/likes', 'username=John&posts_id=0', form],
   ['POST', '/posts/1/likes', 'username=', form],
+  ['POST', '/new/likes', 'username=John&username=Jane&posts_id=1', form],
+  ['POST', '/posts/1/likes', 'username=John&username=John', form],
   ['PUT', '/new/likes?username=John&posts_id=1'],
   ['PATCH', '/posts/1/likes', { username: 'John' }],
   ['GET', '/new/likes?username=John&posts_id=1'],

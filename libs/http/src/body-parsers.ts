@@ -52,8 +52,18 @@ async function parseGetBody(request: FastifyRequest, json: JsonParser): Promise<
   );
 }
 
-function parseForm(body: string): Record<string, string> {
-  return Object.fromEntries(new URLSearchParams(body));
+/**
+ * A form's fields. A field given twice is a list, as Fastify makes it in a query string, so the same
+ * field twice means the same thing (a 400 where one value is expected) however it is sent. No
+ * prototype: a field named `__proto__` is a field like any other.
+ */
+function parseForm(body: string): Record<string, string | string[]> {
+  const fields = Object.create(null) as Record<string, string | string[]>;
+  for (const [name, value] of new URLSearchParams(body)) {
+    const seen = fields[name];
+    fields[name] = seen === undefined ? value : [...([] as string[]).concat(seen), value];
+  }
+  return fields;
 }
 
 function httpError(statusCode: number, message: string): Error {
