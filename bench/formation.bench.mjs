@@ -86,7 +86,7 @@ const staticConfig = join(dir, 'haproxy-static.cfg');
 writeFileSync(
   staticConfig,
   readFileSync('haproxy.cfg', 'utf8').replace(
-    /(backend likes\n(?:.*\n)*?)\s*server-template .*\n/,
+    /(backend likes from base\n(?:.*\n)*?)\s*server-template .*\n/,
     `$1    server static ${at(first)}\n`,
   ),
 );
