@@ -33,11 +33,13 @@ describe("HAProxy's own errors", () => {
     haproxy = await TestHaproxy.start();
     const port = await freePort();
     garbage = createServer((socket) =>
-      socket.once('data', (request: Buffer) =>
-        request.toString().startsWith('GET /health-check ')
-          ? socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok')
-          : socket.end('not http at all\r\n\r\n'),
-      ),
+      socket
+        .on('error', () => undefined)
+        .once('data', (request: Buffer) =>
+          request.toString().startsWith('GET /health-check ')
+            ? socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok')
+            : socket.end('not http at all\r\n\r\n'),
+        ),
     ).listen(port, '127.0.0.1');
     await haproxy.command(`set server likes/s1 addr 127.0.0.1 port ${port}`);
     await haproxy.command('set server likes/s1 state ready');

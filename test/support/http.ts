@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 /** Where a test's request goes: a base URL (`http://127.0.0.1:7400`) or a Nest app in this process. */
@@ -67,4 +68,26 @@ function parsed(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/** What a server answers to `raw` bytes on `port` before it closes: the status, content type and body. */
+export function rawRequest(
+  port: number,
+  raw: string,
+): Promise<{ status: number; type: string | undefined; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(raw));
+    let text = '';
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const split = text.indexOf('\r\n\r\n');
+      const head = text.slice(0, split);
+      resolve({
+        status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]),
+        type: /^content-type: (.*)$/im.exec(head)?.[1],
+        body: text.slice(split + 4),
+      });
+    });
+  });
 }

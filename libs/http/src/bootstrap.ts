@@ -5,6 +5,7 @@ import { type ServerEnv } from '@app/config';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAllowedMethods } from './allowed-methods';
 import { BODY_LIMIT_BYTES, registerBodyParsers } from './body-parsers';
+import { answerExpectations, clientErrorHandler } from './client-errors';
 import { answerOversizedBodies } from './oversized-bodies';
 import { toErrorResponse } from './error.filter';
 
@@ -18,6 +19,7 @@ export async function createApp(
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     forceCloseConnections: 'idle',
+    clientErrorHandler,
     // Fastify's router refuses a malformed URL (400) or an over-long path parameter (414) before Nest
     // sees the request; those answers take Chirp's error shape too.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
@@ -33,6 +35,7 @@ export async function createApp(
   registerBodyParsers(fastify, BODY_LIMIT_BYTES);
   answerOversizedBodies(fastify);
   recordAllowedMethods(fastify); // before Nest maps its routes, at init
+  answerExpectations(fastify.server);
 
   return app;
 }

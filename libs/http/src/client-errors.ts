@@ -1,0 +1,44 @@
+import { type Server, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+
+/** What each of Node's own refusals tells the client. */
+const WHY: Record<number, string> = {
+  400: 'the request is not valid HTTP',
+  408: 'the request was not received in full in time',
+  431: 'the request headers are larger than the server accepts (16 KiB)',
+};
+
+const json = (status: number, message: string) => JSON.stringify({ error: STATUS_CODES[status], message });
+
+/**
+ * Requests Node refuses before Fastify sees them (unparsable, too slow, headers too large), answered in
+ * the apps' `{error, message}` shape: Fastify's own handler adds a `statusCode` key and says only
+ * "Client Error".
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = json(status, WHY[status]);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
+/** An `Expect` other than 100-continue: Node answers an empty 417 unless the server listens for it. */
+export function answerExpectations(server: Server): void {
+  server.on('checkExpectation', (request, response) => {
+    const body = json(417, `Expect: ${request.headers.expect} is not supported; only 100-continue is`);
+    response
+      .writeHead(417, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        connection: 'close',
+      })
+      .end(body);
+  });
+}
