@@ -129,6 +129,16 @@ describe('OpenAPI documents and Swagger UI, through HAProxy', () => {
     });
   });
 
+  it("documents the registry's blocking reads with their index and wait and their 429", () => {
+    const document = documents.get('registry')!;
+    for (const path of ['/services', '/services/{name}/instances', '/ui/state']) {
+      const operation = document.paths![path]!.get!;
+      const query = (operation.parameters as OpenAPIV3_1.ParameterObject[]).filter((p) => p.in === 'query');
+      expect(query.map((p) => p.name)).toEqual(expect.arrayContaining(['index', 'wait']));
+      expect(Object.keys(operation.responses)).toContain('429');
+    }
+  });
+
   it('answers an unknown Swagger UI file with a 400 in the error shape', async () => {
     const { status, body } = await request(through('likes'), '/docs/..%2Fpackage.json');
     expect(status).toBe(400);

@@ -1,6 +1,6 @@
-import { Controller, Get, NotFoundException, Param, Res, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { BlockingQueryInterceptor } from '../watch/blocking-query.interceptor';
+import { Blocking } from '../watch/blocking.decorator';
 import { DashboardService } from './dashboard.service';
 import { loadDashboardAssets } from './dashboard-assets';
 import type { DashboardView } from './dto/dashboard.view';
@@ -21,7 +21,7 @@ export class DashboardController {
   }
 
   @Get('state')
-  @UseInterceptors(BlockingQueryInterceptor)
+  @Blocking()
   state(): Promise<DashboardView> {
     return this.dashboard.state();
   }

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Post, Res, UseInterceptors } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { ApiResponses, Input } from '@app/http';
@@ -6,7 +6,7 @@ import { TOKEN_REQUIRED } from '../auth/token.guard';
 import { healthyQuery, instanceParams, lookupSchema, registrationSchema } from './dto/registration.schema';
 import type { InstanceView } from './dto/instance.view';
 import type { PrometheusTargetGroup } from './dto/prometheus-target.view';
-import { BlockingQueryInterceptor } from '../watch/blocking-query.interceptor';
+import { Blocking } from '../watch/blocking.decorator';
 import { InstancesService } from './instances.service';
 
 const NO_INSTANCE = { 404: 'No such instance of this service.' };
@@ -38,13 +38,13 @@ export class InstancesController {
   }
 
   @Get('services')
-  @UseInterceptors(BlockingQueryInterceptor)
+  @Blocking()
   all(): { services: InstanceView[] } {
     return { services: this.instances.all() };
   }
 
   @Get('services/:name/instances')
-  @UseInterceptors(BlockingQueryInterceptor)
+  @Blocking()
   healthy(@Input(healthyQuery) { name, tag }: z.output<typeof healthyQuery>): {
     service_name: string;
     instances: InstanceView[];

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { z } from 'zod';
+import { API_QUERY } from './api-query.decorator';
 import { API_RESPONSES, type ResponseNotes } from './api-responses.decorator';
 
 /** One route as Nest maps it: method, path, the schemas that validate its input, its documented statuses. */
@@ -22,6 +23,8 @@ export interface ApiRoute {
   input?: z.ZodType;
   /** Validates the query string alone (`@Query({ schema })`). */
   query?: z.ZodType;
+  /** Query parameters read outside the input (`@ApiQuery`). */
+  extraQuery?: z.ZodObject;
   successStatus: number;
   notes: ResponseNotes;
 }
@@ -65,6 +68,7 @@ export function apiRoutes(controllers: Type[]): ApiRoute[] {
             pathParams: [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]),
             input: schemaOf(args, (key) => key.includes(CUSTOM_ROUTE_ARGS_METADATA)),
             query: schemaOf(args, (key) => key.startsWith(`${RouteParamtypes.QUERY}:`)),
+            extraQuery: Reflect.getMetadata(API_QUERY, fn) as z.ZodObject | undefined,
             successStatus,
             notes,
           };

@@ -1,2 +1,3 @@
 export * from './api-responses.decorator';
+export * from './api-query.decorator';
 export * from './openapi.module';

@@ -48,11 +48,14 @@ function operation(route: ApiRoute, stores: string[]): ZodOpenApiOperationObject
   if (schema && !fields && !body) {
     throw new Error(`${route.controller.name}.${route.handler}: only an object schema can be documented`);
   }
+  const inputQuery = asQuery && rest && Object.keys(rest.shape).length > 0 ? rest : undefined;
+  const extra = route.extraQuery;
+  const query = extra ? (inputQuery?.extend(extra.shape) ?? extra) : inputQuery;
   return {
     tags: [route.controller.name.replace(/Controller$/, '')],
     requestParams: {
       ...(inPath && route.pathParams.length > 0 && { path: inPath }),
-      ...(asQuery && rest && Object.keys(rest.shape).length > 0 && { query: rest }),
+      ...(query && { query }),
     },
     ...(body && {
       requestBody: {
@@ -60,7 +63,7 @@ function operation(route: ApiRoute, stores: string[]): ZodOpenApiOperationObject
         content: Object.fromEntries(BODY_TYPES.map((type) => [type, { schema: body }])),
       },
     }),
-    responses: responses(route, schema !== undefined, stores),
+    responses: responses(route, schema !== undefined || extra !== undefined, stores),
   };
 }
 

@@ -30,5 +30,8 @@ export const blockingQuerySchema = z
   })
   .transform(({ index, wait }) => (index === undefined ? undefined : { index, waitMs: wait ?? MAX_WAIT_MS }));
 
+/** The fields of {@link blockingQuerySchema}, as the OpenAPI documents list them. */
+export const blockingQueryFields = blockingQuerySchema.in;
+
 /** A parsed blocking query: the index the caller saw, and how long it will wait for a newer one. */
 export type BlockingQuery = NonNullable<z.output<typeof blockingQuerySchema>>;
