@@ -151,4 +151,26 @@ describe('polls against DynamoDB Local', () => {
       { choice: 'plain', votes: 0 },
     ]);
   });
+
+  // Object keys from user text: `__proto__` is special to a plain object, and so to the SDK's marshalling.
+  it('takes any response the rules allow, __proto__ and constructor included, and counts votes for it', async () => {
+    const poll = await create('Prototype?', ['__proto__', 'constructor', 'toString']);
+    expect(poll.results).toEqual([
+      { choice: '__proto__', votes: 0 },
+      { choice: 'constructor', votes: 0 },
+      { choice: 'toString', votes: 0 },
+    ]);
+    expect((await vote(poll.polls_id, 'gus', '__proto__')).status).toBe(201);
+    expect((await vote(poll.polls_id, 'hal', 'constructor')).status).toBe(201);
+    expect((await vote(poll.polls_id, 'ivy', 'hasOwnProperty')).status).toBe(400);
+    const results = (await request<Poll>(app.url, `/polls/${poll.polls_id}/results`)).body;
+    expect(results).toMatchObject({
+      total_votes: 2,
+      results: [
+        { choice: '__proto__', votes: 1 },
+        { choice: 'constructor', votes: 1 },
+        { choice: 'toString', votes: 0 },
+      ],
+    });
+  });
 });

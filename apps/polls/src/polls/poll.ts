@@ -1,4 +1,4 @@
-/** A poll as stored in the polls table: `counts` holds one number per response, keyed by its text. */
+/** A poll as stored in the polls table: `counts` holds one number per response, under {@link countKey}. */
 export interface PollItem {
   polls_id: string;
   polls_title: string;
@@ -44,20 +44,33 @@ export interface Page<T> {
   cursor: string | null;
 }
 
+/**
+ * The key a response's count is stored under in `counts`: its text, except `__proto__`, which a plain
+ * object (and the SDK's marshalling, which builds one) takes for its prototype rather than a key. That
+ * one is stored as "\u001f__proto__"; responses hold no control characters, so no other one collides.
+ */
+export const countKey = (response: string): string =>
+  response === '__proto__' ? `\u001f${response}` : response;
+
 /** A new poll's stored form: no votes yet. */
 export function newPollItem(
   input: Pick<PollItem, 'polls_id' | 'polls_title' | 'username' | 'responses' | 'created_at'>,
 ): PollItem {
   return {
     ...input,
-    counts: Object.fromEntries(input.responses.map((response) => [response, 0])),
+    counts: Object.fromEntries(input.responses.map((response) => [countKey(response), 0])),
     total_votes: 0,
   };
 }
 
 /** The results of `item`, one entry per response in the order they were given. */
 export function resultsOf(item: PollItem): ChoiceCount[] {
-  return item.responses.map((choice) => ({ choice, votes: Number(item.counts?.[choice] ?? 0) }));
+  const counts = item.counts ?? {};
+  return item.responses.map((choice) => {
+    const key = countKey(choice);
+    // Own keys only: `toString` is a response like any other, not Object.prototype's.
+    return { choice, votes: Object.hasOwn(counts, key) ? Number(counts[key]) : 0 };
+  });
 }
 
 export function toPoll(item: PollItem): Poll {

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DYNAMODB_DOCUMENT } from '../dynamodb/dynamodb.module';
 import { toDomainError } from '../dynamodb/store-errors';
 import { POLLS_CONFIG, type PollsConfig } from '../polls.config';
-import type { Vote } from './poll';
+import { countKey, type Vote } from './poll';
 import { type CancellationReason, voteFailure } from './vote-outcome';
 
 /** Transactions cancelled by a concurrent one or by throttling (Amazon DynamoDB) are tried this many times. */
@@ -71,7 +71,7 @@ export class VotesRepository {
             ConditionExpression: 'attribute_exists(#counts.#choice)',
             ExpressionAttributeNames: {
               '#counts': 'counts',
-              '#choice': vote.choice,
+              '#choice': countKey(vote.choice),
               '#total': 'total_votes',
             },
             ExpressionAttributeValues: { ':one': 1 },
