@@ -1,5 +1,6 @@
-import { NotFoundError, RejectedError, StoreUnavailableError } from '@app/errors';
+import { NotFoundError, StoreUnavailableError } from '@app/errors';
 import { guard, isUnavailable, toDomainError } from './store-errors';
+import { toErrorResponse } from '@app/http';
 
 const sdkError = (name: string, status?: number, extra: object = {}) =>
   Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status }, ...extra });
@@ -16,10 +17,10 @@ describe('toDomainError', () => {
     expect((translated as Error).message).toMatch(/^dynamodb unavailable/);
   });
 
-  it('is a rejection for a request DynamoDB calls invalid', () => {
-    expect(toDomainError(sdkError('ValidationException', 400, { $fault: 'client' }))).toBeInstanceOf(
-      RejectedError,
-    );
+  it("leaves a request DynamoDB calls invalid as it is: our bug, a 500 that hides DynamoDB's words", () => {
+    const invalid = sdkError('ValidationException', 400, { $fault: 'client' });
+    expect(toDomainError(invalid)).toBe(invalid);
+    expect(toErrorResponse(toDomainError(invalid)).body.message).toBe('Internal server error');
   });
 
   it('passes domain errors and programming errors through', () => {

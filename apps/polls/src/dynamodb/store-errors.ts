@@ -1,4 +1,4 @@
-import { DomainError, RejectedError, StoreUnavailableError } from '@app/errors';
+import { DomainError, StoreUnavailableError } from '@app/errors';
 
 /** DynamoDB could not be reached, or kept us waiting too long: a 503 for the caller. */
 export class DynamoUnavailableError extends Error {
@@ -56,9 +56,8 @@ export function toDomainError(error: unknown): unknown {
       error instanceof DynamoUnavailableError ? message : (code ?? name),
     );
   }
-  if (error instanceof Error && error.name === 'ValidationException') {
-    return new RejectedError(`rejected by dynamodb: ${error.message}`);
-  }
+  // Anything else, a ValidationException included (a request that passed its checks and is still
+  // invalid to DynamoDB is our bug), goes on as it is: a logged 500 that shows the client none of it.
   return error;
 }
 

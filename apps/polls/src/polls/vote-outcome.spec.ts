@@ -1,4 +1,5 @@
-import { ConflictError, NotFoundError, RejectedError, StoreUnavailableError } from '@app/errors';
+import { ConflictError, DomainError, NotFoundError, RejectedError, StoreUnavailableError } from '@app/errors';
+import { toErrorResponse } from '@app/http';
 import { voteFailure } from './vote-outcome';
 
 describe('voteFailure', () => {
@@ -45,9 +46,12 @@ describe('voteFailure', () => {
     },
   );
 
-  it('is a rejection (a 400) when DynamoDB finds the request invalid', () => {
+  it('is our bug (a logged 500 that shows the client nothing of it) when DynamoDB finds the request invalid', () => {
     const error = errorOf([{ Code: 'ValidationError', Message: 'bad attribute' }, none]);
-    expect(error).toBeInstanceOf(RejectedError);
-    expect(error.message).toBe('vote rejected by dynamodb: bad attribute');
+    expect(error).not.toBeInstanceOf(DomainError);
+    expect(toErrorResponse(error)).toEqual({
+      status: 500,
+      body: { error: 'Internal Server Error', message: 'Internal server error' },
+    });
   });
 });

@@ -14,7 +14,7 @@ export interface CancellationReason {
 }
 
 /** What a cancelled vote transaction means: a domain error for the caller, or a transient cancellation worth retrying. */
-export type VoteFailure = { retry: true; reason: string } | { retry: false; error: DomainError };
+export type VoteFailure = { retry: true; reason: string } | { retry: false; error: DomainError | Error };
 
 /** Cancellation codes that say the store was busy, not that the vote was wrong: tried again, then a 503. */
 const TRANSIENT = new Set([
@@ -53,11 +53,12 @@ export function voteFailure(
   const detail = reasons?.find((r) => r.Code && r.Code !== 'None');
   const code = detail?.Code ?? 'unknown';
   if (TRANSIENT.has(code)) return { retry: true, reason: code };
-  // Only a request DynamoDB finds invalid is the caller's fault; anything else is the store's.
+  // A vote that passed its checks and is still invalid to DynamoDB is our bug, not the caller's: a
+  // logged 500, and DynamoDB's words stay in the log rather than in the answer.
   if (code === 'ValidationError') {
     return {
       retry: false,
-      error: new RejectedError(`vote rejected by dynamodb: ${detail?.Message ?? code}`),
+      error: new Error(`dynamodb refused a vote as invalid: ${detail?.Message ?? code}`),
     };
   }
   return { retry: false, error: new StoreUnavailableError('dynamodb', code) };
