@@ -82,6 +82,8 @@ const badInput: [string, Call, number][] = [
   ]),
   ['bad history limit', { method: 'GET', url: '/services/likes/health?limit=-1' }, 400],
   ['wrong method', { method: 'PUT', url: '/services' }, 405],
+  // The router's limit on a path parameter, which the documents declare.
+  ['an id over 100 characters', { method: 'GET', url: `/services/likes/instances/${'a'.repeat(101)}` }, 414],
 ];
 
 describe('registry API bad input', () => {

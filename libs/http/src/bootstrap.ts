@@ -6,6 +6,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAllowedMethods } from './allowed-methods';
 import { BODY_LIMIT_BYTES, registerBodyParsers } from './body-parsers';
 import { answerExpectations, clientErrorHandler } from './client-errors';
+import { MAX_PARAM_LENGTH } from './limits';
 import { answerOversizedBodies } from './oversized-bodies';
 import { toErrorResponse } from './error.filter';
 
@@ -19,6 +20,7 @@ export async function createApp(
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     forceCloseConnections: 'idle',
+    maxParamLength: MAX_PARAM_LENGTH,
     clientErrorHandler,
     // Fastify's router refuses a malformed URL (400) or an over-long path parameter (414) before Nest
     // sees the request; those answers take Chirp's error shape too.

@@ -1,11 +1,12 @@
 import { type Server, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import { HEADER_LIMIT_KIB } from './limits';
 
 /** What each of Node's own refusals tells the client. */
 const WHY: Record<number, string> = {
   400: 'the request is not valid HTTP',
   408: 'the request was not received in full in time',
-  431: 'the request headers are larger than the server accepts (16 KiB)',
+  431: `the request headers are larger than the server accepts (${HEADER_LIMIT_KIB} KiB)`,
 };
 
 const json = (status: number, message: string) => JSON.stringify({ error: STATUS_CODES[status], message });

@@ -7,6 +7,7 @@ import type {
   ZodOpenApiResponsesObject,
 } from 'zod-openapi';
 import { errorBody } from '../error.filter';
+import { HEADER_LIMIT_KIB, MAX_PARAM_LENGTH } from '../limits';
 import type { ApiRoute } from './api-route';
 
 /** What a document says about its app as a whole. */
@@ -77,6 +78,10 @@ function responses(route: ApiRoute, validated: boolean, stores: string[]): ZodOp
       413: 'The body is larger than 64 KiB.',
       415: 'The body is neither JSON nor a form.',
     }),
+    ...(route.pathParams.length > 0 && {
+      414: `A path parameter is longer than ${MAX_PARAM_LENGTH} characters.`,
+    }),
+    431: `The request headers are larger than ${HEADER_LIMIT_KIB} KiB (through HAProxy, whose buffer is smaller, a 400).`,
     ...(stores.length > 0 && { 503: `A store is down: the message names it (${stores.join(', ')}).` }),
     ...route.notes,
   };

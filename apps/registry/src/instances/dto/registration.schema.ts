@@ -68,7 +68,8 @@ export const registrationSchema = z.object({
 export const lookupSchema = registrationSchema.pick({ service_name: true, url: true });
 
 /** Path parameters naming one instance. */
-export const instanceParams = z.object({ name: serviceName, id: z.string().min(1).max(300) });
+// An id past the router's 100-character limit on a path parameter never gets here (a 414).
+export const instanceParams = z.object({ name: serviceName, id: z.string().min(1).max(100) });
 
 /** Path parameters naming one service. */
 export const serviceParams = z.object({ name: serviceName });
