@@ -5,7 +5,7 @@ import { type ServerEnv } from '@app/config';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAllowedMethods } from './allowed-methods';
 import { BODY_LIMIT_BYTES, registerBodyParsers } from './body-parsers';
-import { answerExpectations, clientErrorHandler } from './client-errors';
+import { answerExpectations, clientErrorHandler, requireHost } from './client-errors';
 import { MAX_PARAM_LENGTH } from './limits';
 import { answerOversizedBodies } from './oversized-bodies';
 import { toErrorResponse } from './error.filter';
@@ -21,6 +21,7 @@ export async function createApp(
     bodyLimit: BODY_LIMIT_BYTES,
     forceCloseConnections: 'idle',
     maxParamLength: MAX_PARAM_LENGTH,
+    http: { requireHostHeader: false }, // checked by requireHost, to answer in JSON
     clientErrorHandler,
     // Fastify's router refuses a malformed URL (400) or an over-long path parameter (414) before Nest
     // sees the request; those answers take Chirp's error shape too.
@@ -38,6 +39,7 @@ export async function createApp(
   answerOversizedBodies(fastify);
   recordAllowedMethods(fastify); // before Nest maps its routes, at init
   answerExpectations(fastify.server);
+  requireHost(fastify);
 
   return app;
 }

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { type Server, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { HEADER_LIMIT_KIB } from './limits';
@@ -41,5 +42,22 @@ export function answerExpectations(server: Server): void {
         connection: 'close',
       })
       .end(body);
+  });
+}
+
+/**
+ * HTTP/1.1 requires a Host header. Node refuses a request without one with an empty 400 before any
+ * hook runs, so the apps turn its check off (`requireHostHeader: false`) and make it here instead.
+ */
+export function requireHost(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+      void reply.code(400).header('connection', 'close').send({
+        error: STATUS_CODES[400],
+        message: 'an HTTP/1.1 request must carry a Host header',
+      });
+      return;
+    }
+    done();
   });
 }
