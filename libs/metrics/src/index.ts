@@ -1,2 +1,3 @@
+export * from './metrics.controller';
 export * from './metrics.module';
 export * from './store-error-metrics';

@@ -1,3 +1,4 @@
+import { MetricsController } from '@app/metrics';
 import { Inject, Injectable } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { apiRoutes } from './api-route';
@@ -24,7 +25,14 @@ export class OpenApiDocument {
     // Lazily: an app that is never asked for its document never pays for it, and boot stays short.
     this.document ??= openApiDocument(
       this.info,
-      apiRoutes(this.discovery.getControllers().map((wrapper) => wrapper.metatype as never)),
+      apiRoutes(
+        this.discovery
+          .getControllers()
+          .map((wrapper) => wrapper.metatype as never)
+          // GET /metrics is for Prometheus on each instance's own port; HAProxy answers 404 for it, so
+          // the public document leaves it out.
+          .filter((controller) => controller !== MetricsController),
+      ),
     );
     return this.document;
   }
