@@ -7,7 +7,6 @@ import { recordAllowedMethods } from './allowed-methods';
 import { BODY_LIMIT_BYTES, registerBodyParsers } from './body-parsers';
 import { answerExpectations, clientErrorHandler, requireHost } from './client-errors';
 import { MAX_PARAM_LENGTH } from './limits';
-import { answerOversizedBodies } from './oversized-bodies';
 import { toErrorResponse } from './error.filter';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
@@ -36,7 +35,6 @@ export async function createApp(
   });
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify, BODY_LIMIT_BYTES);
-  answerOversizedBodies(fastify);
   recordAllowedMethods(fastify); // before Nest maps its routes, at init
   answerExpectations(fastify.server);
   requireHost(fastify);

@@ -14,6 +14,7 @@ import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
 import { methodsAllowedFor } from './allowed-methods';
 import { BODY_TOO_LARGE, unsupportedType } from './body-parsers';
+import { keepReadingOversizedBody } from './oversized-bodies';
 
 /** The JSON body of every error response: a reason phrase and a sentence for humans (OpenAPI's `Error`). */
 export const errorBody = z
@@ -49,6 +50,7 @@ export class ErrorFilter implements ExceptionFilter {
     // A bug, not an answer a route chose (a 503 names a store; an HttpException is deliberate).
     if (status >= 500 && status !== 503 && !(exception instanceof HttpException))
       this.logger.error(exception);
+    if (status === 413) keepReadingOversizedBody(request, reply);
     void reply.status(status).send(body);
   }
 }
