@@ -39,12 +39,11 @@ export function recordAllowedMethods(fastify: FastifyInstance): void {
 }
 
 /**
- * For a request no route matched: the methods its path takes, when there are some (a 405), or
+ * For a request no route matched: the methods its `path` takes, when there are some (a 405), or
  * `undefined` (a plain 404).
  */
-export function methodsAllowedFor(request: FastifyRequest): HTTPMethod[] | undefined {
+export function methodsAllowedFor(request: FastifyRequest, path: string): HTTPMethod[] | undefined {
   if (request.routeOptions.url !== undefined) return undefined; // a route matched: its own 404
-  const path = request.url.split('?', 1)[0];
   const methods = request.server.allowedMethods?.of(path);
   return methods !== undefined && methods.length > 0 ? methods : undefined;
 }

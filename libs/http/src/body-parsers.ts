@@ -61,7 +61,7 @@ function parseForm(body: string): Record<string, string | string[]> {
   const fields = Object.create(null) as Record<string, string | string[]>;
   for (const [name, value] of new URLSearchParams(body)) {
     const seen = fields[name];
-    fields[name] = seen === undefined ? value : [...([] as string[]).concat(seen), value];
+    fields[name] = seen === undefined ? value : ([] as string[]).concat(seen, value);
   }
   return fields;
 }

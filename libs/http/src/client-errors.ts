@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type Server, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import { errorBodyOf } from './error.filter';
 import { HEADER_LIMIT_KIB } from './limits';
 
 /** What each of Node's own refusals tells the client. */
@@ -10,7 +11,7 @@ const WHY: Record<number, string> = {
   431: `the request headers are larger than the server accepts (${HEADER_LIMIT_KIB} KiB)`,
 };
 
-const json = (status: number, message: string) => JSON.stringify({ error: STATUS_CODES[status], message });
+const json = (status: number, message: string) => JSON.stringify(errorBodyOf(status, message));
 
 /**
  * Requests Node refuses before Fastify sees them (unparsable, too slow, headers too large), answered in
@@ -52,10 +53,10 @@ export function answerExpectations(server: Server): void {
 export function requireHost(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
-      void reply.code(400).header('connection', 'close').send({
-        error: STATUS_CODES[400],
-        message: 'an HTTP/1.1 request must carry a Host header',
-      });
+      void reply
+        .code(400)
+        .header('connection', 'close')
+        .send(errorBodyOf(400, 'an HTTP/1.1 request must carry a Host header'));
       return;
     }
     done();

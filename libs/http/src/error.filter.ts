@@ -27,6 +27,12 @@ export const errorBody = z
 /** The JSON body of every error response, as {@link errorBody} describes it. */
 export type ErrorBody = z.infer<typeof errorBody>;
 
+/** The error body for `status`: its reason phrase, and `message`. */
+export const errorBodyOf = (status: number, message: string): ErrorBody => ({
+  error: STATUS_CODES[status] ?? 'Error',
+  message,
+});
+
 /** Turns any thrown value into `{ error, message }` with the right status; unknown errors are a logged 500. */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
@@ -39,12 +45,17 @@ export class ErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
-    const allow = exception instanceof NotFoundException ? methodsAllowedFor(request) : undefined;
-    if (allow !== undefined) {
+    if (exception instanceof NotFoundException) {
       const path = request.url.split('?', 1)[0];
-      const message = `${request.method} is not served on ${path}; it takes ${allow.join(', ')}`;
-      void reply.status(405).header('allow', allow.join(', ')).send(methodNotAllowed(message));
-      return;
+      const allow = methodsAllowedFor(request, path)?.join(', ');
+      if (allow !== undefined) {
+        const message = `${request.method} is not served on ${path}; it takes ${allow}`;
+        void reply
+          .status(HttpStatus.METHOD_NOT_ALLOWED)
+          .header('allow', allow)
+          .send(errorBodyOf(HttpStatus.METHOD_NOT_ALLOWED, message));
+        return;
+      }
     }
     const { status, body } = toErrorResponse(exception);
     // A bug, not an answer a route chose (a 503 names a store; an HttpException is deliberate).
@@ -68,7 +79,7 @@ const STATUS_OF: Record<DomainErrorCode, number> = {
 export function toErrorResponse(exception: unknown): { status: number; body: ErrorBody } {
   if (exception instanceof DomainError) {
     const status = STATUS_OF[exception.code];
-    return { status, body: { error: STATUS_CODES[status]!, message: exception.message } };
+    return { status, body: errorBodyOf(status, exception.message) };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
@@ -81,24 +92,15 @@ export function toErrorResponse(exception: unknown): { status: number; body: Err
         : typeof response === 'string'
           ? response
           : messageOf((response as { message?: unknown }).message);
-    return {
-      status,
-      body: { error: STATUS_CODES[status] ?? 'Error', message: message ?? exception.message },
-    };
+    return { status, body: errorBodyOf(status, message ?? exception.message) };
   }
   // Fastify's own errors (bad JSON, body too large, bad content type) carry a 4xx statusCode.
   const statusCode = (exception as { statusCode?: unknown })?.statusCode;
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-    return {
-      status: statusCode,
-      body: {
-        error: STATUS_CODES[statusCode] ?? 'Error',
-        message: fastifyMessage(exception as FastifyError),
-      },
-    };
+    return { status: statusCode, body: errorBodyOf(statusCode, fastifyMessage(exception as FastifyError)) };
   }
   const status = HttpStatus.INTERNAL_SERVER_ERROR;
-  return { status, body: { error: STATUS_CODES[status]!, message: 'Internal server error' } };
+  return { status, body: errorBodyOf(status, 'Internal server error') };
 }
 
 /** Fastify's words for a refused body, in Chirp's: what the limit is, which types are taken. */
@@ -108,11 +110,6 @@ function fastifyMessage(error: FastifyError): string {
     return unsupportedType(/^Unsupported Media Type: (.*)$/.exec(error.message)?.[1] ?? '');
   return error.message;
 }
-
-const methodNotAllowed = (message: string): ErrorBody => ({
-  error: STATUS_CODES[HttpStatus.METHOD_NOT_ALLOWED]!,
-  message,
-});
 
 function messageOf(value: unknown): string | undefined {
   if (Array.isArray(value)) return value.join('; ');

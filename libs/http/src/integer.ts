@@ -10,8 +10,6 @@ const DECIMAL = /^-?[0-9]{1,15}$/;
  * integer the field means (and its `fallback`, when one is given for a missing value), not the text
  * it arrives as.
  */
-export function integerIn(min: number, max: number): z.ZodType<number, unknown>;
-export function integerIn(min: number, max: number, fallback: number): z.ZodType<number, unknown>;
 export function integerIn(min: number, max: number, fallback?: number): z.ZodType<number, unknown> {
   const message = `must be an integer from ${min} to ${max}`;
   const integer = z.preprocess(
