@@ -13,19 +13,48 @@ const running = new Set();
 // A test or benchmark that fails half-way must not leave servers behind.
 process.on('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 
+// Ports are picked below the kernel's ephemeral range (32768-60999 on Linux): a port from that range
+// (what `listen(0)` hands out) can be taken by any outgoing connection between the moment it is found
+// free and the moment the child that was given it binds it, and then the child never listens.
+const PICK_FROM = 10_000;
+const PICK_BELOW = ephemeralLow();
+/** Ports this process has already handed out, so two children started at once never share one. */
+const handedOut = new Set();
+
+/** @returns {number} the lowest ephemeral port of this machine (32768 where it cannot be read) */
+function ephemeralLow() {
+  try {
+    const low = Number(require('node:fs').readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0]);
+    return low > PICK_FROM + 1_000 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
 /**
- * A TCP port that was free on loopback a moment ago.
+ * A TCP port that was free on loopback a moment ago, outside the ephemeral range.
  * @returns {Promise<number>}
  */
-function freePort() {
-  return new Promise((resolve, reject) => {
+async function freePort() {
+  for (;;) {
+    const port = PICK_FROM + Math.floor(Math.random() * (PICK_BELOW - PICK_FROM));
+    if (handedOut.has(port) || !(await bindable(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+}
+
+/**
+ * True when `port` can be bound on loopback now.
+ * @param {number} port
+ * @returns {Promise<boolean>}
+ */
+function bindable(port) {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = /** @type {import('node:net').AddressInfo} */ (server.address());
-      server.close(() => resolve(address.port));
-    });
+    server.on('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 

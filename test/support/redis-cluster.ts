@@ -31,17 +31,29 @@ export class RedisCluster {
 
   static async start(options: { masters?: number; nodeTimeoutMs?: number } = {}): Promise<RedisCluster> {
     const { masters = 3, nodeTimeoutMs = 1_000 } = options;
-    const nodes = await Promise.all(
+    const started = await Promise.allSettled(
       Array.from({ length: masters * 2 }, async () => {
         const [port, bus] = [await freePort(), await freePort()];
         const args = clusterNodeArgs(port, bus, mkdtempSync(join(tmpdir(), 'chirp-cluster-')), nodeTimeoutMs);
         return new StoreProcess(port, () => new Child(`redis:${port}`, 'redis-server', args)).start();
       }),
     );
+    const nodes = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) {
+      // The nodes that did start must not outlive the failure (they kept jest from exiting).
+      await Promise.all(nodes.map((n) => n.stop('SIGKILL')));
+      throw failed.reason;
+    }
     const cluster = new RedisCluster(nodes);
     const addresses = nodes.map((n) => `127.0.0.1:${n.port}`);
-    await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '1', '--cluster-yes']);
-    await waitFor('the cluster to be ok on every node', () => cluster.everyNodeOk(), 30_000, 200);
+    try {
+      await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '1', '--cluster-yes']);
+      await waitFor('the cluster to be ok on every node', () => cluster.everyNodeOk(), 30_000, 200);
+    } catch (error) {
+      await cluster.stop();
+      throw error;
+    }
     return cluster;
   }
 
