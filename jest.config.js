@@ -22,7 +22,7 @@ const transform = {
 };
 const transformIgnorePatterns = [`/node_modules/(?!(${esmPackages.join('|')})/)`];
 const moduleNameMapper = {
-  '^@app/(config|discovery|errors|http|metrics)(/.*)?$': '<rootDir>/libs/$1/src$2',
+  '^@app/(config|discovery|dynamodb|errors|http|metrics)(/.*)?$': '<rootDir>/libs/$1/src$2',
 };
 module.exports = {
   // Integration hooks start real servers; on a busy 2-core machine that can take more than 5 s.

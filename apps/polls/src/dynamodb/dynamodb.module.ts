@@ -1,8 +1,7 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { createDynamoClient, documentClient, DynamoLiveness, HEALTH_FRESH_MS } from '@app/dynamodb';
 import { POLLS_CONFIG, type PollsConfig } from '../polls.config';
-import { createDynamoClient, documentClient, HEALTH_FRESH_MS } from './dynamodb.client';
-import { DynamoLiveness } from './dynamo-liveness';
 
 /** Injection token of the app's one DynamoDBClient. */
 export const DYNAMODB = Symbol('DYNAMODB');

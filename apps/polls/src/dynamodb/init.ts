@@ -1,13 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { listening, LOOPBACK, startLocalServer } from '@app/config';
+import { createDynamoClient, ensureTables } from '@app/dynamodb';
 import type { PollsConfig } from '../polls.config';
-import { createDynamoClient } from './dynamodb.client';
-import { ensureTables } from './tables';
+import { tableDefinitions } from './tables';
 
 /**
- * `main.js --init`: creates the tables and waits until they are ACTIVE. When the endpoint is a
- * local DynamoDB that is not running, starts DynamoDB Local as the Procfile does (same data
- * directory) for the duration, then stops it again.
+ * `main.js --init`: creates the tables (or the title index an older polls table lacks) and waits
+ * until they are ACTIVE. When the endpoint is a local DynamoDB that is not running, starts DynamoDB
+ * Local as the Procfile does (same data directory) for the duration, then stops it again.
  */
 export async function initTables(config: PollsConfig, log: (line: string) => void): Promise<void> {
   let stop: (() => Promise<void>) | undefined;
@@ -30,7 +30,7 @@ export async function initTables(config: PollsConfig, log: (line: string) => voi
   }
   const client = createDynamoClient({ ...config, DYNAMODB_MAX_ATTEMPTS: 5 });
   try {
-    await ensureTables(client, config, log);
+    await ensureTables(client, tableDefinitions(config), log);
     log(`tables ${config.POLLS_TABLE} (index ${config.POLLS_TITLE_INDEX}) and ${config.VOTES_TABLE} ACTIVE`);
   } finally {
     client.destroy();

@@ -1,13 +1,4 @@
-import {
-  type CreateTableCommandInput,
-  CreateTableCommand,
-  DescribeTableCommand,
-  type DynamoDBClient,
-  ResourceInUseException,
-  type TableDescription,
-  UpdateTableCommand,
-} from '@aws-sdk/client-dynamodb';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { PollsConfig } from '../polls.config';
 
 type TableNames = Pick<PollsConfig, 'POLLS_TABLE' | 'POLLS_TITLE_INDEX' | 'VOTES_TABLE'>;
@@ -24,7 +15,10 @@ export function titleIndex(names: TableNames) {
   };
 }
 
-/** Polls keyed by `polls_id`, findable by title; votes keyed by (`polls_id`, `username`). */
+/**
+ * Polls keyed by `polls_id`, findable by title; votes keyed by (`polls_id`, `username`). For
+ * `ensureTables` of @app/dynamodb, which also adds the title index to an older polls table that lacks it.
+ */
 export function tableDefinitions(names: TableNames): CreateTableCommandInput[] {
   return [
     {
@@ -51,77 +45,4 @@ export function tableDefinitions(names: TableNames): CreateTableCommandInput[] {
       ],
     },
   ];
-}
-
-/** True when the table and all its indexes can serve requests. */
-export function isActive(table: TableDescription | undefined): boolean {
-  return (
-    table?.TableStatus === 'ACTIVE' &&
-    (table.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE')
-  );
-}
-
-/**
- * Creates the tables that are missing (and the title index if an older polls table lacks it),
- * then waits until all are ACTIVE. Idempotent: existing tables are left as they are.
- */
-export async function ensureTables(
-  client: DynamoDBClient,
-  names: TableNames,
-  log: (line: string) => void = () => {},
-  timeoutMs = 120_000,
-): Promise<void> {
-  for (const definition of tableDefinitions(names)) {
-    const name = definition.TableName!;
-    const existing = await describe(client, name);
-    if (!existing) {
-      try {
-        await client.send(new CreateTableCommand(definition));
-        log(`created table ${name}`);
-      } catch (error) {
-        if (!(error instanceof ResourceInUseException)) throw error;
-      }
-    } else if (definition.GlobalSecondaryIndexes) {
-      await addMissingIndexes(client, definition, existing, log);
-    }
-    await waitUntilActive(client, name, timeoutMs);
-  }
-}
-
-async function addMissingIndexes(
-  client: DynamoDBClient,
-  definition: CreateTableCommandInput,
-  existing: TableDescription,
-  log: (line: string) => void,
-): Promise<void> {
-  const present = new Set((existing.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
-  for (const index of definition.GlobalSecondaryIndexes ?? []) {
-    if (present.has(index.IndexName)) continue;
-    await waitUntilActive(client, definition.TableName!, 120_000);
-    await client.send(
-      new UpdateTableCommand({
-        TableName: definition.TableName,
-        AttributeDefinitions: definition.AttributeDefinitions,
-        GlobalSecondaryIndexUpdates: [{ Create: index }],
-      }),
-    );
-    log(`added index ${index.IndexName} to ${definition.TableName}`);
-  }
-}
-
-async function describe(client: DynamoDBClient, name: string): Promise<TableDescription | undefined> {
-  try {
-    return (await client.send(new DescribeTableCommand({ TableName: name }))).Table;
-  } catch (error) {
-    if (error instanceof Error && error.name === 'ResourceNotFoundException') return undefined;
-    throw error;
-  }
-}
-
-async function waitUntilActive(client: DynamoDBClient, name: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!isActive(await describe(client, name))) {
-    if (Date.now() > deadline) throw new Error(`table ${name} not ACTIVE after ${timeoutMs} ms`);
-    await sleep(500);
-  }
 }

@@ -5,9 +5,9 @@ import {
   QueryCommand,
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { guard } from '@app/dynamodb';
 import { Inject, Injectable } from '@nestjs/common';
 import { DYNAMODB_DOCUMENT } from '../dynamodb/dynamodb.module';
-import { guard } from '../dynamodb/store-errors';
 import { POLLS_CONFIG, type PollsConfig } from '../polls.config';
 import { encodeCursor } from './cursor';
 import type { Page, PollItem } from './poll';

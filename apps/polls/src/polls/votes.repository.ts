@@ -1,10 +1,10 @@
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { toDomainError } from '@app/dynamodb';
 import { StoreUnavailableError } from '@app/errors';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DYNAMODB_DOCUMENT } from '../dynamodb/dynamodb.module';
-import { toDomainError } from '../dynamodb/store-errors';
 import { POLLS_CONFIG, type PollsConfig } from '../polls.config';
 import { countKey, type Vote } from './poll';
 import { type CancellationReason, voteFailure } from './vote-outcome';

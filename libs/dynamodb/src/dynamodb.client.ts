@@ -1,9 +1,25 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Semaphore, withTimeout } from 'async-mutex';
-import type { PollsConfig } from '../polls.config';
 import { DynamoLiveness } from './dynamo-liveness';
 import { DynamoUnavailableError, isUnavailable } from './store-errors';
+
+/**
+ * What {@link createDynamoClient} reads: the variables of {@link dynamoEnv}, as parsed, so an app's
+ * whole config (which extends `dynamoEnv`) can be passed as it is.
+ */
+export interface DynamoSettings {
+  /** DynamoDB Local (or another endpoint); undefined means Amazon DynamoDB in AWS_REGION. */
+  readonly DYNAMODB_ENDPOINT?: string | undefined;
+  readonly AWS_REGION: string;
+  readonly DYNAMODB_MAX_ATTEMPTS: number;
+  readonly DYNAMODB_CONNECT_TIMEOUT_MS: number;
+  readonly DYNAMODB_REQUEST_TIMEOUT_MS: number;
+  /** Requests in flight at once; more wait in the app, outside the SDK's timeouts. */
+  readonly DYNAMODB_CONCURRENCY: number;
+  /** The longest a request waits for one of those slots before it fails as unavailable. */
+  readonly DYNAMODB_QUEUE_TIMEOUT_MS: number;
+}
 
 /** How long a DynamoDB answer to live traffic vouches for its health. */
 export const HEALTH_FRESH_MS = 1_000;
@@ -15,7 +31,7 @@ export const HEALTH_FRESH_MS = 1_000;
  * is noted in `liveness`.
  */
 export function createDynamoClient(
-  config: PollsConfig,
+  config: DynamoSettings,
   liveness = new DynamoLiveness(HEALTH_FRESH_MS),
 ): DynamoDBClient {
   const local = config.DYNAMODB_ENDPOINT !== undefined;

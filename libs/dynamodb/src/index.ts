@@ -1,0 +1,5 @@
+export * from './dynamodb.client';
+export * from './dynamodb.env';
+export * from './dynamo-liveness';
+export * from './store-errors';
+export * from './tables';
