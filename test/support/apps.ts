@@ -20,6 +20,8 @@ export class TestApp {
     const port = Number(env.PORT) || (await freePort());
     const child = new Child(`${name}:${port}`, process.execPath, [`dist/apps/${name}/main.js`], {
       LOG_LEVEL: 'warn',
+      // A registry killed by a test hands the checker lease over within seconds, not the default 15 s.
+      REGISTRY_LEASE_MS: '2000',
       ...env,
       PORT: String(port),
     }).start();

@@ -14,7 +14,11 @@ const hostList = z
 /** The registry's environment: where its database is, how it checks, and how it reaches HAProxy. */
 export const registryEnv = serverEnv.extend({
   PORT: serverEnv.shape.PORT.default(5501),
+  /** Where the registry keeps its records: one SQLite file, or a DynamoDB table that several registries share. */
+  REGISTRY_STORE: z.enum(['sqlite', 'dynamodb']).default('sqlite'),
   REGISTRY_DB_PATH: z.string().default('var/registry.db'),
+  /** How long the checker's lease lasts without a renewal (renewed every third of it). */
+  REGISTRY_LEASE_MS: millis(15_000).pipe(z.number().min(300, 'must be at least 300 ms')),
   HEALTH_CHECK_INTERVAL_MS: millis(30_000),
   HEALTH_CHECK_TIMEOUT_MS: millis(2_000),
   HEALTH_CHECK_CONCURRENCY: count(256),

@@ -2,7 +2,6 @@ import { ConfigModule } from '@app/config';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
-import type Database from 'better-sqlite3';
 import { DiscoveryModule, HealthModule } from '@app/discovery';
 import { ErrorFilter, inputValidation, OpenApiModule } from '@app/http';
 import { MetricsModule } from '@app/metrics';
@@ -10,13 +9,14 @@ import { TokenGuard } from './auth/token.guard';
 import { CheckerModule } from './checker/checker.module';
 import { ConsulModule } from './consul/consul.module';
 import { DashboardModule } from './dashboard/dashboard.module';
-import { DatabaseModule, SQLITE } from './database/database.module';
 import { RegistryHealthController } from './health/registry-health.controller';
 import { InstancesModule } from './instances/instances.module';
 import { REGISTRY_CONFIG, type RegistryConfig } from './registry.config';
+import { StorePing } from './store/registry-store';
+import { StoreModule } from './store/store.module';
 
 /**
- * The service registry: InstancesModule (membership in SQLite), CheckerModule (health-check rounds),
+ * The service registry: StoreModule (its records, on SQLite or DynamoDB), InstancesModule (membership), CheckerModule (health-check rounds),
  * under both HaproxyModule (HAProxy's membership through the Runtime API) and WatchModule (the change
  * index and blocking queries), and over them all DashboardModule (the page at /ui).
  */
@@ -29,13 +29,13 @@ export class RegistryModule {
         ConfigModule.forRoot(REGISTRY_CONFIG, config),
         MetricsModule.forRoot({ enabled: config.METRICS_ENABLED }),
         ScheduleModule.forRoot(),
-        DatabaseModule,
+        StoreModule.forRoot(config),
         InstancesModule,
         CheckerModule,
         OpenApiModule.forRoot({
           title: 'Chirp registry',
-          description: 'Service instances and their health checks in SQLite, kept in step with HAProxy.',
-          stores: ['sqlite'],
+          description: `Service instances and their health checks in ${config.REGISTRY_STORE === 'sqlite' ? 'SQLite' : 'DynamoDB'}, kept in step with HAProxy.`,
+          stores: [config.REGISTRY_STORE],
         }),
         DashboardModule,
         ConsulModule,
@@ -43,10 +43,8 @@ export class RegistryModule {
         DiscoveryModule.forRoot({ service: 'registry', env: config }),
         HealthModule.registerAsync({
           controller: false,
-          inject: [SQLITE],
-          useFactory: (db: Database.Database) => ({
-            probes: [{ name: 'sqlite', ping: () => Promise.resolve(db.prepare('SELECT 1').get()) }],
-          }),
+          inject: [StorePing],
+          useFactory: (store: StorePing) => ({ probes: [{ name: store.name, ping: () => store.ping() }] }),
         }),
       ],
       controllers: [RegistryHealthController],

@@ -1,34 +1,29 @@
 import { createMock } from '@golevelup/ts-jest';
 import type { SchedulerRegistry } from '@nestjs/schedule';
 import { Registry } from 'prom-client';
-import { openDatabase } from '../database/database.module';
 import type { HaproxyMembership, WantedSource } from '../haproxy/haproxy-membership';
 import type { WantedServer } from '../haproxy/slots';
 import type { Instance } from '../instances/instance';
-import { InstancesRepository } from '../instances/instances.repository';
 import { RegistryMetrics } from '../metrics/registry-metrics';
-import { ChangeIndexRepository } from '../watch/change-index.repository';
 import { loadRegistryConfig } from '../registry.config';
+import { sqliteStore } from '../store/sqlite/sqlite-store';
 import { CheckerLock } from './checker-lock';
-import { ChecksRepository } from './checks.repository';
 import { CriticalRecheck } from './critical-recheck';
 import { HealthChecker } from './health-checker';
 import { HealthProbe, type ProbeResult } from './health-probe';
-import { RoundsRepository } from './rounds.repository';
 
 export const pass: ProbeResult = { status_code: 200, latency_ms: 1, error: null, passed: true };
 export const fail: ProbeResult = { status_code: 503, latency_ms: 1, error: 'HTTP 503', passed: false };
 
 /**
- * The checker's parts on an in-memory database, with probes answered from `outcome` (by URL; pass
- * when unset) and HAProxy faked: each reconcile records the routable server ids it read.
+ * The checker's parts on an in-memory SQLite store, with probes answered from `outcome` (by URL; pass
+ * when unset) and HAProxy faked: each reconcile records the routable server ids it read. The lock
+ * leads once `lead()` has resolved.
  */
 export function checkerFixture(env: Record<string, string> = {}) {
-  const db = openDatabase(':memory:');
   const config = loadRegistryConfig(env);
-  const instances = new InstancesRepository(db, new ChangeIndexRepository(db));
-  const rounds = new RoundsRepository(db);
-  const checks = new ChecksRepository(db);
+  const store = sqliteStore(':memory:');
+  const { instances, rounds, checks, lease } = store;
   const outcome = new Map<string, ProbeResult>();
   const probe = new HealthProbe(config);
   const probed: string[] = [];
@@ -39,24 +34,18 @@ export function checkerFixture(env: Record<string, string> = {}) {
   const reconciledWith: string[][] = [];
   const fixture = { unrouted: 0 };
   const haproxy = createMock<HaproxyMembership>({
-    reconcile: jest.fn((wanted: WantedSource) => {
+    reconcile: jest.fn(async (wanted: WantedSource) => {
       reconciledWith.push(
-        wanted()
-          .filter((server) => server.routable)
-          .map((server) => server.id),
+        (await wanted()).filter((server) => server.routable).map((server) => server.id),
       );
       const server: WantedServer = { backend: 'likes', id: 'x', host: '127.0.0.1', port: 9, routable: true };
-      return Promise.resolve({
-        filled: 0,
-        emptied: 0,
-        unrouted: Array<WantedServer>(fixture.unrouted).fill(server),
-      });
+      return { filled: 0, emptied: 0, unrouted: Array<WantedServer>(fixture.unrouted).fill(server) };
     }),
   });
   const scheduler = createMock<SchedulerRegistry>();
   const metrics = new Registry();
-  const lock = new CheckerLock(config, rounds);
   const registryMetrics = new RegistryMetrics(metrics);
+  const lock = new CheckerLock(config, lease, registryMetrics);
   const checker = new HealthChecker(
     config,
     scheduler,
@@ -80,7 +69,7 @@ export function checkerFixture(env: Record<string, string> = {}) {
   );
   const url = (port: number) => `http://127.0.0.1:${port}`;
   const register = (port: number, now = Date.now()) =>
-    instances.upsert(
+    instances.register(
       {
         service_name: 'likes',
         url: url(port),
@@ -102,9 +91,19 @@ export function checkerFixture(env: Record<string, string> = {}) {
   };
   const settle = () => new Promise((resolve) => setImmediate(resolve));
   /** The status of each instance, by port. */
-  const statuses = () => Object.fromEntries(instances.all().map((i) => [new URL(i.url).port, i.status]));
+  const statuses = async () =>
+    Object.fromEntries((await instances.all()).map((i) => [new URL(i.url).port, i.status]));
+  /** Takes the lease (a fresh store has none). */
+  const lead = async () => {
+    await lock.heartbeat();
+    if (!lock.leading) throw new Error('the fixture lock could not take the lease');
+  };
   return {
     config,
+    store,
+    lease,
+    checks,
+    lead,
     instances,
     rounds,
     outcome,

@@ -4,13 +4,11 @@ import { HaproxyModule } from '../haproxy/haproxy.module';
 import { InstancesModule } from '../instances/instances.module';
 import { CheckerLock } from './checker-lock';
 import { ChecksController } from './checks.controller';
-import { ChecksRepository } from './checks.repository';
 import { ChecksService } from './checks.service';
 import { CriticalRecheck } from './critical-recheck';
 import { HealthChecker } from './health-checker';
 import { HealthProbe } from './health-probe';
 import { RoundsController } from './rounds.controller';
-import { RoundsRepository } from './rounds.repository';
 
 /** Health checking: the probe, the scheduled rounds and rechecks (and their lease), the checks' history. */
 @Module({
@@ -21,8 +19,6 @@ import { RoundsRepository } from './rounds.repository';
     CheckerLock,
     HealthChecker,
     CriticalRecheck,
-    ChecksRepository,
-    RoundsRepository,
     ChecksService,
   ],
   exports: [ChecksService],

@@ -13,16 +13,16 @@ export class ChecksController {
   constructor(private readonly checks: ChecksService) {}
 
   @Get('services/:name/health')
-  health(@Input(historyQuery) { name, limit }: z.output<typeof historyQuery>): {
+  async health(@Input(historyQuery) { name, limit }: z.output<typeof historyQuery>): Promise<{
     service_name: string;
     checks: CheckView[];
-  } {
-    return { service_name: name, checks: this.checks.history(name, limit) };
+  }> {
+    return { service_name: name, checks: await this.checks.history(name, limit) };
   }
 
   @Post('urls/healths')
   @ApiResponses(TOKEN_REQUIRED)
-  report(@Input(reportedHealthSchema) input: z.output<typeof reportedHealthSchema>): CheckView {
+  report(@Input(reportedHealthSchema) input: z.output<typeof reportedHealthSchema>): Promise<CheckView> {
     return this.checks.report(input.service_name, input.url, input.status_code);
   }
 }

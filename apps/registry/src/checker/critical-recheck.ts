@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { HaproxyMembership } from '../haproxy/haproxy-membership';
-import { InstancesRepository } from '../instances/instances.repository';
+import { haproxyServer } from '../instances/instance';
 import { RegistryMetrics } from '../metrics/registry-metrics';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
+import { CheckHistory, InstanceStore } from '../store/registry-store';
 import { CheckerLock } from './checker-lock';
-import { ChecksRepository } from './checks.repository';
 import { HealthProbe, toCheckRecords, toOutcomes } from './health-probe';
 
 const RECHECK = 'critical-recheck';
@@ -24,36 +24,48 @@ export class CriticalRecheck implements OnApplicationBootstrap {
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
     private readonly scheduler: SchedulerRegistry,
     private readonly probe: HealthProbe,
-    private readonly instances: InstancesRepository,
-    private readonly checks: ChecksRepository,
+    private readonly instances: InstanceStore,
+    private readonly checks: CheckHistory,
     private readonly lock: CheckerLock,
     private readonly haproxy: HaproxyMembership,
     private readonly metrics: RegistryMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
-    const timer = setInterval(() => void this.recheck(), this.config.HEALTH_RECHECK_CRITICAL_MS);
+    const timer = setInterval(
+      () => void this.recheck().catch((e: Error) => this.logger.warn(`recheck failed: ${e.message}`)),
+      this.config.HEALTH_RECHECK_CRITICAL_MS,
+    );
     this.scheduler.addInterval(RECHECK, timer);
   }
 
   /** Probes the critical instances; returns how many are passing again, or undefined when skipped. */
   async recheck(): Promise<number | undefined> {
-    // A read first: with nothing critical (the usual case) the lease row is not written.
-    if (this.instances.critical().length === 0) return 0;
+    // A read first, and only by the leader: with nothing critical (the usual case) nothing is written.
+    if (!this.lock.leading || (await this.critical()).length === 0) return 0;
     return this.lock.run(async () => {
       const probedAt = Date.now();
-      const probed = await this.probe.probeAll(this.instances.critical());
+      const probed = await this.probe.probeAll(await this.critical());
       for (const { instance, result } of probed) this.metrics.check(instance.service_name, result.passed);
-      this.checks.append(toCheckRecords(probed, Date.now()), this.config.HEALTH_HISTORY_LIMIT);
-      const recovered = this.instances.applyRecheck(
+      this.lock.fence();
+      await this.checks.append(toCheckRecords(probed, Date.now()), this.config.HEALTH_HISTORY_LIMIT);
+      const recovered = await this.instances.applyRecheck(
         toOutcomes(probed),
         this.config.HEALTH_SUCCESSES_BEFORE_PASSING,
         probedAt,
+        this.lock.fence(),
       );
       for (const instance of recovered)
         this.logger.log(`${instance.service_name} ${instance.url} is passing again`);
-      if (recovered.length) await this.haproxy.reconcile(this.instances.servers);
+      if (recovered.length) {
+        this.lock.fence();
+        await this.haproxy.reconcile(async () => (await this.instances.all()).map(haproxyServer));
+      }
       return recovered.length;
     }, false);
+  }
+
+  private async critical() {
+    return (await this.instances.all()).filter((i) => i.status === 'critical');
   }
 }

@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { HaproxyMembership } from '../haproxy/haproxy-membership';
-import { InstancesRepository } from '../instances/instances.repository';
+import { haproxyServer } from '../instances/instance';
 import { RegistryMetrics } from '../metrics/registry-metrics';
 import type { MassFailure } from '../instances/prune-plan';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
+import type { RoundTally } from '../store/records';
+import { CheckHistory, InstanceStore, RoundLog } from '../store/registry-store';
 import { CheckerLock } from './checker-lock';
-import { ChecksRepository } from './checks.repository';
 import { HealthProbe, toCheckRecords, toOutcomes } from './health-probe';
-import { type RoundTally, RoundsRepository } from './rounds.repository';
 
 const ROUND = 'health-check-round';
 const FIRST_ROUND = 'first-health-check-round';
@@ -33,9 +33,9 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
     private readonly scheduler: SchedulerRegistry,
     private readonly probe: HealthProbe,
-    private readonly instances: InstancesRepository,
-    private readonly checks: ChecksRepository,
-    private readonly rounds: RoundsRepository,
+    private readonly instances: InstanceStore,
+    private readonly checks: CheckHistory,
+    private readonly rounds: RoundLog,
     private readonly lock: CheckerLock,
     private readonly haproxy: HaproxyMembership,
     private readonly metrics: RegistryMetrics,
@@ -54,7 +54,7 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
       );
     }
     // A restarted registry reads back HAProxy's slots (keeping every assignment) at once, not a round later.
-    void this.haproxy.reconcile(this.instances.servers);
+    void this.haproxy.reconcile(this.wanted);
   }
 
   onApplicationShutdown(): void {
@@ -70,13 +70,19 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
     this.roundDue = true;
     try {
       return await this.lock.run(() => this.round(), true);
+    } catch (error) {
+      this.logger.error(`health-check round failed: ${(error as Error).message}`);
+      return undefined;
     } finally {
       this.roundDue = false;
     }
   }
 
+  /** Every instance as the HAProxy server that carries it (the membership's WantedSource). */
+  private readonly wanted = async () => (await this.instances.all()).map(haproxyServer);
+
   private async round(): Promise<RoundTally | undefined> {
-    const seq = this.rounds.start(this.lock.holder);
+    const seq = await this.rounds.start(this.lock.holder, this.lock.fence());
     const started = performance.now();
     let tally: RoundTally = {
       checked: 0,
@@ -89,21 +95,25 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
     try {
       tally = await this.checkAll();
       return tally;
-    } catch (error) {
-      this.logger.error(`health-check round failed: ${String(error)}`);
-      return undefined;
     } finally {
-      this.rounds.finish(seq, tally);
       this.metrics.round((performance.now() - started) / 1000);
+      // Fenced too: a round whose holder no longer leads is left unfinished in the log.
+      await this.rounds.finish(seq, tally, this.lock.fence());
     }
   }
 
   private async checkAll(): Promise<RoundTally> {
     const probedAt = Date.now();
-    const probed = await this.probe.probeAll(this.instances.all());
+    const probed = await this.probe.probeAll(await this.instances.all());
     for (const { instance, result } of probed) this.metrics.check(instance.service_name, result.passed);
-    this.checks.append(toCheckRecords(probed, Date.now()), this.config.HEALTH_HISTORY_LIMIT);
-    const { pruned, massFailures } = this.instances.applyRound(toOutcomes(probed), this.config, probedAt);
+    this.lock.fence(); // the probes took a while: still leading?
+    await this.checks.append(toCheckRecords(probed, Date.now()), this.config.HEALTH_HISTORY_LIMIT);
+    const { pruned, massFailures } = await this.instances.applyRound(
+      toOutcomes(probed),
+      this.config,
+      probedAt,
+      this.lock.fence(),
+    );
     for (const instance of pruned) {
       this.logger.warn(
         `pruned ${instance.service_name} ${instance.url} after ${instance.consecutive_failures} failed check(s)`,
@@ -111,7 +121,8 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
     }
     this.logProtection(massFailures);
     // The pruned records are gone, so the reconcile empties their slots.
-    const synced = await this.haproxy.reconcile(this.instances.servers);
+    this.lock.fence();
+    const synced = await this.haproxy.reconcile(this.wanted);
     return {
       checked: probed.length,
       failed: probed.filter((p) => !p.result.passed).length,

@@ -6,8 +6,8 @@ import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Instance } from '../instances/instance';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
-import type { CheckOutcome } from '../instances/instances.repository';
-import type { CheckRecord } from './checks.repository';
+import type { CheckOutcome } from '../store/check-transition';
+import type { CheckRecord } from '../store/records';
 
 /** What one probe saw: the status (null when no response came), how long it took, and why it failed. */
 export interface ProbeResult {

@@ -12,7 +12,7 @@ export class RoundsController {
   constructor(private readonly checks: ChecksService) {}
 
   @Get()
-  recent(@Input(roundsQuery) { limit }: z.output<typeof roundsQuery>): { rounds: RoundView[] } {
-    return { rounds: this.checks.recentRounds(limit) };
+  async recent(@Input(roundsQuery) { limit }: z.output<typeof roundsQuery>): Promise<{ rounds: RoundView[] }> {
+    return { rounds: await this.checks.recentRounds(limit) };
   }
 }

@@ -43,7 +43,7 @@ export class ConsulCatalog {
   }
 
   /** `/v1/agent/self`: every top-level value an object, as the Go client decodes it. */
-  agentSelf(): Record<string, Record<string, unknown>> {
+  async agentSelf(): Promise<Record<string, Record<string, unknown>>> {
     const { host, port } = this.self;
     const datacenter = this.config.CONSUL_DATACENTER;
     return {
@@ -51,7 +51,7 @@ export class ConsulCatalog {
         Datacenter: datacenter,
         PrimaryDatacenter: datacenter,
         NodeName: host,
-        NodeID: toConsulNode(host, this.scope()).ID,
+        NodeID: toConsulNode(host, await this.scope()).ID,
         Server: true,
         Version: APP_VERSION,
       },
@@ -76,9 +76,10 @@ export class ConsulCatalog {
   }
 
   /** `/v1/catalog/services`: every service, passing or critical, with the union of its instances' tags. */
-  services(filters: Filters): Record<string, string[]> {
+  async services(filters: Filters): Promise<Record<string, string[]>> {
     const services: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
-    for (const instance of this.matching(this.instances.records(), { ...filters, tag: [], passing: false })) {
+    const records = await this.instances.records();
+    for (const instance of this.matching(records, { ...filters, tag: [], passing: false })) {
       const tags = (services[instance.service_name] ??= []);
       for (const tag of instance.tags) if (!tags.includes(tag)) tags.push(tag);
     }
@@ -86,22 +87,22 @@ export class ConsulCatalog {
   }
 
   /** `/v1/health/service/:name`: the service's instances with their node and check; `[]` for an unknown name. */
-  healthService(name: string, filters: Filters): ConsulServiceEntry[] {
-    const scope = this.scope();
-    return this.matching(this.instances.records(name), filters).map((i) => toConsulServiceEntry(i, scope));
+  async healthService(name: string, filters: Filters): Promise<ConsulServiceEntry[]> {
+    const scope = await this.scope();
+    return this.matching(await this.instances.records(name), filters).map((i) => toConsulServiceEntry(i, scope));
   }
 
   /** `/v1/catalog/service/:name`: the same instances, in the same order, as flat catalog rows. */
-  catalogService(name: string, filters: Filters): ConsulCatalogService[] {
-    const scope = this.scope();
-    return this.matching(this.instances.records(name), filters).map((i) => toConsulCatalogService(i, scope));
+  async catalogService(name: string, filters: Filters): Promise<ConsulCatalogService[]> {
+    const scope = await this.scope();
+    return this.matching(await this.instances.records(name), filters).map((i) => toConsulCatalogService(i, scope));
   }
 
   /** `/v1/catalog/nodes`: one node per host that runs an instance. */
-  nodes(filters: Filters): ConsulNode[] {
+  async nodes(filters: Filters): Promise<ConsulNode[]> {
     if (!nodeMetaMatches(filters['node-meta'])) return [];
-    const scope = this.scope();
-    const hosts = [...new Set(this.instances.records().map(hostOf))].sort();
+    const scope = await this.scope();
+    const hosts = [...new Set((await this.instances.records()).map(hostOf))].sort();
     return hosts.map((host) => toConsulNode(host, scope));
   }
 
@@ -112,7 +113,8 @@ export class ConsulCatalog {
     );
   }
 
-  private scope(): ConsulScope {
-    return { datacenter: this.config.CONSUL_DATACENTER, index: this.watch.current() };
+  /** Read before the records, so the index never claims a state newer than the one answered. */
+  private async scope(): Promise<ConsulScope> {
+    return { datacenter: this.config.CONSUL_DATACENTER, index: await this.watch.current() };
   }
 }

@@ -26,7 +26,7 @@ export class ConsulController {
   constructor(private readonly catalog: ConsulCatalog) {}
 
   @Get('agent/self')
-  agentSelf(@Input(consulQuerySchema) _query: Query): Record<string, Record<string, unknown>> {
+  agentSelf(@Input(consulQuerySchema) _query: Query): Promise<Record<string, Record<string, unknown>>> {
     return this.catalog.agentSelf();
   }
 
@@ -42,22 +42,22 @@ export class ConsulController {
   }
 
   @Get('catalog/services')
-  services(@Input(consulQuerySchema) query: Query): Record<string, string[]> {
+  services(@Input(consulQuerySchema) query: Query): Promise<Record<string, string[]>> {
     return this.catalog.services(query);
   }
 
   @Get('catalog/nodes')
-  nodes(@Input(consulQuerySchema) query: Query): ConsulNode[] {
+  nodes(@Input(consulQuerySchema) query: Query): Promise<ConsulNode[]> {
     return this.catalog.nodes(query);
   }
 
   @Get('catalog/service/:name')
-  catalogService(@Input(consulServiceQuery) query: ServiceQuery): ConsulCatalogService[] {
+  catalogService(@Input(consulServiceQuery) query: ServiceQuery): Promise<ConsulCatalogService[]> {
     return this.catalog.catalogService(query.name, query);
   }
 
   @Get('health/service/:name')
-  healthService(@Input(consulServiceQuery) query: ServiceQuery): ConsulServiceEntry[] {
+  healthService(@Input(consulServiceQuery) query: ServiceQuery): Promise<ConsulServiceEntry[]> {
     return this.catalog.healthService(query.name, query);
   }
 }

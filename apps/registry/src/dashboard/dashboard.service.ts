@@ -22,11 +22,16 @@ export class DashboardService {
   async state(): Promise<DashboardView> {
     // HAProxy first: the registry's side is read after it, so it is never the older of the two.
     const servers = await this.haproxy.servers();
+    const [instances, checks, rounds] = await Promise.all([
+      this.instances.all(),
+      this.checks.latestPerInstance(CHECKS_PER_INSTANCE),
+      this.checks.recentRounds(ROUNDS_SHOWN),
+    ]);
     return toDashboardView({
-      instances: this.instances.all(),
-      checks: this.checks.latestPerInstance(CHECKS_PER_INSTANCE),
+      instances,
+      checks,
       servers,
-      rounds: this.checks.recentRounds(ROUNDS_SHOWN),
+      rounds,
       check_interval_ms: this.config.HEALTH_CHECK_INTERVAL_MS,
       check_timeout_ms: this.config.HEALTH_CHECK_TIMEOUT_MS,
     });

@@ -3,7 +3,7 @@ import { Mutex } from 'async-mutex';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RegistryMetrics } from '../metrics/registry-metrics';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
-import { ChangeIndexRepository } from '../watch/change-index.repository';
+import { ChangeIndex } from '../store/registry-store';
 import { RuntimeApi } from './runtime-api';
 import { parseServerStats } from './server-stats';
 import {
@@ -21,7 +21,7 @@ import {
 const POLL_MS = 100;
 
 /** Reads, inside a writer's turn, the servers the registry keeps now (its instances, routable when passing). */
-export type WantedSource = () => WantedServer[];
+export type WantedSource = () => Promise<WantedServer[]>;
 
 /** What one sync changed in HAProxy and what it could not route. */
 export interface SyncResult {
@@ -53,7 +53,7 @@ export class HaproxyMembership {
     private readonly api: RuntimeApi,
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
     private readonly metrics: RegistryMetrics,
-    private readonly changes: ChangeIndexRepository,
+    private readonly changes: ChangeIndex,
   ) {}
 
   /** The HAProxy server (`backend/slot`) held for an instance, or null when it has none. */
@@ -76,12 +76,17 @@ export class HaproxyMembership {
    * Deregisters a server: `forget` (which deletes its record) runs at once, then the server's slot
    * drains (bounded by HAPROXY_DRAIN_TIMEOUT_MS) and is emptied.
    */
-  async drainAndRemove(server: WantedServer, forget: () => void, wanted: WantedSource): Promise<void> {
+  async drainAndRemove(server: WantedServer, forget: () => Promise<unknown>, wanted: WantedSource): Promise<void> {
     const key = serverKey(server);
     const token = Symbol(key);
-    // Marked before the record goes, in the same tick: a sync never sees it neither wanted nor draining.
+    // Marked before the record goes: a sync never sees it neither wanted nor draining.
     this.draining.set(key, { server, token });
-    forget();
+    try {
+      await forget();
+    } catch (error) {
+      this.draining.delete(key);
+      throw error;
+    }
     const stillDraining = () => this.draining.get(key)?.token === token;
     try {
       const slot = await this.turn(async () => {
@@ -113,7 +118,7 @@ export class HaproxyMembership {
     const backends = parseBackends(await this.api.execute('show backend'));
     const slots = parseSlots(await this.api.execute('show servers state'));
     // Read after HAProxy answered, inside the turn: the freshest wanted state there is.
-    const wanted = source();
+    const wanted = await source();
     const plan = planSlots(
       backends,
       slots,
@@ -125,7 +130,7 @@ export class HaproxyMembership {
     for (const slot of plan.ready) await this.command(slot, [`set server ${slotId(slot)} state ready`]);
     this.record(plan);
     if (plan.fill.length || plan.empty.length) {
-      this.changes.bump(); // the instances' haproxy_server changed
+      await this.changes.bump(); // the instances' haproxy_server changed
       this.logger.log(`HAProxy slots: +${plan.fill.length} filled, -${plan.empty.length} emptied`);
     }
     return { filled: plan.fill.length, emptied: plan.empty.length, unrouted: plan.unrouted };

@@ -21,6 +21,6 @@ export class RegistryHealthController {
     @Query({ schema: healthCheckQuery }) history: z.output<typeof healthCheckQuery>,
   ): Promise<HealthReport | { service_name: string; checks: CheckView[] }> {
     if (history === undefined) return this.health.check();
-    return { service_name: history.name, checks: this.checks.history(history.name, history.limit) };
+    return { service_name: history.name, checks: await this.checks.history(history.name, history.limit) };
   }
 }

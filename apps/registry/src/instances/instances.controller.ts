@@ -33,34 +33,34 @@ export class InstancesController {
   @Post('service/exists')
   @ApiResponses({ ...TOKEN_REQUIRED, ...NO_INSTANCE })
   @HttpCode(200)
-  exists(@Input(lookupSchema) { service_name, url }: z.output<typeof lookupSchema>): InstanceView {
+  exists(@Input(lookupSchema) { service_name, url }: z.output<typeof lookupSchema>): Promise<InstanceView> {
     return this.instances.exists(service_name, url);
   }
 
   @Get('services')
   @Blocking()
-  all(): { services: InstanceView[] } {
-    return { services: this.instances.all() };
+  async all(): Promise<{ services: InstanceView[] }> {
+    return { services: await this.instances.all() };
   }
 
   @Get('services/:name/instances')
   @Blocking()
-  healthy(@Input(healthyQuery) { name, tag }: z.output<typeof healthyQuery>): {
+  async healthy(@Input(healthyQuery) { name, tag }: z.output<typeof healthyQuery>): Promise<{
     service_name: string;
     instances: InstanceView[];
-  } {
-    return { service_name: name, instances: this.instances.healthy(name, tag) };
+  }> {
+    return { service_name: name, instances: await this.instances.healthy(name, tag) };
   }
 
   /** Prometheus's HTTP service discovery: the passing instances, labelled with service and instance_id. */
   @Get('prometheus/targets')
-  prometheusTargets(): PrometheusTargetGroup[] {
+  prometheusTargets(): Promise<PrometheusTargetGroup[]> {
     return this.instances.prometheusTargets();
   }
 
   @Get('services/:name/instances/:id')
   @ApiResponses(NO_INSTANCE)
-  one(@Input(instanceParams) { name, id }: z.output<typeof instanceParams>): InstanceView {
+  one(@Input(instanceParams) { name, id }: z.output<typeof instanceParams>): Promise<InstanceView> {
     return this.instances.get(name, id);
   }
 

@@ -7,14 +7,14 @@ import { isAllowedHost } from './allowed-hosts';
 import { type InstanceView, toInstanceView } from './dto/instance.view';
 import { type PrometheusTargetGroup, toPrometheusTargetGroup } from './dto/prometheus-target.view';
 import { haproxyServer, type Instance, instanceId, type Registration } from './instance';
-import { InstancesRepository } from './instances.repository';
+import { InstanceStore } from '../store/registry-store';
 
 /** Registration, lookup and deregistration of instances, keeping HAProxy in step. */
 @Injectable()
 export class InstancesService implements OnModuleInit {
   constructor(
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
-    private readonly instances: InstancesRepository,
+    private readonly instances: InstanceStore,
     private readonly haproxy: HaproxyMembership,
     private readonly metrics: RegistryMetrics,
   ) {}
@@ -33,8 +33,8 @@ export class InstancesService implements OnModuleInit {
         `url: host ${new URL(registration.url).hostname} is not allowed (loopback only unless REGISTRY_ALLOWED_HOSTS lists it)`,
       );
     }
-    const { instance, created } = this.instances.upsert(registration);
-    await this.haproxy.add(haproxyServer(instance), this.instances.servers);
+    const { instance, created } = await this.instances.register(registration);
+    await this.haproxy.add(haproxyServer(instance), this.servers);
     const routed = this.routed(instance);
     if (this.haproxy.lacksSlot(instance.service_name, instance.id)) {
       const warning = `registered, but not routed: HAProxy's ${instance.service_name} backend has no free server slot (raise HAPROXY_SLOTS)`;
@@ -45,60 +45,61 @@ export class InstancesService implements OnModuleInit {
 
   /** Forgets the instance at once, then drains it out of HAProxy; returns what was removed. */
   async deregister(serviceName: string, id: string): Promise<InstanceView> {
-    const instance = this.find(serviceName, id);
+    const instance = await this.find(serviceName, id);
     await this.haproxy.drainAndRemove(
       haproxyServer(instance),
-      () => this.instances.remove(serviceName, id),
-      this.instances.servers,
+      () => this.instances.deregister(serviceName, id),
+      this.servers,
     );
     return toInstanceView(instance, null);
   }
 
-  get(serviceName: string, id: string): InstanceView {
-    return this.routed(this.find(serviceName, id));
+  async get(serviceName: string, id: string): Promise<InstanceView> {
+    return this.routed(await this.find(serviceName, id));
   }
 
   /** The instance registered for this service and URL, whatever its state, or 404. */
-  lookup(serviceName: string, url: string): InstanceView {
+  lookup(serviceName: string, url: string): Promise<InstanceView> {
     return this.get(serviceName, instanceId(url));
   }
 
   /** The seed's `service/exists`: the instance registered for this service and URL if it is passing, or 404. */
-  exists(serviceName: string, url: string): InstanceView {
-    const instance = this.find(serviceName, instanceId(url));
+  async exists(serviceName: string, url: string): Promise<InstanceView> {
+    const instance = await this.find(serviceName, instanceId(url));
     if (instance.status !== 'passing') {
       throw new NotFoundError(`instance ${instance.id} of service ${serviceName} is critical`);
     }
     return this.routed(instance);
   }
 
-  all(): InstanceView[] {
-    return this.instances.all().map((i) => this.routed(i));
+  async all(): Promise<InstanceView[]> {
+    return (await this.instances.all()).map((i) => this.routed(i));
   }
 
   /** The instances that passed their last check (where traffic may go), carrying every tag in `tags`. */
-  healthy(serviceName: string, tags: string[] = []): InstanceView[] {
-    return this.instances
-      .byService(serviceName)
+  async healthy(serviceName: string, tags: string[] = []): Promise<InstanceView[]> {
+    return (await this.instances.byService(serviceName))
       .filter((i) => i.status === 'passing' && tags.every((tag) => i.tags.includes(tag)))
       .map((i) => this.routed(i));
   }
 
   /** The records of every instance, or of one service's, in any state (for the protocol views' mappers). */
-  records(serviceName?: string): Instance[] {
+  records(serviceName?: string): Promise<Instance[]> {
     return serviceName === undefined ? this.instances.all() : this.instances.byService(serviceName);
   }
 
   /** Every passing instance as a Prometheus target group (`http_sd_configs`). */
-  prometheusTargets(): PrometheusTargetGroup[] {
-    return this.instances
-      .all()
+  async prometheusTargets(): Promise<PrometheusTargetGroup[]> {
+    return (await this.instances.all())
       .filter((i) => i.status === 'passing')
       .map(toPrometheusTargetGroup);
   }
 
-  private find(serviceName: string, id: string): Instance {
-    const instance = this.instances.find(serviceName, id);
+  /** Every instance as the HAProxy server that carries it (the membership's WantedSource). */
+  private readonly servers = async () => (await this.instances.all()).map(haproxyServer);
+
+  private async find(serviceName: string, id: string): Promise<Instance> {
+    const instance = await this.instances.find(serviceName, id);
     if (!instance) throw new NotFoundError(`no instance ${id} of service ${serviceName}`);
     return instance;
   }

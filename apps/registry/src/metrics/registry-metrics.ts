@@ -14,6 +14,7 @@ export class RegistryMetrics {
   private readonly rounds: Histogram;
   private readonly checks: Counter<'service' | 'result'>;
   private readonly syncErrors: Counter;
+  private readonly fencedWrites: Counter;
 
   constructor(private readonly registry: Registry) {
     const registers = [registry];
@@ -34,6 +35,28 @@ export class RegistryMetrics {
       help: 'HAProxy membership changes that failed: Runtime API unreachable, or a command refused.',
       registers,
     });
+    this.fencedWrites = new Counter({
+      name: 'chirp_registry_fenced_writes_total',
+      help: "Checker writes refused because this registry's lease epoch was no longer current (or its lease had run out here).",
+      registers,
+    });
+  }
+
+  /** Records one refused checker write: this registry stopped leading. */
+  fenced(): void {
+    this.fencedWrites.inc();
+  }
+
+  /** Publishes whether this registry leads the health checks (1) or not (0), read at each scrape. */
+  countLeadership(leading: () => boolean): void {
+    new Gauge({
+      name: 'chirp_registry_leader',
+      help: 'Whether this registry holds the checker lease (1) or not (0).',
+      registers: [this.registry],
+      collect() {
+        this.set(leading() ? 1 : 0);
+      },
+    });
   }
 
   /** Records one finished round that took `seconds`. */
@@ -52,19 +75,19 @@ export class RegistryMetrics {
   }
 
   /** Publishes the instances `read` returns, counted by service and status each time Prometheus scrapes. */
-  countInstances(read: () => Pick<Instance, 'service_name' | 'status'>[]): void {
+  countInstances(read: () => Promise<Pick<Instance, 'service_name' | 'status'>[]>): void {
     new Gauge({
       name: 'chirp_registry_instances',
       help: 'Registered instances, by service and health status.',
       labelNames: ['service', 'status'],
       registers: [this.registry],
-      collect() {
+      async collect() {
         this.reset();
-        let instances: ReturnType<typeof read>;
+        let instances: Awaited<ReturnType<typeof read>>;
         try {
-          instances = read();
+          instances = await read();
         } catch {
-          return; // SQLite failing: the gauge stays empty, and the rest of the scrape still answers
+          return; // the store failing: the gauge stays empty, and the rest of the scrape still answers
         }
         for (const { service_name: service, status } of instances) this.inc({ service, status });
       },

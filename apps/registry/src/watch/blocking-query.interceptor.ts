@@ -33,7 +33,7 @@ export class BlockingQueryInterceptor implements NestInterceptor {
         gone.dispose();
       }
     }
-    void reply.header(INDEX_HEADER, String(this.watch.current()));
+    void reply.header(INDEX_HEADER, String(await this.watch.current()));
     return next.handle();
   }
 }

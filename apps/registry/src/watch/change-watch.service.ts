@@ -2,15 +2,7 @@ import { OverloadedError } from '@app/errors';
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { RegistryMetrics } from '../metrics/registry-metrics';
-import { ChangeIndexRepository } from './change-index.repository';
-
-/**
- * How often a process re-reads the index while it holds a query. The index lives in SQLite and may be
- * bumped by another registry process sharing the database, which cannot notify this one; one point read
- * every 100 ms, only while something is held, is cheap and catches those. This process's own changes
- * release the held queries at once (ChangeIndexRepository.onBump).
- */
-const POLL_MS = 100;
+import { ChangeIndex } from '../store/registry-store';
 
 interface Held {
   seen: number;
@@ -28,20 +20,21 @@ export class ChangeWatchService implements BeforeApplicationShutdown {
   private readonly held = new Set<Held>();
   private poller?: NodeJS.Timeout;
   private stopping = false;
+  private polling = false;
 
   constructor(
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
-    private readonly index: ChangeIndexRepository,
+    private readonly index: ChangeIndex,
     metrics: RegistryMetrics,
   ) {
     metrics.countHeldWatches(() => this.held.size);
-    index.onBump(() => {
-      if (this.held.size > 0) this.poll();
+    index.onChange(() => {
+      if (this.held.size > 0) void this.poll();
     });
   }
 
   /** The change index now. */
-  current(): number {
+  current(): Promise<number> {
     return this.index.current();
   }
 
@@ -51,7 +44,7 @@ export class ChangeWatchService implements BeforeApplicationShutdown {
    * limit); throws {@link OverloadedError} when too many queries are held.
    */
   async waitPast(seen: number, waitMs: number, gone?: AbortSignal): Promise<void> {
-    if (this.stopping || gone?.aborted || this.index.current() !== seen) return;
+    if (this.stopping || gone?.aborted || (await this.index.current()) !== seen) return;
     const limit = this.config.REGISTRY_MAX_HELD_QUERIES;
     if (this.held.size >= limit) {
       throw new OverloadedError(
@@ -73,7 +66,9 @@ export class ChangeWatchService implements BeforeApplicationShutdown {
       };
       this.held.add(held);
       gone?.addEventListener('abort', held.release);
-      this.poller ??= setInterval(() => this.poll(), POLL_MS);
+      // Another registry sharing the store cannot notify this one: while something is held, the index
+      // is re-read every pollMs (one point read), and this process's own changes release at once (onChange).
+      this.poller ??= setInterval(() => void this.poll(), this.index.pollMs);
     });
   }
 
@@ -83,14 +78,17 @@ export class ChangeWatchService implements BeforeApplicationShutdown {
     for (const held of this.held) held.release();
   }
 
-  private poll(): void {
-    let now: number;
+  private async poll(): Promise<void> {
+    if (this.polling) return; // a slow store: one read at a time
+    this.polling = true;
     try {
-      now = this.index.current();
+      const now = await this.index.current();
+      for (const held of this.held) if (held.seen !== now) held.release();
     } catch {
-      return; // SQLite busy for a moment: keep holding, the wait bounds it
+      // the store failing for a moment: keep holding, the wait bounds it
+    } finally {
+      this.polling = false;
     }
-    for (const held of this.held) if (held.seen !== now) held.release();
   }
 
   private stopPolling(): void {

@@ -1,5 +1,4 @@
-import type { CheckRecord } from '../checks.repository';
-import type { RoundRecord } from '../rounds.repository';
+import type { CheckRecord, RoundRecord } from '../../store/records';
 
 /** A check as `GET /services/:name/health` shows it: times in ISO 8601, as everywhere in the API. */
 export type CheckView = Omit<CheckRecord, 'checked_at'> & { checked_at: string };

@@ -1,4 +1,4 @@
-import type { CheckRecord } from '../../checker/checks.repository';
+import type { CheckRecord } from '../../store/records';
 import type { ServerStat } from '../../haproxy/server-stats';
 import type { InstanceView } from '../../instances/dto/instance.view';
 import { disagreement, toDashboardView } from './dashboard.view';

@@ -1,4 +1,4 @@
-import type { CheckRecord } from '../../checker/checks.repository';
+import type { CheckRecord } from '../../store/records';
 import { type CheckView, type RoundView, toCheckView } from '../../checker/dto/check.view';
 import type { ServerStat } from '../../haproxy/server-stats';
 import type { InstanceView } from '../../instances/dto/instance.view';

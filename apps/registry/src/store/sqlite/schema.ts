@@ -34,6 +34,7 @@ CREATE INDEX IF NOT EXISTS checks_by_service ON checks (service_name, seq);
 CREATE TABLE IF NOT EXISTS rounds (
   seq         INTEGER PRIMARY KEY AUTOINCREMENT,
   holder      TEXT    NOT NULL,
+  epoch       INTEGER NOT NULL DEFAULT 0,
   started_at  INTEGER NOT NULL,
   finished_at INTEGER,
   checked     INTEGER NOT NULL DEFAULT 0,
@@ -51,11 +52,15 @@ CREATE TABLE IF NOT EXISTS change_index (
 );
 INSERT OR IGNORE INTO change_index (id, value) VALUES (1, 1);
 
-CREATE TABLE IF NOT EXISTS leases (
-  name       TEXT    PRIMARY KEY,
-  holder     TEXT    NOT NULL,
-  expires_at INTEGER NOT NULL
+-- The checker's lease: its holder ('' once released), record version number and epoch (see CheckerLease).
+CREATE TABLE IF NOT EXISTS checker_lease (
+  name   TEXT    PRIMARY KEY,
+  holder TEXT    NOT NULL,
+  rvn    TEXT    NOT NULL,
+  epoch  INTEGER NOT NULL
 );
+-- The wall-clock lease of releases before the fenced one; nothing reads it any more.
+DROP TABLE IF EXISTS leases;
 `;
 
 /** Columns added after a table's first release: `table`, column, definition. */
@@ -63,6 +68,7 @@ export const ADDED_COLUMNS: [string, string, string][] = [
   ['rounds', 'unrouted', 'INTEGER NOT NULL DEFAULT 0'],
   ['rounds', 'withheld', 'INTEGER NOT NULL DEFAULT 0'],
   ['rounds', 'withheld_reason', 'TEXT'],
+  ['rounds', 'epoch', 'INTEGER NOT NULL DEFAULT 0'],
   ['instances', 'consecutive_successes', 'INTEGER NOT NULL DEFAULT 0'],
   ['instances', 'critical_since', 'INTEGER'],
   ['instances', 'tags', "TEXT NOT NULL DEFAULT '[]'"],
