@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { count, millis, optionalAddress, parseEnv, serverEnv } from '@app/config';
+import { dynamoEnv, localEndpointDefault } from '@app/dynamodb';
 
 const hostList = z
   .string()
@@ -11,9 +12,16 @@ const hostList = z
       .filter(Boolean),
   );
 
-/** The registry's environment: where its database is, how it checks, and how it reaches HAProxy. */
+/** The registry's environment: where its records are, how it checks, and how it reaches HAProxy. */
 export const registryEnv = serverEnv.extend({
   PORT: serverEnv.shape.PORT.default(5501),
+  /** Read with REGISTRY_STORE=dynamodb only: the same variables, and defaults, as polls. */
+  ...dynamoEnv.shape,
+  /** The DynamoDB table of the registry's records (REGISTRY_STORE=dynamodb). */
+  REGISTRY_TABLE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3-255 letters, digits, "_", "-" or ".")')
+    .default('registry'),
   /** Where the registry keeps its records: one SQLite file, or a DynamoDB table that several registries share. */
   REGISTRY_STORE: z.enum(['sqlite', 'dynamodb']).default('sqlite'),
   REGISTRY_DB_PATH: z.string().default('var/registry.db'),
@@ -55,5 +63,5 @@ export type RegistryConfig = z.output<typeof registryEnv>;
 export const REGISTRY_CONFIG = Symbol('REGISTRY_CONFIG');
 
 export function loadRegistryConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig {
-  return parseEnv(registryEnv, env);
+  return parseEnv(registryEnv, localEndpointDefault(env));
 }

@@ -1,4 +1,7 @@
+import { createDynamoClient, ensureTables } from '@app/dynamodb';
+import { UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import type { RegistryConfig } from '../registry.config';
+import { registryTable } from './dynamodb/registry-table';
 import { openDatabase } from './sqlite/sqlite';
 
 /** Creates or migrates the store REGISTRY_STORE names (idempotent), for `--init`. */
@@ -6,7 +9,24 @@ export async function initStore(config: RegistryConfig, log: (line: string) => v
   if (config.REGISTRY_STORE === 'sqlite') {
     openDatabase(config.REGISTRY_DB_PATH).close();
     log(`database ready at ${config.REGISTRY_DB_PATH}`);
-    return Promise.resolve();
+    return;
   }
-  throw new Error('REGISTRY_STORE=dynamodb is not available yet');
+  const client = createDynamoClient({ ...config, DYNAMODB_MAX_ATTEMPTS: 5 });
+  try {
+    await ensureTables(client, [registryTable(config.REGISTRY_TABLE)], log);
+    // Checks expire by themselves (expires_at); setting it again is harmless.
+    await client
+      .send(
+        new UpdateTimeToLiveCommand({
+          TableName: config.REGISTRY_TABLE,
+          TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
+        }),
+      )
+      .catch((error: Error) => {
+        if (!/already enabled/i.test(error.message)) throw error;
+      });
+    log(`table ${config.REGISTRY_TABLE} ACTIVE`);
+  } finally {
+    client.destroy();
+  }
 }

@@ -34,16 +34,18 @@ const outcome = (port: number, passed: boolean): CheckOutcome => ({
   id: `127.0.0.1:${port}`,
   passed,
 });
-const check = (instance: number, checkedAt: number, passed = true): CheckRecord => ({
+/** A check `at` ms into the last minute (history stores may keep only the last hour or so). */
+const check = (instance: number, at: number, passed = true): CheckRecord => ({
   service_name: 'likes',
   instance_id: `127.0.0.1:${instance}`,
   url: `http://127.0.0.1:${instance}`,
-  checked_at: checkedAt,
+  checked_at: minuteAgo + at,
   status_code: passed ? 200 : 503,
   latency_ms: 3,
   error: passed ? null : 'HTTP 503',
   passed,
 });
+const minuteAgo = Date.now() - 60_000;
 const policy = loadRegistryConfig({ HEALTH_FAILURES_BEFORE_PRUNE: '3' });
 
 /**
@@ -127,11 +129,11 @@ export function registryStoreContract(open: () => Promise<StoreUnderTest>): void
     it('bumps once for a round that changes a status or prunes, never for one that changes nothing', async () => {
       await store.instances.register(likes(1));
       await store.instances.register(likes(2));
-      const at = Date.now() + 1;
+      // Probed after the last write: a failure then counts.
       const round =
         (...o: CheckOutcome[]) =>
         () =>
-          store.instances.applyRound(o, policy, at, fence);
+          store.instances.applyRound(o, policy, Date.now(), fence);
       expect(await bumps(round(outcome(1, true), outcome(2, true)))).toBe(0);
       expect(await bumps(round(outcome(1, false), outcome(2, false)))).toBe(1);
       expect(await bumps(round(outcome(1, false), outcome(2, false)))).toBe(0);
@@ -277,17 +279,21 @@ export function registryStoreContract(open: () => Promise<StoreUnderTest>): void
     });
 
     it('keeps checks: per service newest first, and the latest few per instance oldest first', async () => {
+      for (const port of [1, 2]) await store.instances.register(likes(port));
+      await store.instances.register({ ...likes(3), service_name: 'polls' });
       await store.checks.append([check(1, 100), check(2, 100, false), check(1, 200), check(1, 300)], 1_000);
       await store.checks.append([{ ...check(3, 250), service_name: 'polls' }], 1_000);
       const byService = await store.checks.byService('likes', 3);
-      expect(byService.map((c) => [c.instance_id, c.checked_at])).toEqual([
+      expect(byService.map((c) => [c.instance_id, c.checked_at - minuteAgo])).toEqual([
         ['127.0.0.1:1', 300],
         ['127.0.0.1:1', 200],
         ['127.0.0.1:2', 100],
       ]);
       expect(byService[2]).toEqual(check(2, 100, false));
       const latest = await store.checks.latestPerInstance(2);
-      expect(latest.map((c) => `${c.service_name}/${c.instance_id}@${c.checked_at}`).sort()).toEqual(
+      expect(
+        latest.map((c) => `${c.service_name}/${c.instance_id}@${c.checked_at - minuteAgo}`).sort(),
+      ).toEqual(
         [
           'likes/127.0.0.1:1@200',
           'likes/127.0.0.1:1@300',
@@ -295,7 +301,7 @@ export function registryStoreContract(open: () => Promise<StoreUnderTest>): void
           'polls/127.0.0.1:3@250',
         ].sort(),
       );
-      const one = latest.filter((c) => c.instance_id === '127.0.0.1:1').map((c) => c.checked_at);
+      const one = latest.filter((c) => c.instance_id === '127.0.0.1:1').map((c) => c.checked_at - minuteAgo);
       expect(one).toEqual([200, 300]);
     });
   });

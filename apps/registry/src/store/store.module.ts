@@ -8,6 +8,7 @@ import {
   RoundLog,
   StorePing,
 } from './registry-store';
+import { dynamoProviders } from './dynamodb/dynamodb.providers';
 import { sqliteProviders } from './sqlite/sqlite.providers';
 
 /**
@@ -17,7 +18,7 @@ import { sqliteProviders } from './sqlite/sqlite.providers';
 @Module({})
 export class StoreModule {
   static forRoot(config: Pick<RegistryConfig, 'REGISTRY_STORE'>): DynamicModule {
-    const providers = config.REGISTRY_STORE === 'sqlite' ? sqliteProviders : sqliteProviders;
+    const providers = config.REGISTRY_STORE === 'dynamodb' ? dynamoProviders : sqliteProviders;
     return {
       module: StoreModule,
       global: true,

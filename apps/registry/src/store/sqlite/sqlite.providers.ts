@@ -1,5 +1,4 @@
 import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@nestjs/common';
-import type Database from 'better-sqlite3';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../../registry.config';
 import {
   ChangeIndex,
@@ -9,61 +8,42 @@ import {
   RoundLog,
   StorePing,
 } from '../registry-store';
-import { SqliteChangeIndex } from './sqlite-change-index';
-import { SqliteCheckerLease } from './sqlite-checker-lease';
-import { SqliteCheckHistory } from './sqlite-check-history';
-import { SqliteInstances } from './sqlite-instances';
-import { SqliteRoundLog } from './sqlite-round-log';
-import { openDatabase, sqlite } from './sqlite';
+import { sqlite } from './sqlite';
+import { sqliteStore } from './sqlite-store';
 
-/** The registry's one SQLite connection, closed after the HTTP server has stopped. */
+/** The registry's one SQLite connection and its parts, closed after the HTTP server has stopped. */
 @Injectable()
-export class SqliteConnection implements OnApplicationShutdown {
-  readonly db: Database.Database;
+export class SqliteRegistryStore implements OnApplicationShutdown {
+  readonly parts: ReturnType<typeof sqliteStore>;
 
   constructor(@Inject(REGISTRY_CONFIG) config: RegistryConfig) {
-    this.db = openDatabase(config.REGISTRY_DB_PATH);
+    this.parts = sqliteStore(config.REGISTRY_DB_PATH);
   }
 
   onApplicationShutdown(): void {
-    this.db.close();
+    this.parts.db.close();
   }
 }
 
+const part = <T>(
+  provide: abstract new (...args: never[]) => T,
+  pick: (s: SqliteRegistryStore) => T,
+): Provider => ({
+  provide,
+  inject: [SqliteRegistryStore],
+  useFactory: pick,
+});
+
 /** The store's parts on SQLite (REGISTRY_STORE=sqlite), all on one connection. */
 export const sqliteProviders: Provider[] = [
-  SqliteConnection,
-  {
-    provide: ChangeIndex,
-    inject: [SqliteConnection],
-    useFactory: (c: SqliteConnection) => new SqliteChangeIndex(c.db),
-  },
-  {
-    provide: InstanceStore,
-    inject: [SqliteConnection, ChangeIndex],
-    useFactory: (c: SqliteConnection, index: ChangeIndex) => new SqliteInstances(c.db, index),
-  },
-  {
-    provide: CheckHistory,
-    inject: [SqliteConnection],
-    useFactory: (c: SqliteConnection) => new SqliteCheckHistory(c.db),
-  },
-  {
-    provide: RoundLog,
-    inject: [SqliteConnection],
-    useFactory: (c: SqliteConnection) => new SqliteRoundLog(c.db),
-  },
-  {
-    provide: CheckerLease,
-    inject: [SqliteConnection],
-    useFactory: (c: SqliteConnection) => new SqliteCheckerLease(c.db),
-  },
-  {
-    provide: StorePing,
-    inject: [SqliteConnection],
-    useFactory: (c: SqliteConnection): StorePing => ({
-      name: 'sqlite',
-      ping: () => sqlite(() => void c.db.prepare('SELECT 1').get()),
-    }),
-  },
+  SqliteRegistryStore,
+  part(ChangeIndex, (s) => s.parts.index),
+  part(InstanceStore, (s) => s.parts.instances),
+  part(CheckHistory, (s) => s.parts.checks),
+  part(RoundLog, (s) => s.parts.rounds),
+  part(CheckerLease, (s) => s.parts.lease),
+  part(StorePing, ({ parts }): StorePing => ({
+    name: 'sqlite',
+    ping: () => sqlite(() => void parts.db.prepare('SELECT 1').get()),
+  })),
 ];
