@@ -5,6 +5,7 @@ describe('check and round views', () => {
     const round = {
       seq: 1,
       holder: 'a',
+      epoch: 3,
       checked: 2,
       failed: 1,
       pruned: 1,
