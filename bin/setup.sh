@@ -19,6 +19,7 @@ declare -A packages=(
   [promtool]=prometheus
   [envsubst]=gettext-base # bin/prometheus.sh fills prometheus.yml's addresses in
   [chromium]=chromium # the dashboard's browser test (driven by playwright-core, no browser download)
+  [faketime]=faketime # the registry's clock-skew drill
 )
 declare -A wanted=() # a set: prometheus provides two of the binaries
 for bin in "${!packages[@]}"; do
@@ -40,7 +41,7 @@ if ((${#missing[@]})); then
     systemctl disable --now prometheus >/dev/null 2>&1 || true
   fi
 else
-  step "system packages present (redis-server, haproxy, foreman, httpie, java, wrk, prometheus, chromium)"
+  step "system packages present (redis-server, haproxy, foreman, httpie, java, wrk, prometheus, chromium, faketime)"
 fi
 
 # The project's Node.js (.nvmrc) is an npm package, node-linux-<arch>, that package.json pins, so

@@ -95,9 +95,15 @@ describe('registry API', () => {
       type: 'application/json',
     });
     expect(badGetBody.status).toBe(400);
+    // The only registry leads the health checks: the lease's first grant.
     expect((await request(app, '/health-check')).body).toEqual({
       status: 'ok',
       stores: { sqlite: 'up' },
+      checker: {
+        holder: expect.stringMatching(/^[^/]+\/\d+\/http:\/\/127.0.0.1:\d+\/\w+$/),
+        epoch: 1,
+        this_registry: true,
+      },
     });
   });
 

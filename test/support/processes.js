@@ -24,7 +24,9 @@ const handedOut = new Set();
 /** @returns {number} the lowest ephemeral port of this machine (32768 where it cannot be read) */
 function ephemeralLow() {
   try {
-    const low = Number(require('node:fs').readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0]);
+    const low = Number(
+      require('node:fs').readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0],
+    );
     return low > PICK_FROM + 1_000 ? low : 32_768;
   } catch {
     return 32_768;

@@ -48,7 +48,14 @@ export class RedisCluster {
     const cluster = new RedisCluster(nodes);
     const addresses = nodes.map((n) => `127.0.0.1:${n.port}`);
     try {
-      await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '1', '--cluster-yes']);
+      await run('redis-cli', [
+        '--cluster',
+        'create',
+        ...addresses,
+        '--cluster-replicas',
+        '1',
+        '--cluster-yes',
+      ]);
       await waitFor('the cluster to be ok on every node', () => cluster.everyNodeOk(), 30_000, 200);
     } catch (error) {
       await cluster.stop();

@@ -25,6 +25,11 @@ export class StoreProcess {
     return this;
   }
 
+  /** Sends `signal` without waiting (SIGSTOP and SIGCONT stand in for a partition and its end). */
+  signal(signal: NodeJS.Signals): void {
+    this.child.signal(signal);
+  }
+
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     await this.child.stop(signal);
     await waitFor(`${this.child.name} to close :${this.port}`, async () => !(await listening(this.port)));

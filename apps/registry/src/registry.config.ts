@@ -20,11 +20,16 @@ export const registryEnv = serverEnv.extend({
   /** The DynamoDB table of the registry's records (REGISTRY_STORE=dynamodb). */
   REGISTRY_TABLE: z
     .string()
-    .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3-255 letters, digits, "_", "-" or ".")')
+    .regex(
+      /^[A-Za-z0-9_.-]{3,255}$/,
+      'must be a DynamoDB table name (3-255 letters, digits, "_", "-" or ".")',
+    )
     .default('registry'),
   /** Where the registry keeps its records: one SQLite file, or a DynamoDB table that several registries share. */
   REGISTRY_STORE: z.enum(['sqlite', 'dynamodb']).default('sqlite'),
   REGISTRY_DB_PATH: z.string().default('var/registry.db'),
+  /** For fencing drills only: how long a round that saw a failure waits between its probes and its writes. */
+  REGISTRY_DRILL_HOLD_MS: z.coerce.number().int().min(0).max(600_000).default(0),
   /** How long the checker's lease lasts without a renewal (renewed every third of it). */
   REGISTRY_LEASE_MS: millis(15_000).pipe(z.number().min(300, 'must be at least 300 ms')),
   HEALTH_CHECK_INTERVAL_MS: millis(30_000),

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { advertiseUrl } from '@app/config';
 import { Mutex } from 'async-mutex';
 import { randomUUID } from 'node:crypto';
@@ -35,6 +41,7 @@ export class CheckerLock implements OnApplicationBootstrap, OnApplicationShutdow
   private timer?: NodeJS.Timeout;
   private beating?: Promise<void>;
   private storeFailing = false;
+  private readonly leadListeners: (() => void)[] = [];
 
   constructor(
     @Inject(REGISTRY_CONFIG) config: RegistryConfig,
@@ -58,8 +65,24 @@ export class CheckerLock implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** The epoch this registry leads under, for a write about to be made; throws once the lease ran out here. */
   fence(): Fence {
-    if (!this.held || !this.leading) throw new LeaseExpiredError('the checker lease ran out before this write');
+    if (!this.held || !this.leading)
+      throw new LeaseExpiredError('the checker lease ran out before this write');
     return { epoch: this.held.epoch };
+  }
+
+  /** The lease's holder and epoch as the store has them, and whether this registry is that holder. */
+  async leadership(): Promise<{ holder: string | null; epoch: number; this_registry: boolean }> {
+    const lease = await this.lease.read();
+    return {
+      holder: lease?.holder || null,
+      epoch: lease?.epoch ?? 0,
+      this_registry: this.leading && lease?.holder === this.holder,
+    };
+  }
+
+  /** Calls `listener` each time this registry starts leading (a new leader checks at once). */
+  onLead(listener: () => void): void {
+    this.leadListeners.push(listener);
   }
 
   /** True while this process runs health-check work. */
@@ -135,6 +158,7 @@ export class CheckerLock implements OnApplicationBootstrap, OnApplicationShutdow
     if (epoch === undefined) return;
     this.held = { epoch, deadline: sent + this.leaseMs };
     this.logger.log(`leads the health checks (lease epoch ${epoch})`);
+    for (const listener of this.leadListeners) listener();
   }
 
   private stepDown(why: string): void {

@@ -35,9 +35,7 @@ export function checkerFixture(env: Record<string, string> = {}) {
   const fixture = { unrouted: 0 };
   const haproxy = createMock<HaproxyMembership>({
     reconcile: jest.fn(async (wanted: WantedSource) => {
-      reconciledWith.push(
-        (await wanted()).filter((server) => server.routable).map((server) => server.id),
-      );
+      reconciledWith.push((await wanted()).filter((server) => server.routable).map((server) => server.id));
       const server: WantedServer = { backend: 'likes', id: 'x', host: '127.0.0.1', port: 9, routable: true };
       return { filled: 0, emptied: 0, unrouted: Array<WantedServer>(fixture.unrouted).fill(server) };
     }),

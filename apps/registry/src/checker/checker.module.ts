@@ -14,13 +14,7 @@ import { RoundsController } from './rounds.controller';
 @Module({
   imports: [RegistryMetricsModule, InstancesModule, HaproxyModule],
   controllers: [ChecksController, RoundsController],
-  providers: [
-    HealthProbe,
-    CheckerLock,
-    HealthChecker,
-    CriticalRecheck,
-    ChecksService,
-  ],
-  exports: [ChecksService],
+  providers: [HealthProbe, CheckerLock, HealthChecker, CriticalRecheck, ChecksService],
+  exports: [ChecksService, CheckerLock],
 })
 export class CheckerModule {}

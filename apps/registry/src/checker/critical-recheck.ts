@@ -42,19 +42,20 @@ export class CriticalRecheck implements OnApplicationBootstrap {
   /** Probes the critical instances; returns how many are passing again, or undefined when skipped. */
   async recheck(): Promise<number | undefined> {
     // A read first, and only by the leader: with nothing critical (the usual case) nothing is written.
-    if (!this.lock.leading || (await this.critical()).length === 0) return 0;
+    if (!this.lock.leading) return undefined;
+    if ((await this.critical()).length === 0) return 0;
     return this.lock.run(async () => {
       const probedAt = Date.now();
       const probed = await this.probe.probeAll(await this.critical());
       for (const { instance, result } of probed) this.metrics.check(instance.service_name, result.passed);
-      this.lock.fence();
-      await this.checks.append(toCheckRecords(probed, Date.now()), this.config.HEALTH_HISTORY_LIMIT);
+      const checkedAt = Date.now();
       const recovered = await this.instances.applyRecheck(
         toOutcomes(probed),
         this.config.HEALTH_SUCCESSES_BEFORE_PASSING,
         probedAt,
         this.lock.fence(),
       );
+      await this.checks.append(toCheckRecords(probed, checkedAt), this.config.HEALTH_HISTORY_LIMIT);
       for (const instance of recovered)
         this.logger.log(`${instance.service_name} ${instance.url} is passing again`);
       if (recovered.length) {

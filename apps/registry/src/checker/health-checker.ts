@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HaproxyMembership } from '../haproxy/haproxy-membership';
 import { haproxyServer } from '../instances/instance';
 import { RegistryMetrics } from '../metrics/registry-metrics';
@@ -53,6 +54,12 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
         setTimeout(() => void this.tick(), FIRST_ROUND_AFTER_MS),
       );
     }
+    // A leader taking over does not know when the last round ran: it runs one at once (but not in
+    // its first seconds, when instances restarted with it may not be listening yet: see above).
+    const booted = performance.now();
+    this.lock.onLead(() => {
+      if (performance.now() - booted >= Math.min(interval, FIRST_ROUND_AFTER_MS)) void this.tick();
+    });
     // A restarted registry reads back HAProxy's slots (keeping every assignment) at once, not a round later.
     void this.haproxy.reconcile(this.wanted);
   }
@@ -84,36 +91,37 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
   private async round(): Promise<RoundTally | undefined> {
     const seq = await this.rounds.start(this.lock.holder, this.lock.fence());
     const started = performance.now();
-    let tally: RoundTally = {
-      checked: 0,
-      failed: 0,
-      pruned: 0,
-      unrouted: 0,
-      withheld: 0,
-      withheld_reason: null,
-    };
+    let tally: RoundTally;
     try {
-      tally = await this.checkAll();
-      return tally;
+      tally = await this.checkAll(seq);
     } finally {
       this.metrics.round((performance.now() - started) / 1000);
-      // Fenced too: a round whose holder no longer leads is left unfinished in the log.
-      await this.rounds.finish(seq, tally, this.lock.fence());
     }
+    // Fenced too: a round whose holder no longer leads (or that failed) is left unfinished in the log.
+    await this.rounds.finish(seq, tally, this.lock.fence());
+    return tally;
   }
 
-  private async checkAll(): Promise<RoundTally> {
+  private async checkAll(seq: number): Promise<RoundTally> {
     const probedAt = Date.now();
     const probed = await this.probe.probeAll(await this.instances.all());
     for (const { instance, result } of probed) this.metrics.check(instance.service_name, result.passed);
-    this.lock.fence(); // the probes took a while: still leading?
-    await this.checks.append(toCheckRecords(probed, Date.now()), this.config.HEALTH_HISTORY_LIMIT);
+    if (this.config.REGISTRY_DRILL_HOLD_MS > 0 && probed.some((p) => !p.result.passed)) {
+      this.logger.warn(
+        `drill: holding round ${seq} for ${this.config.REGISTRY_DRILL_HOLD_MS} ms before its writes`,
+      );
+      await sleep(this.config.REGISTRY_DRILL_HOLD_MS);
+    }
+    const checkedAt = Date.now();
+    // The probes took a while: the fence checks the lease is still ours, here and in the store.
     const { pruned, massFailures } = await this.instances.applyRound(
       toOutcomes(probed),
       this.config,
       probedAt,
       this.lock.fence(),
     );
+    // After the fenced write, so a registry that no longer leads adds no history either.
+    await this.checks.append(toCheckRecords(probed, checkedAt), this.config.HEALTH_HISTORY_LIMIT);
     for (const instance of pruned) {
       this.logger.warn(
         `pruned ${instance.service_name} ${instance.url} after ${instance.consecutive_failures} failed check(s)`,

@@ -12,7 +12,9 @@ export class RoundsController {
   constructor(private readonly checks: ChecksService) {}
 
   @Get()
-  async recent(@Input(roundsQuery) { limit }: z.output<typeof roundsQuery>): Promise<{ rounds: RoundView[] }> {
+  async recent(
+    @Input(roundsQuery) { limit }: z.output<typeof roundsQuery>,
+  ): Promise<{ rounds: RoundView[] }> {
     return { rounds: await this.checks.recentRounds(limit) };
   }
 }

@@ -89,13 +89,17 @@ export class ConsulCatalog {
   /** `/v1/health/service/:name`: the service's instances with their node and check; `[]` for an unknown name. */
   async healthService(name: string, filters: Filters): Promise<ConsulServiceEntry[]> {
     const scope = await this.scope();
-    return this.matching(await this.instances.records(name), filters).map((i) => toConsulServiceEntry(i, scope));
+    return this.matching(await this.instances.records(name), filters).map((i) =>
+      toConsulServiceEntry(i, scope),
+    );
   }
 
   /** `/v1/catalog/service/:name`: the same instances, in the same order, as flat catalog rows. */
   async catalogService(name: string, filters: Filters): Promise<ConsulCatalogService[]> {
     const scope = await this.scope();
-    return this.matching(await this.instances.records(name), filters).map((i) => toConsulCatalogService(i, scope));
+    return this.matching(await this.instances.records(name), filters).map((i) =>
+      toConsulCatalogService(i, scope),
+    );
   }
 
   /** `/v1/catalog/nodes`: one node per host that runs an instance. */

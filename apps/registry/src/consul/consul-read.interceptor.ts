@@ -50,7 +50,7 @@ export class ConsulReadInterceptor implements NestInterceptor {
       }
     }
     void reply.headers({
-      'x-consul-index': String(this.watch.current()),
+      'x-consul-index': String(await this.watch.current()),
       'x-consul-knownleader': 'true',
       'x-consul-lastcontact': '0',
       'x-consul-effective-consistency':

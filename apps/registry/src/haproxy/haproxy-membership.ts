@@ -76,7 +76,11 @@ export class HaproxyMembership {
    * Deregisters a server: `forget` (which deletes its record) runs at once, then the server's slot
    * drains (bounded by HAPROXY_DRAIN_TIMEOUT_MS) and is emptied.
    */
-  async drainAndRemove(server: WantedServer, forget: () => Promise<unknown>, wanted: WantedSource): Promise<void> {
+  async drainAndRemove(
+    server: WantedServer,
+    forget: () => Promise<unknown>,
+    wanted: WantedSource,
+  ): Promise<void> {
     const key = serverKey(server);
     const token = Symbol(key);
     // Marked before the record goes: a sync never sees it neither wanted nor draining.

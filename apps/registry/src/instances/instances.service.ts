@@ -90,9 +90,7 @@ export class InstancesService implements OnModuleInit {
 
   /** Every passing instance as a Prometheus target group (`http_sd_configs`). */
   async prometheusTargets(): Promise<PrometheusTargetGroup[]> {
-    return (await this.instances.all())
-      .filter((i) => i.status === 'passing')
-      .map(toPrometheusTargetGroup);
+    return (await this.instances.all()).filter((i) => i.status === 'passing').map(toPrometheusTargetGroup);
   }
 
   /** Every instance as the HAProxy server that carries it (the membership's WantedSource). */
