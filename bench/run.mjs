@@ -11,7 +11,7 @@ const benches = [
   ['Likes', ['bench/likes.bench.mjs']],
   ['Likes on Redis Cluster', ['bench/likes-cluster.bench.mjs']],
   ['Polls through HAProxy', ['bench/polls.bench.mjs']],
-  ['Registry', ['bench/registry.bench.mjs', '1000', '100']],
+  ['Registry', ['bench/registry.bench.mjs', '1000,10000', '100']],
   ['Registry: Consul view', ['bench/consul.bench.mjs']],
   ['Cold start', ['bench/cold-start.mjs']],
 ];

@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadRegistryConfig } from '../../apps/registry/src/registry.config';
@@ -21,6 +22,17 @@ interface Leadership {
   this_registry: boolean;
 }
 
+/** Debian's libfaketime (package faketime, installed by bin/setup.sh), for this machine's architecture. */
+const libfaketime = () => {
+  const dir = readdirSync('/usr/lib').find((d) => existsSync(`/usr/lib/${d}/faketime/libfaketime.so.1`));
+  if (!dir) throw new Error("libfaketime not found: install Debian's faketime (bin/setup.sh does)");
+  return `/usr/lib/${dir}/faketime/libfaketime.so.1`;
+};
+
+/** How far ahead of ours a registry's wall clock is, read from its HTTP Date header (seconds' precision). */
+const skewedClock = async (registry: TestApp) =>
+  Date.parse((await fetch(`${registry.url}/health-check`)).headers.get('date') ?? '') - Date.now();
+
 /**
  * Three registries on different ports sharing one DynamoDB Local table, one HAProxy, 30 small
  * instances; a 3 s lease and a 2 s interval. SIGSTOP stands in for a partition, which loopback
@@ -38,8 +50,8 @@ describe('registries sharing DynamoDB: failure drills', () => {
 
   const live = () => registries.filter((r) => r.child.alive);
   const url = (port: number) => `http://127.0.0.1:${port}`;
-  const startRegistry = async (wrap?: string[]) => {
-    const registry = await TestApp.start('registry', env, { wrap });
+  const startRegistry = async (extra: NodeJS.ProcessEnv = {}) => {
+    const registry = await TestApp.start('registry', { ...env, ...extra });
     registries.push(registry);
     return registry;
   };
@@ -190,7 +202,10 @@ describe('registries sharing DynamoDB: failure drills', () => {
 
   it('a registry whose clock is 30 s ahead takes no lease from a live leader, and nothing flaps', async () => {
     const { holder, epoch } = await leadership(live()[0]);
-    const skewed = await startRegistry(['faketime', '-f', '+30s']);
+    // libfaketime preloaded into the registry itself: Debian's `faketime` wrapper forks, and a signal
+    // to it would leave the registry running.
+    const skewed = await startRegistry({ LD_PRELOAD: libfaketime(), FAKETIME: '+30s' });
+    expect(await skewedClock(skewed)).toBeGreaterThan(25_000);
     const since = Date.now();
     // Over three leases, sampled every half second: every instance stays passing.
     for (let waited = 0; waited < LEASE_MS * 3; waited += 500) {

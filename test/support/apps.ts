@@ -15,12 +15,10 @@ export class TestApp {
   static async start(
     name: string,
     env: NodeJS.ProcessEnv,
-    options: { healthy?: boolean; wrap?: string[] } = {},
+    options: { healthy?: boolean } = {},
   ): Promise<TestApp> {
     const port = Number(env.PORT) || (await freePort());
-    // `wrap`: a command that runs the app (`faketime -f +30s`).
-    const [command, ...args] = [...(options.wrap ?? []), process.execPath, `dist/apps/${name}/main.js`];
-    const child = new Child(`${name}:${port}`, command, args, {
+    const child = new Child(`${name}:${port}`, process.execPath, [`dist/apps/${name}/main.js`], {
       LOG_LEVEL: 'warn',
       // A registry killed by a test hands the checker lease over within seconds, not the default 15 s.
       REGISTRY_LEASE_MS: '2000',

@@ -25,6 +25,8 @@ export const registryEnv = serverEnv.extend({
       'must be a DynamoDB table name (3-255 letters, digits, "_", "-" or ".")',
     )
     .default('registry'),
+  /** Where `--init` keeps DynamoDB Local's files when it has to start it (as polls' `--init` does). */
+  DYNAMODB_DATA_DIR: z.string().min(1).default('var/dynamodb'),
   /** Where the registry keeps its records: one SQLite file, or a DynamoDB table that several registries share. */
   REGISTRY_STORE: z.enum(['sqlite', 'dynamodb']).default('sqlite'),
   REGISTRY_DB_PATH: z.string().default('var/registry.db'),

@@ -3,3 +3,4 @@ export * from './dynamodb.env';
 export * from './dynamo-liveness';
 export * from './store-errors';
 export * from './tables';
+export * from './local-dynamodb';
