@@ -13,6 +13,8 @@ import { CHECKS_TTL_S, KEYS, pad } from './registry-table';
 /** BatchWriteItem's limit. */
 const BATCH = 25;
 const UNPROCESSED_TRIES = 5;
+/** Batches written at once: what the client's concurrency limit (DYNAMODB_CONCURRENCY, 8) leaves room for. */
+const PARALLEL_BATCHES = 4;
 
 type CheckItem = CheckRecord & { pk: string; sk: string; expires_at: number };
 const toRecord = ({ pk: _pk, sk: _sk, expires_at: _expires, ...record }: CheckItem): CheckRecord => record;
@@ -42,16 +44,27 @@ export class DynamoCheckHistory extends CheckHistory {
         },
       },
     }));
-    for (let from = 0; from < items.length; from += BATCH) {
-      let batch = items.slice(from, from + BATCH);
-      for (let attempt = 1; batch.length > 0; attempt++) {
-        const { UnprocessedItems } = await guard(
-          this.client.send(new BatchWriteCommand({ RequestItems: { [this.table]: batch } })),
-        );
-        batch = (UnprocessedItems?.[this.table] ?? []) as typeof batch;
-        if (batch.length > 0 && attempt >= UNPROCESSED_TRIES) break; // history, not membership: let it go
-        if (batch.length > 0) await sleep(Math.random() * 20 * 2 ** attempt);
-      }
+    const batches = Array.from({ length: Math.ceil(items.length / BATCH) }, (_, i) =>
+      items.slice(i * BATCH, (i + 1) * BATCH),
+    );
+    // A few batches in flight at once: 10 000 checks are 400 batches, too slow one after another.
+    await Promise.all(
+      Array.from({ length: Math.min(PARALLEL_BATCHES, batches.length) }, async () => {
+        for (let batch = batches.shift(); batch; batch = batches.shift()) await this.write(batch);
+      }),
+    );
+  }
+
+  /** One BatchWriteItem, with what DynamoDB left unprocessed tried again. */
+  private async write(items: Record<string, unknown>[]): Promise<void> {
+    let batch = items;
+    for (let attempt = 1; batch.length > 0; attempt++) {
+      const { UnprocessedItems } = await guard(
+        this.client.send(new BatchWriteCommand({ RequestItems: { [this.table]: batch } })),
+      );
+      batch = UnprocessedItems?.[this.table] ?? [];
+      if (batch.length > 0 && attempt >= UNPROCESSED_TRIES) return; // history, not membership: let it go
+      if (batch.length > 0) await sleep(Math.random() * 20 * 2 ** attempt);
     }
   }
 
