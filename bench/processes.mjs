@@ -89,7 +89,7 @@ export async function startLikesApp(name, env) {
 }
 
 /** HAProxy on `config` (haproxy.cfg by default) on fresh loopback ports; returns them once it listens. */
-export async function startHaproxy(name = 'haproxy', config = 'haproxy.cfg') {
+export async function startHaproxy(name = 'haproxy', config = 'haproxy.cfg', slots = 16) {
   const [likes, polls, registry, stats, runtime, metrics] = await Promise.all(
     [1, 2, 3, 4, 5, 6].map(() => freePort()),
   );
@@ -101,7 +101,7 @@ export async function startHaproxy(name = 'haproxy', config = 'haproxy.cfg') {
     HAPROXY_STATS_ADDR: at(stats),
     HAPROXY_RUNTIME_ADDR: at(runtime),
     HAPROXY_METRICS_ADDR: at(metrics),
-    HAPROXY_SLOTS: '16',
+    HAPROXY_SLOTS: String(slots),
     CACHE_MAX_AGE: '5',
   });
   await waitFor(name, () => listening(runtime));

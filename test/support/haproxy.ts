@@ -61,6 +61,18 @@ export class TestHaproxy {
     await this.child?.stop('SIGTERM', 5_000);
   }
 
+  /** Sends `signal` (SIGKILL, SIGSTOP, SIGCONT) without waiting. */
+  signal(signal: NodeJS.Signals): void {
+    this.child?.signal(signal);
+  }
+
+  /** The registry change index this HAProxy says it has applied (maps/registry.map), or null. */
+  async appliedIndex(): Promise<number | null> {
+    const answer = await this.command('get map maps/registry.map applied_index');
+    const value = /found=yes.*value="(\d+)"/.exec(answer)?.[1];
+    return value === undefined ? null : Number(value);
+  }
+
   async restart(): Promise<void> {
     await this.stop();
     await this.start();

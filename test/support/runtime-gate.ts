@@ -15,6 +15,7 @@ export interface HeldCommand {
  */
 export class RuntimeGate {
   private next?: { pattern: RegExp; arrived: (command: string) => void; gate: Promise<void> };
+  private refusal?: { pattern: RegExp; answer: string; refused: (command: string) => void };
 
   private constructor(
     private readonly server: Server,
@@ -52,12 +53,24 @@ export class RuntimeGate {
     return { held, release };
   }
 
+  /** Answers the next command that matches `pattern` with `answer` itself, as HAProxy refusing it. */
+  refuse(pattern: RegExp, answer: string): Promise<string> {
+    return new Promise((refused) => (this.refusal = { pattern, answer, refused }));
+  }
+
   async stop(): Promise<void> {
     this.next = undefined;
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   private async relay(command: string, target: number, client: Socket): Promise<void> {
+    const refusal = this.refusal;
+    if (refusal && refusal.pattern.test(command)) {
+      this.refusal = undefined;
+      refusal.refused(command);
+      client.end(`${refusal.answer}\n`);
+      return;
+    }
     const next = this.next;
     if (next && next.pattern.test(command)) {
       this.next = undefined;

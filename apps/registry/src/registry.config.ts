@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { count, millis, optionalAddress, parseEnv, serverEnv } from '@app/config';
+import {
+  type Address,
+  count,
+  millis,
+  optionalAddress,
+  optionalAddressList,
+  parseEnv,
+  serverEnv,
+} from '@app/config';
 import { dynamoEnv, localEndpointDefault } from '@app/dynamodb';
 
 const hostList = z
@@ -52,6 +60,14 @@ export const registryEnv = serverEnv.extend({
   REGISTRY_ALLOWED_HOSTS: hostList,
   /** HAProxy's Runtime API (host:port, loopback); empty turns HAProxy updates off. */
   HAPROXY_RUNTIME_ADDR: optionalAddress('127.0.0.1:5590'),
+  /** Several HAProxies' Runtime APIs (a comma list of host:port); when set, HAPROXY_RUNTIME_ADDR is ignored. */
+  HAPROXY_RUNTIME_ADDRS: optionalAddressList(),
+  /** How long a change waits for each HAProxy; a slower one catches up on its own, the others are not held. */
+  HAPROXY_PUSH_TIMEOUT_MS: millis(2_000),
+  /** An HAProxy behind the registry's change index for longer than this gets a full reconcile. */
+  HAPROXY_MAX_LAG_MS: millis(5_000),
+  /** How often each HAProxy's `show info` is read, to notice a restart, a return or a lag. */
+  HAPROXY_PROBE_MS: millis(1_000),
   /** How long a deregistered instance may take to finish its connections before it is removed. */
   HAPROXY_DRAIN_TIMEOUT_MS: millis(10_000),
   /** Blocking queries (`?index=&wait=`) held at once; past it a new one is refused with 429. */
@@ -68,6 +84,12 @@ export type RegistryConfig = z.output<typeof registryEnv>;
 
 /** Injection token of {@link RegistryConfig}. */
 export const REGISTRY_CONFIG = Symbol('REGISTRY_CONFIG');
+
+/** The HAProxies the registry drives: HAPROXY_RUNTIME_ADDRS when set, else HAPROXY_RUNTIME_ADDR (or none). */
+export function haproxyTargets(config: RegistryConfig): Address[] {
+  if (config.HAPROXY_RUNTIME_ADDRS) return config.HAPROXY_RUNTIME_ADDRS;
+  return config.HAPROXY_RUNTIME_ADDR ? [config.HAPROXY_RUNTIME_ADDR] : [];
+}
 
 export function loadRegistryConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig {
   return parseEnv(registryEnv, localEndpointDefault(env));

@@ -9,6 +9,7 @@ import { TokenGuard } from './auth/token.guard';
 import { CheckerModule } from './checker/checker.module';
 import { ConsulModule } from './consul/consul.module';
 import { DashboardModule } from './dashboard/dashboard.module';
+import { HaproxyModule } from './haproxy/haproxy.module';
 import { RegistryHealthController } from './health/registry-health.controller';
 import { InstancesModule } from './instances/instances.module';
 import { REGISTRY_CONFIG, type RegistryConfig } from './registry.config';
@@ -32,6 +33,7 @@ export class RegistryModule {
         StoreModule.forRoot(config),
         InstancesModule,
         CheckerModule,
+        HaproxyModule,
         OpenApiModule.forRoot({
           title: 'Chirp registry',
           description: `Service instances and their health checks in ${config.REGISTRY_STORE === 'sqlite' ? 'SQLite' : 'DynamoDB'}, kept in step with HAProxy.`,

@@ -1,9 +1,9 @@
 import { createMock } from '@golevelup/ts-jest';
 import type { SchedulerRegistry } from '@nestjs/schedule';
 import { Registry } from 'prom-client';
-import type { HaproxyMembership, WantedSource } from '../haproxy/haproxy-membership';
+import type { HaproxyMembership } from '../haproxy/haproxy-membership';
 import type { WantedServer } from '../haproxy/slots';
-import type { Instance } from '../instances/instance';
+import { haproxyServer, type Instance } from '../instances/instance';
 import { RegistryMetrics } from '../metrics/registry-metrics';
 import { loadRegistryConfig } from '../registry.config';
 import { sqliteStore } from '../store/sqlite/sqlite-store';
@@ -34,8 +34,9 @@ export function checkerFixture(env: Record<string, string> = {}) {
   const reconciledWith: string[][] = [];
   const fixture = { unrouted: 0 };
   const haproxy = createMock<HaproxyMembership>({
-    reconcile: jest.fn(async (wanted: WantedSource) => {
-      reconciledWith.push((await wanted()).filter((server) => server.routable).map((server) => server.id));
+    reconcile: jest.fn(async () => {
+      const wanted = (await instances.all()).map(haproxyServer);
+      reconciledWith.push(wanted.filter((server) => server.routable).map((server) => server.id));
       const server: WantedServer = { backend: 'likes', id: 'x', host: '127.0.0.1', port: 9, routable: true };
       return { filled: 0, emptied: 0, unrouted: Array<WantedServer>(fixture.unrouted).fill(server) };
     }),

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { HaproxyMembership } from '../haproxy/haproxy-membership';
-import { haproxyServer } from '../instances/instance';
 import { RegistryMetrics } from '../metrics/registry-metrics';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { CheckHistory, InstanceStore } from '../store/registry-store';
@@ -60,7 +59,7 @@ export class CriticalRecheck implements OnApplicationBootstrap {
         this.logger.log(`${instance.service_name} ${instance.url} is passing again`);
       if (recovered.length) {
         this.lock.fence();
-        await this.haproxy.reconcile(async () => (await this.instances.all()).map(haproxyServer));
+        await this.haproxy.reconcile();
       }
       return recovered.length;
     }, false);

@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HaproxyMembership } from '../haproxy/haproxy-membership';
-import { haproxyServer } from '../instances/instance';
 import { RegistryMetrics } from '../metrics/registry-metrics';
 import type { MassFailure } from '../instances/prune-plan';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
@@ -60,8 +59,6 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
     this.lock.onLead(() => {
       if (performance.now() - booted >= Math.min(interval, FIRST_ROUND_AFTER_MS)) void this.tick();
     });
-    // A restarted registry reads back HAProxy's slots (keeping every assignment) at once, not a round later.
-    void this.haproxy.reconcile(this.wanted);
   }
 
   onApplicationShutdown(): void {
@@ -84,9 +81,6 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
       this.roundDue = false;
     }
   }
-
-  /** Every instance as the HAProxy server that carries it (the membership's WantedSource). */
-  private readonly wanted = async () => (await this.instances.all()).map(haproxyServer);
 
   private async round(): Promise<RoundTally | undefined> {
     const seq = await this.rounds.start(this.lock.holder, this.lock.fence());
@@ -130,7 +124,7 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
     this.logProtection(massFailures);
     // The pruned records are gone, so the reconcile empties their slots.
     this.lock.fence();
-    const synced = await this.haproxy.reconcile(this.wanted);
+    const synced = await this.haproxy.reconcile();
     return {
       checked: probed.length,
       failed: probed.filter((p) => !p.result.passed).length,

@@ -1,14 +1,17 @@
 import { Module } from '@nestjs/common';
 import { RegistryMetricsModule } from '../metrics/registry-metrics.module';
 import { HaproxyMembership } from './haproxy-membership';
-import { WatchModule } from '../watch/watch.module';
+import { HaproxyMonitor } from './haproxy-monitor';
 import { HaproxyStats } from './haproxy-stats';
-import { RuntimeApi } from './runtime-api';
+import { HaproxyTargets } from './haproxy-targets';
 
-/** HAProxy's membership: the Runtime API client, the one writer that fills and empties slots, and its stats. */
+/**
+ * HAProxy's membership: the HAProxies the registry drives, the one writer that fills and empties their
+ * slots, the monitor that notices a restarted or lagging one, and the first one's stats.
+ */
 @Module({
-  imports: [RegistryMetricsModule, WatchModule],
-  providers: [RuntimeApi, HaproxyMembership, HaproxyStats],
-  exports: [HaproxyMembership, HaproxyStats],
+  imports: [RegistryMetricsModule],
+  providers: [HaproxyTargets, HaproxyMembership, HaproxyMonitor, HaproxyStats],
+  exports: [HaproxyMembership, HaproxyStats, HaproxyTargets],
 })
 export class HaproxyModule {}

@@ -1,43 +1,42 @@
 import type { Address } from '@app/config';
-import { Inject, Injectable } from '@nestjs/common';
 import { connect } from 'node:net';
-import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 
 /** HAProxy's Runtime API could not be reached or did not answer in time. */
 export class HaproxyUnavailableError extends Error {}
 
+/** How long a command may go without a byte from HAProxy before it counts as unreachable. */
 const COMMAND_TIMEOUT_MS = 2_000;
 
-/** HAProxy's Runtime API over loopback TCP: one command per connection, the answer as text. */
-@Injectable()
+/** `host:port` as the variables spell it (IPv6 in brackets). */
+export function formatAddress({ host, port }: Address): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** One HAProxy's Runtime API over TCP: one command per connection, the answer as text. */
 export class RuntimeApi {
-  private readonly address: Address | null;
+  /** `host:port`, the name this HAProxy goes by in logs, metrics and views. */
+  readonly label: string;
 
-  constructor(@Inject(REGISTRY_CONFIG) config: RegistryConfig) {
-    this.address = config.HAPROXY_RUNTIME_ADDR;
-  }
-
-  /** False when HAPROXY_RUNTIME_ADDR is empty (HAProxy updates are off). */
-  get enabled(): boolean {
-    return this.address !== null;
+  constructor(private readonly address: Address) {
+    this.label = formatAddress(address);
   }
 
   /** Runs one command (or several joined by `;`) and resolves with HAProxy's answer. */
   execute(command: string): Promise<string> {
-    const { host, port } = this.address ?? { host: '127.0.0.1', port: 0 };
+    const { host, port } = this.address;
     return new Promise((resolve, reject) => {
       let answer = '';
       const socket = connect({ host, port }, () => socket.end(`${command}\n`));
       socket.setEncoding('utf8');
       socket.setTimeout(COMMAND_TIMEOUT_MS, () =>
-        socket.destroy(new HaproxyUnavailableError(`HAProxy Runtime API timed out on "${command}"`)),
+        socket.destroy(new HaproxyUnavailableError(`Runtime API timed out on "${command.slice(0, 60)}"`)),
       );
       socket.on('data', (chunk: string) => (answer += chunk));
       socket.on('error', (error) =>
         reject(
           error instanceof HaproxyUnavailableError
             ? error
-            : new HaproxyUnavailableError(`HAProxy Runtime API at ${host}:${port}: ${error.message}`),
+            : new HaproxyUnavailableError(`Runtime API: ${error.message}`),
         ),
       );
       socket.on('close', () => resolve(answer.trim()));

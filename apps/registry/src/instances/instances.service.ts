@@ -34,7 +34,7 @@ export class InstancesService implements OnModuleInit {
       );
     }
     const { instance, created } = await this.instances.register(registration);
-    await this.haproxy.add(haproxyServer(instance), this.servers);
+    await this.haproxy.add(haproxyServer(instance));
     const routed = this.routed(instance);
     if (this.haproxy.lacksSlot(instance.service_name, instance.id)) {
       const warning = `registered, but not routed: HAProxy's ${instance.service_name} backend has no free server slot (raise HAPROXY_SLOTS)`;
@@ -46,10 +46,8 @@ export class InstancesService implements OnModuleInit {
   /** Forgets the instance at once, then drains it out of HAProxy; returns what was removed. */
   async deregister(serviceName: string, id: string): Promise<InstanceView> {
     const instance = await this.find(serviceName, id);
-    await this.haproxy.drainAndRemove(
-      haproxyServer(instance),
-      () => this.instances.deregister(serviceName, id),
-      this.servers,
+    await this.haproxy.drainAndRemove(haproxyServer(instance), () =>
+      this.instances.deregister(serviceName, id),
     );
     return toInstanceView(instance, null);
   }
@@ -92,9 +90,6 @@ export class InstancesService implements OnModuleInit {
   async prometheusTargets(): Promise<PrometheusTargetGroup[]> {
     return (await this.instances.all()).filter((i) => i.status === 'passing').map(toPrometheusTargetGroup);
   }
-
-  /** Every instance as the HAProxy server that carries it (the membership's WantedSource). */
-  private readonly servers = async () => (await this.instances.all()).map(haproxyServer);
 
   private async find(serviceName: string, id: string): Promise<Instance> {
     const instance = await this.instances.find(serviceName, id);

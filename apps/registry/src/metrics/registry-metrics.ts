@@ -13,7 +13,7 @@ const ROUND_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 
 export class RegistryMetrics {
   private readonly rounds: Histogram;
   private readonly checks: Counter<'service' | 'result'>;
-  private readonly syncErrors: Counter;
+  private readonly syncErrors: Counter<'target'>;
   private readonly fencedWrites: Counter;
 
   constructor(private readonly registry: Registry) {
@@ -32,7 +32,8 @@ export class RegistryMetrics {
     });
     this.syncErrors = new Counter({
       name: 'chirp_registry_haproxy_sync_errors_total',
-      help: 'HAProxy membership changes that failed: Runtime API unreachable, or a command refused.',
+      help: 'HAProxy membership changes that failed, by HAProxy (its Runtime API address): unreachable, or a command refused.',
+      labelNames: ['target'],
       registers,
     });
     this.fencedWrites = new Counter({
@@ -69,9 +70,22 @@ export class RegistryMetrics {
     this.checks.inc({ service, result: passed ? 'passed' : 'failed' });
   }
 
-  /** Records one failed HAProxy change. */
-  syncError(): void {
-    this.syncErrors.inc();
+  /** Records one failed change to the HAProxy at `target`. */
+  syncError(target: string): void {
+    this.syncErrors.inc({ target });
+  }
+
+  /** Publishes how far behind the registry's change index each HAProxy is, read at each scrape. */
+  countHaproxyLag(read: () => { address: string; lag_ms: number }[]): void {
+    new Gauge({
+      name: 'chirp_registry_haproxy_lag_seconds',
+      help: "How long each HAProxy (by Runtime API address) has been behind the registry's change index (0: current).",
+      labelNames: ['target'],
+      registers: [this.registry],
+      collect() {
+        for (const { address, lag_ms } of read()) this.set({ target: address }, lag_ms / 1000);
+      },
+    });
   }
 
   /** Publishes the instances `read` returns, counted by service and status each time Prometheus scrapes. */

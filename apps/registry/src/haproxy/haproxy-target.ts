@@ -1,0 +1,328 @@
+import { Logger } from '@nestjs/common';
+import { Mutex } from 'async-mutex';
+import { RuntimeApi } from './runtime-api';
+import { parseServerStats } from './server-stats';
+import {
+  PARKED,
+  parseBackends,
+  parseSlots,
+  planSlots,
+  type Slot,
+  slotId,
+  type SlotPlan,
+  type WantedServer,
+} from './slots';
+
+/**
+ * The runtime map (declared in haproxy.cfg, loaded from an empty file) where each HAProxy keeps the
+ * registry change index it has applied. It lives in HAProxy itself, so a registry that restarts, or
+ * another registry, knows where this HAProxy stands; and it is empty again when HAProxy restarts.
+ */
+export const APPLIED_MAP = 'maps/registry.map';
+const APPLIED_KEY = 'applied_index';
+
+/** The registry's wanted state at one change index, read once and pushed to every HAProxy. */
+export interface Snapshot {
+  index: number;
+  servers: WantedServer[];
+  /** Deregistered servers still finishing their requests: their slots stay theirs. */
+  draining: WantedServer[];
+}
+
+/** What one sync changed in an HAProxy and what it could not route. */
+export interface SyncResult {
+  filled: number;
+  emptied: number;
+  /** Routable (passing) instances whose backend has no free slot. */
+  unrouted: WantedServer[];
+}
+
+/** What the registry knows of one HAProxy, for /health-check, the dashboard and the metrics. */
+export interface TargetStatus {
+  address: string;
+  reachable: boolean;
+  /** The registry change index this HAProxy has applied (null: none yet, as after its restart). */
+  applied_index: number | null;
+  /** How long it has been behind the registry's change index, in ms (0 when current). */
+  lag_ms: number;
+  /** When this HAProxy process started (from `show info`), null until it answered. */
+  started_at: string | null;
+  last_error: string | null;
+}
+
+/** Answers of the Runtime API that mean a command was refused. */
+const REFUSED = /no such|require|invalid|unknown|error|fail|not found/i;
+
+/**
+ * One HAProxy the registry drives. Its syncs take turns in its own queue, so a slow or stopped
+ * HAProxy holds up nobody else; a sync always applies the newest snapshot there is when its turn
+ * comes, never one older than what this HAProxy has applied (its applied index, read from HAProxy).
+ */
+export class HaproxyTarget {
+  private readonly logger: Logger;
+  private readonly queue = new Mutex();
+  /** The newest snapshot handed to this target, and the one it applied last. */
+  private latest?: Snapshot;
+  private applied?: Snapshot;
+  /** `service/instance id` → the slot carrying it (`likes/s3`), as of the last sync. */
+  private held = new Map<string, string>();
+  private unrouted = new Set<string>();
+  private appliedIndex: number | null = null;
+  /** False until HAProxy answers, and after a command fails to reach it. */
+  private reachable = false;
+  /** Set when a command failed: pushes skip it until a probe finds it back (and reconciles it in full). */
+  private failed = false;
+  /** `pid@start time` of the HAProxy process last seen, to notice a restart. */
+  private process: string | null = null;
+  private startedAt: string | null = null;
+  private lastError: string | null = null;
+  private behindSince: number | null = null;
+  /** False when haproxy.cfg declares no {@link APPLIED_MAP} (an older config): no index is kept. */
+  private keepsIndex = true;
+
+  constructor(
+    readonly api: RuntimeApi,
+    private readonly onError: () => void,
+  ) {
+    this.logger = new Logger(`HAProxy ${api.label}`);
+  }
+
+  get label(): string {
+    return this.api.label;
+  }
+
+  /** The HAProxy server (`backend/slot`) held for `service/id`, as of the last sync. */
+  serverOf(key: string): string | null {
+    return this.held.get(key) ?? null;
+  }
+
+  /** True when `service/id` is passing but found no free slot at the last sync. */
+  lacksSlot(key: string): boolean {
+    return this.unrouted.has(key);
+  }
+
+  /** Whether the last command reached this HAProxy. */
+  get isReachable(): boolean {
+    return this.reachable;
+  }
+
+  /**
+   * Applies `snapshot` (or a newer one handed over before its turn comes) in this target's queue.
+   * Resolves once this target holds that state or newer; undefined when nothing was applied
+   * (HAProxy unreachable, or it already holds a newer index). Never throws.
+   */
+  push(snapshot: Snapshot): Promise<SyncResult | undefined> {
+    if (!this.latest || snapshot.index >= this.latest.index) this.latest = snapshot;
+    if (this.failed) return Promise.resolve(undefined);
+    return this.queue.runExclusive(async () => {
+      const next = this.latest;
+      if (!next || next === this.applied) return undefined; // a newer push already applied it
+      return this.attempt(() => this.sync(next));
+    });
+  }
+
+  /** Starts draining the slot of `key` (new requests go elsewhere); the slot's id, or null without one. */
+  drain(key: string): Promise<string | null> {
+    return this.queue.runExclusive(async () => {
+      const slot = this.held.get(key);
+      if (!slot || !this.reachable) return null;
+      const done = await this.attempt(() => this.api.execute(`set server ${slot} state drain`));
+      return done === undefined ? null : slot;
+    });
+  }
+
+  /** The sessions open on `slot` now; 0 when HAProxy does not answer (nothing left to wait for). */
+  async sessions(slot: string): Promise<number> {
+    try {
+      const stats = parseServerStats(await this.api.execute('show stat -1 4 -1'));
+      return stats.find((s) => slotId(s) === slot)?.sessions ?? 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  /**
+   * Reads `show info` and the applied index (about every second): 'restarted' when the HAProxy process
+   * changed (it lost every slot), 'returned' when it answers again after failing, else 'same'; null
+   * when it does not answer.
+   */
+  async probe(): Promise<'restarted' | 'returned' | 'same' | null> {
+    try {
+      const info = await this.api.execute('show info');
+      const pid = /^Pid: (\d+)/m.exec(info)?.[1];
+      const start = /^Start_time_sec: (\d+)/m.exec(info)?.[1];
+      if (!pid) throw new Error(`unexpected answer to "show info": ${info.slice(0, 80)}`);
+      const process = `${pid}@${start}`;
+      this.appliedIndex = await this.readAppliedIndex();
+      const seen = this.process;
+      const wasReachable = this.reachable;
+      this.process = process;
+      this.startedAt = start ? new Date(Number(start) * 1000).toISOString() : null;
+      this.markReachable();
+      if (seen !== null && seen !== process) {
+        this.logger.warn(`restarted (pid ${pid}): its slots are reconciled now`);
+        this.applied = undefined;
+        return 'restarted';
+      }
+      return wasReachable ? 'same' : 'returned';
+    } catch (error) {
+      this.markUnreachable(error);
+      return null;
+    }
+  }
+
+  /** Compares this HAProxy's applied index with the registry's; returns how long it has been behind, in ms. */
+  observeLag(current: number, now = Date.now()): number {
+    if (this.appliedIndex !== null && this.appliedIndex >= current) {
+      this.behindSince = null;
+      return 0;
+    }
+    this.behindSince ??= now;
+    return now - this.behindSince;
+  }
+
+  /** Records that this HAProxy holds `index` when it still held `previous` (nothing else changed it). */
+  advance(previous: number, index: number): Promise<void> {
+    return this.queue.runExclusive(async () => {
+      if (this.appliedIndex !== previous) return;
+      await this.attempt(() => this.writeAppliedIndex(index));
+    });
+  }
+
+  status(now = Date.now()): TargetStatus {
+    return {
+      address: this.label,
+      reachable: this.reachable,
+      applied_index: this.appliedIndex,
+      lag_ms: this.behindSince === null ? 0 : now - this.behindSince,
+      started_at: this.startedAt,
+      last_error: this.lastError,
+    };
+  }
+
+  private async sync(snapshot: Snapshot): Promise<SyncResult | undefined> {
+    const applied = await this.readAppliedIndex();
+    if (applied !== null && applied > snapshot.index) {
+      // Another registry (or a later push) already gave it a newer state: never go back.
+      this.appliedIndex = applied;
+      this.applied = snapshot;
+      return undefined;
+    }
+    const backends = parseBackends(await this.api.execute('show backend'));
+    const slots = parseSlots(await this.api.execute('show servers state'));
+    // A newer snapshot handed over while HAProxy answered: apply that one, the freshest there is.
+    const wanted = this.latest && this.latest.index >= snapshot.index ? this.latest : snapshot;
+    const plan = planSlots(backends, slots, wanted.servers, wanted.draining);
+    let done = true;
+    for (const slot of plan.empty) done = (await this.empty(slot)) && done;
+    for (const { slot, server } of plan.fill) done = (await this.fill(slot, server)) && done;
+    for (const slot of plan.ready) {
+      done = (await this.command(slot, [`set server ${slotId(slot)} state ready`])) && done;
+    }
+    // A refused command left it short of the snapshot: its index stays behind, so it shows as lagging
+    // and is reconciled again (HAPROXY_MAX_LAG_MS), rather than claiming a state it does not hold.
+    if (done) await this.writeAppliedIndex(wanted.index);
+    this.applied = done ? wanted : undefined;
+    this.record(plan);
+    if (plan.fill.length || plan.empty.length) {
+      this.logger.log(`slots: +${plan.fill.length} filled, -${plan.empty.length} emptied`);
+    }
+    return { filled: plan.fill.length, emptied: plan.empty.length, unrouted: plan.unrouted };
+  }
+
+  private fill(slot: Slot, { host, port }: WantedServer): Promise<boolean> {
+    const id = slotId(slot);
+    // It just registered or passed a check: take it as up rather than wait for HAProxy's first check.
+    return this.command(slot, [
+      `set server ${id} addr ${host} port ${port}`,
+      `set server ${id} health up`,
+      `set server ${id} state ready`,
+    ]);
+  }
+
+  /** Out of traffic at once, its requests cut (a pruned instance is dead anyway), parked. */
+  private empty(slot: Slot): Promise<boolean> {
+    const id = slotId(slot);
+    return this.command(slot, [
+      `set server ${id} state maint`,
+      `shutdown sessions server ${id}`,
+      `set server ${id} addr ${PARKED.host} port ${PARKED.port}`,
+    ]);
+  }
+
+  /** Runs `commands` in one Runtime API call; HAProxy's complaints are counted and logged, not thrown. */
+  private async command(slot: Slot, commands: string[]): Promise<boolean> {
+    const answer = await this.api.execute(commands.join('; '));
+    if (!REFUSED.test(answer)) return true;
+    this.onError();
+    this.logger.warn(`refused a change to ${slotId(slot)}: ${answer.replace(/\s+/g, ' ')}`);
+    return false;
+  }
+
+  /** The index in {@link APPLIED_MAP}; null when it holds none (or the config declares no such map). */
+  private async readAppliedIndex(): Promise<number | null> {
+    if (!this.keepsIndex) return null;
+    const answer = await this.api.execute(`get map ${APPLIED_MAP} ${APPLIED_KEY}`);
+    if (/unknown map/i.test(answer)) {
+      this.keepsIndex = false;
+      this.logger.warn(`its config declares no ${APPLIED_MAP}: it is reconciled without an applied index`);
+      return null;
+    }
+    const value = /found=yes.*value="(\d+)"/.exec(answer)?.[1];
+    return value === undefined ? null : Number(value);
+  }
+
+  private async writeAppliedIndex(index: number): Promise<void> {
+    if (!this.keepsIndex) return;
+    const verb = this.appliedIndex === null ? 'add' : 'set';
+    let answer = await this.api.execute(`${verb} map ${APPLIED_MAP} ${APPLIED_KEY} ${index}`);
+    // The entry came or went since it was read (a restart, another registry): the other verb.
+    if (verb === 'set' && /not found/i.test(answer)) {
+      answer = await this.api.execute(`add map ${APPLIED_MAP} ${APPLIED_KEY} ${index}`);
+    }
+    if (REFUSED.test(answer)) throw new Error(`map ${APPLIED_MAP}: ${answer.replace(/\s+/g, ' ')}`);
+    this.appliedIndex = index;
+  }
+
+  private record(plan: SlotPlan): void {
+    this.held = new Map([...plan.held].map(([key, slot]) => [key, slotId(slot)] as const));
+    const unrouted = new Set(plan.unrouted.map((s) => `${s.backend}/${s.id}`));
+    for (const key of unrouted) {
+      if (!this.unrouted.has(key)) {
+        this.logger.warn(`${key} is registered but not routed: its backend has no free slot (HAPROXY_SLOTS)`);
+      }
+    }
+    for (const key of this.unrouted) {
+      if (!unrouted.has(key) && plan.held.has(key)) this.logger.log(`${key} is routed now`);
+    }
+    this.unrouted = unrouted;
+  }
+
+  /** Runs `work`, keeping reachability and the last error; undefined when HAProxy did not answer. */
+  private async attempt<T>(work: () => Promise<T>): Promise<T | undefined> {
+    try {
+      const result = await work();
+      this.markReachable();
+      return result;
+    } catch (error) {
+      this.onError();
+      this.markUnreachable(error);
+      return undefined;
+    }
+  }
+
+  private markReachable(): void {
+    if (this.failed) this.logger.log('Runtime API reachable again');
+    this.reachable = true;
+    this.failed = false;
+  }
+
+  private markUnreachable(error: unknown): void {
+    const message = (error as Error).message;
+    if (this.reachable || this.lastError === null) this.logger.warn(`not updated: ${message}`);
+    this.lastError = message;
+    this.reachable = false;
+    this.failed = true;
+    this.applied = undefined; // whatever it holds is unknown now: the next push applies in full
+  }
+}

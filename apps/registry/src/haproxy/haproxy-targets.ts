@@ -1,0 +1,32 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { RegistryMetrics } from '../metrics/registry-metrics';
+import { haproxyTargets, REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
+import { HaproxyTarget, type TargetStatus } from './haproxy-target';
+import { RuntimeApi } from './runtime-api';
+
+/** Every HAProxy the registry drives (HAPROXY_RUNTIME_ADDRS, or HAPROXY_RUNTIME_ADDR alone), in order. */
+@Injectable()
+export class HaproxyTargets {
+  readonly all: readonly HaproxyTarget[];
+
+  constructor(@Inject(REGISTRY_CONFIG) config: RegistryConfig, metrics: RegistryMetrics) {
+    if (config.HAPROXY_RUNTIME_ADDRS && config.HAPROXY_RUNTIME_ADDR) {
+      new Logger(HaproxyTargets.name).log('HAPROXY_RUNTIME_ADDRS is set: HAPROXY_RUNTIME_ADDR is ignored');
+    }
+    this.all = haproxyTargets(config).map((address) => {
+      const api = new RuntimeApi(address);
+      return new HaproxyTarget(api, () => metrics.syncError(api.label));
+    });
+    metrics.countHaproxyLag(() => this.all.map((t) => t.status()));
+  }
+
+  /** The first HAProxy: the one whose slot an instance's `haproxy_server` names. */
+  get primary(): HaproxyTarget | undefined {
+    return this.all[0];
+  }
+
+  /** What the registry knows of each HAProxy now. */
+  statuses(): TargetStatus[] {
+    return this.all.map((t) => t.status());
+  }
+}
