@@ -13,6 +13,7 @@ const benches = [
   ['Polls through HAProxy', ['bench/polls.bench.mjs']],
   ['Registry', ['bench/registry.bench.mjs', '1000,10000', '100']],
   ['Registry: Consul view', ['bench/consul.bench.mjs']],
+  ['Front doors', ['bench/front-doors.bench.mjs']],
   ['Cold start', ['bench/cold-start.mjs']],
 ];
 const version = (cmd, args) => {

@@ -104,6 +104,7 @@ describe('registry API', () => {
         epoch: 1,
         this_registry: true,
       },
+      haproxy: [], // HAProxy updates are off here
     });
   });
 
