@@ -51,6 +51,7 @@ describe('the dashboard (/ui) with REGISTRY_TOKEN set', () => {
       haproxy_reachable: false,
       services: [{ name: 'likes', instances: [{ id: '127.0.0.1:7301', status: 'passing', haproxy: null }] }],
       haproxy_only: [],
+      haproxies: [],
     });
   });
 

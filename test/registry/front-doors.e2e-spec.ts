@@ -200,7 +200,7 @@ describe('several HAProxies kept in step', () => {
     expect(failures).toEqual([]);
     expect(await Promise.all(haproxies.map(slotsOf))).toEqual(before);
     const view = (
-      await request<{ haproxy: { address: string; applied_index: number; lag_ms: number }[] }>(
+      await request<{ haproxy: { address: string; reachable: boolean; lag_ms: number }[] }>(
         registry.url,
         '/health-check',
       )
@@ -210,7 +210,10 @@ describe('several HAProxies kept in step', () => {
       haproxies[1].runtimeAddr,
       gate.addr,
     ]);
-    expect(view.every((t) => t.lag_ms === 0)).toBe(true);
+    expect(view.every((t) => t.lag_ms === 0 && t.reachable)).toBe(true);
+    // The dashboard's state shows the same, for its table of HAProxies.
+    const dashboard = (await request<{ haproxies: { address: string }[] }>(registry.url, '/ui/state')).body;
+    expect(dashboard.haproxies.map((t) => t.address)).toEqual(view.map((t) => t.address));
   });
 
   it('counts and logs a command one HAProxy refuses, and the others are not held up', async () => {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ChecksService } from '../checker/checks.service';
 import { HaproxyStats } from '../haproxy/haproxy-stats';
+import { HaproxyTargets } from '../haproxy/haproxy-targets';
 import { InstancesService } from '../instances/instances.service';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { type DashboardView, toDashboardView } from './dto/dashboard.view';
@@ -17,6 +18,7 @@ export class DashboardService {
     private readonly instances: InstancesService,
     private readonly checks: ChecksService,
     private readonly haproxy: HaproxyStats,
+    private readonly targets: HaproxyTargets,
   ) {}
 
   async state(): Promise<DashboardView> {
@@ -32,6 +34,7 @@ export class DashboardService {
       checks,
       servers,
       rounds,
+      haproxies: this.targets.statuses(),
       check_interval_ms: this.config.HEALTH_CHECK_INTERVAL_MS,
       check_timeout_ms: this.config.HEALTH_CHECK_TIMEOUT_MS,
     });

@@ -38,7 +38,7 @@ const check = (port: number, latency_ms: number, passed = true): CheckRecord => 
   error: passed ? null : 'timeout',
   passed,
 });
-const sources = { rounds: [], check_interval_ms: 1000, check_timeout_ms: 500 };
+const sources = { rounds: [], haproxies: [], check_interval_ms: 1000, check_timeout_ms: 500 };
 
 describe(toDashboardView.name, () => {
   it("puts HAProxy's view beside each instance (matched by address), with its checks oldest first", () => {

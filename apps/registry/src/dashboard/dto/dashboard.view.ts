@@ -1,5 +1,6 @@
 import type { CheckRecord } from '../../store/records';
 import { type CheckView, type RoundView, toCheckView } from '../../checker/dto/check.view';
+import type { TargetStatus } from '../../haproxy/haproxy-target';
 import type { ServerStat } from '../../haproxy/server-stats';
 import type { InstanceView } from '../../instances/dto/instance.view';
 import { instanceAddress } from '../../instances/instance';
@@ -28,6 +29,8 @@ export interface DashboardView {
   /** Filled HAProxy slots that carry no registered instance (a drain in progress, or a stray). */
   haproxy_only: (HaproxyServerView & { backend: string; disagreement: string | null })[];
   rounds: RoundView[];
+  /** Every HAProxy the registry drives: its applied change index, its lag and its last error. */
+  haproxies: TargetStatus[];
   /** The checker's settings the rounds are read against. */
   check_interval_ms: number;
   check_timeout_ms: number;
@@ -39,6 +42,7 @@ export interface DashboardSources {
   checks: CheckRecord[];
   servers: ServerStat[] | null;
   rounds: RoundView[];
+  haproxies: TargetStatus[];
   check_interval_ms: number;
   check_timeout_ms: number;
 }
@@ -106,6 +110,7 @@ export function toDashboardView(sources: DashboardSources): DashboardView {
           s.status === 'UP' ? 'HAProxy sends it traffic, but the registry has no such instance' : null,
       })),
     rounds: sources.rounds,
+    haproxies: sources.haproxies,
     check_interval_ms: sources.check_interval_ms,
     check_timeout_ms: sources.check_timeout_ms,
   };

@@ -158,9 +158,25 @@ function renderRounds(state) {
   document.getElementById('rounds').replaceChildren(...rows);
 }
 
+function renderHaproxies(state) {
+  const rows = state.haproxies.map((target) =>
+    el(
+      'tr',
+      target.reachable ? null : 'unreachable',
+      el('td', null, target.address, target.reachable ? null : badge('unreachable')),
+      el('td', null, target.applied_index === null ? '—' : String(target.applied_index)),
+      el('td', null, target.lag_ms === 0 ? 'current' : `${(target.lag_ms / 1000).toFixed(1)} s`),
+      el('td', 'optional', target.last_error ?? ''),
+    ),
+  );
+  document.getElementById('haproxies').replaceChildren(...rows);
+  document.getElementById('haproxies-section').hidden = state.haproxies.length === 0;
+}
+
 function render(state, index) {
   renderServices(state);
   renderHaproxyOnly(state);
+  renderHaproxies(state);
   renderRounds(state);
   document.getElementById('haproxy-banner').hidden = state.haproxy_reachable;
   document.getElementById('summary').textContent = summary(state);
