@@ -141,6 +141,32 @@ describe('several HAProxies kept in step', () => {
     await sameIndexEverywhere();
   });
 
+  it('keeps backend connections open on every HAProxy: under 1% of requests open a new one', async () => {
+    const totals = async (haproxy: TestHaproxy) => {
+      const slots = [...(await haproxy.slotStats('likes')).values()];
+      return {
+        requests: slots.reduce((sum, s) => sum + s.requests, 0),
+        connects: slots.reduce((sum, s) => sum + s.connects, 0),
+      };
+    };
+    // Four keep-alive clients over the 20 instances.
+    const load = (haproxy: TestHaproxy, each: number) =>
+      Promise.all(
+        Array.from({ length: 4 }, async () => {
+          for (let i = 0; i < each; i++) await request(`http://127.0.0.1:${haproxy.likes}`, '/posts/1/likes');
+        }),
+      );
+    for (const haproxy of haproxies) {
+      // Warmed up first: the instances close connections idle for 5 s, so each slot opens one anew.
+      await load(haproxy, 50);
+      const before = await totals(haproxy);
+      await load(haproxy, 500);
+      const after = await totals(haproxy);
+      expect(after.requests - before.requests).toBeGreaterThanOrEqual(2_000);
+      expect(after.connects - before.connects).toBeLessThanOrEqual(20);
+    }
+  });
+
   it('heals a killed HAProxy within 3 s of its restart, with no round in between', async () => {
     const killed = haproxies[0];
     killed.signal('SIGKILL');
