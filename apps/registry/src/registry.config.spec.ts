@@ -1,4 +1,4 @@
-import { loadRegistryConfig } from './registry.config';
+import { haproxyTargets, loadRegistryConfig } from './registry.config';
 
 describe('loadRegistryConfig', () => {
   it("drives .env's HAProxy Runtime API by default", () => {
@@ -25,6 +25,22 @@ describe('loadRegistryConfig', () => {
       );
     },
   );
+
+  it('drives several HAProxies from HAPROXY_RUNTIME_ADDRS, which wins over HAPROXY_RUNTIME_ADDR', () => {
+    const config = loadRegistryConfig({ HAPROXY_RUNTIME_ADDRS: '127.0.0.1:5590, [::1]:5591' });
+    expect(haproxyTargets(config)).toEqual([
+      { host: '127.0.0.1', port: 5590 },
+      { host: '::1', port: 5591 },
+    ]);
+    expect(haproxyTargets(loadRegistryConfig({}))).toEqual([{ host: '127.0.0.1', port: 5590 }]);
+    expect(haproxyTargets(loadRegistryConfig({ HAPROXY_RUNTIME_ADDR: '' }))).toEqual([]);
+  });
+
+  it('stops at boot on a bad HAPROXY_RUNTIME_ADDRS entry, naming the variable and the entry', () => {
+    expect(() => loadRegistryConfig({ HAPROXY_RUNTIME_ADDRS: '127.0.0.1:5590,127.0.0.1' })).toThrow(
+      /HAPROXY_RUNTIME_ADDRS: must be a comma list of host:port .*"127\.0\.0\.1"/,
+    );
+  });
 
   it.each(['127.0.0.1:5501', 'ftp://127.0.0.1:5501', 'http://', 'not a url'])(
     'stops at boot on ADVERTISE_URL=%j, naming the variable',
