@@ -109,9 +109,11 @@ describe('likes on a Redis Cluster (3 masters + 3 replicas, REDIS_CLUSTER_NODES)
         for (const id of [1, 2, 3])
           await request(url, `/posts/${id}/likes`, { method: 'POST', json: { username: u } });
       }
-      // An instance that died after recording a like, before its indexes: the like only.
+      // An instance that died after recording a like, before its indexes: what the like's script
+      // leaves (the like, the post's version, the open intent, on a marked post) and no index entry.
+      await client.zadd('likes:{open:4}:posts', Date.now(), '000000000004');
       await client.zadd('likes:{post:4}:likers', Date.now(), 'ana');
-      await client.incr('likes:{post:4}:version');
+      await client.zadd('likes:{post:4}:intents', await client.incr('likes:{post:4}:version'), 'ana');
       // ... and one that died after an unlike: bo's like of post 2 is gone, its index entries are not.
       await client.zrem('likes:{post:2}:likers', 'bo');
       await client.incr('likes:{post:2}:version');
@@ -139,17 +141,22 @@ describe('likes on a Redis Cluster (3 masters + 3 replicas, REDIS_CLUSTER_NODES)
       expect(await indexes(client, posts, users)).toEqual(repaired);
     });
 
-    it('a likes instance repairs by itself soon after it starts', async () => {
+    it('a likes instance closes the open intents soon after it starts; drift is left to --repair', async () => {
       const second = await startLikes(cluster, postsDb);
       try {
-        const exact = async () =>
-          isDeepStrictEqual(
-            await indexes(client, posts, users),
-            await indexesFromLikers(client, posts, users),
-          );
-        // On a timeout, the assertion below shows what is still wrong.
-        await waitFor('the boot repair to make the indexes exact', exact).catch(() => undefined);
-        expect(await indexes(client, posts, users)).toEqual(await indexesFromLikers(client, posts, users));
+        await waitFor(
+          "the boot repair to close post 4's intent",
+          async () => (await client.zcard('likes:{post:4}:intents')) === 0,
+        ).catch(() => undefined); // on a timeout, the assertions below show what is still wrong
+        const now = await indexes(client, [4], ['ana']);
+        const expected = await indexesFromLikers(client, [4], ['ana']);
+        expect(now.top).toEqual(expected.top);
+        expect(now.users.ana['000000000004']).toBe(expected.users.ana['000000000004']);
+        // A drifted entry of a post nobody changed is no intent: only the whole walk (--repair) puts
+        // it right. (Post 1's drifted top entry is healed: post 1 is marked, and a marked post's top
+        // entry is checked.)
+        expect(await client.zscore('likes:{user:cy}:posts', '000000000009')).toBe('5');
+        expect(await client.zscore('likes:{top}:posts', '000000000001')).toBe('3');
       } finally {
         await second.stop();
       }

@@ -69,7 +69,13 @@ describe('GET /metrics', () => {
     expect(sample(text, 'chirp_registry_round_duration_seconds_count')).toBeGreaterThan(0);
     expect(sample(text, 'chirp_registry_instances{service="likes",status="passing"}')).toBe(1);
     expect(sample(text, 'chirp_registry_instances{service="polls",status="passing"}')).toBe(1);
-    expect(sample(text, 'chirp_registry_haproxy_sync_errors_total')).toBe(0);
+    expect(
+      sample(text, `chirp_registry_haproxy_sync_errors_total{target="127.0.0.1:${stack.haproxy.runtime}"}`),
+    ).toBe(0);
+    // Settled by now: never past HAPROXY_MAX_LAG_MS (5 s), when a full reconcile catches it up.
+    expect(
+      sample(text, `chirp_registry_haproxy_lag_seconds{target="127.0.0.1:${stack.haproxy.runtime}"}`),
+    ).toBeLessThan(5);
   });
 
   it('is not public: each HAProxy frontend answers 404 in JSON, however the path is spelled', async () => {

@@ -11,10 +11,12 @@ export const likesEnv = serverEnv.extend({
   REDIS_DATA_DIR: z.string().default('var/redis'),
   /** A Redis command that has not answered after this long fails (503) instead of hanging. */
   REDIS_COMMAND_TIMEOUT_MS: millis(2_000),
-  /** How often the repair walks part of the likes to rebuild the top list and the users' indexes. */
+  /** How often the repair closes the open intents (the index writes a killed instance left undone). */
   LIKES_REPAIR_INTERVAL_MS: millis(300_000),
-  /** The most keys one repair run looks at (it goes on from there next time). */
+  /** The most keys one run of the whole walk (`--repair`) looks at before it goes on in the next. */
   LIKES_REPAIR_BATCH: count(1_000),
+  /** Drills only: a change waits this long between its script and its index writes (0: never). */
+  LIKES_DRILL_HOLD_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   POSTS_DB_PATH: z.string().default('var/posts.db'),
   /** How many sample posts `--init` makes (ids 1..N); raise it for benchmarks. */
   POSTS_SEED_COUNT: count(300),

@@ -11,6 +11,20 @@ export const KEYS = {
   likers: (postId: number): string => `likes:{post:${postId}}:likers`,
   /** The post's version: incremented by every like and unlike of the post. */
   version: (postId: number): string => `likes:{post:${postId}}:version`,
+  /**
+   * The post's open intents: the users whose change of it has not reached both indexes yet, scored by
+   * the post version of that change. Written by the change's own script, cleared once both index
+   * writes have landed; what a killed instance leaves here is what the repair reads.
+   */
+  intents: (postId: number): string => `likes:{post:${postId}}:intents`,
+  /**
+   * Posts that may hold open intents, scored by the time (ms, Redis's clock) they were last marked,
+   * in {@link OPEN_SHARDS} keys so that no one slot takes every like. A post is marked before each
+   * change of it, so the repair finds every open intent without walking the keyspace.
+   */
+  openPosts: (postId: number): string => `likes:{open:${postId % OPEN_SHARDS}}:posts`,
+  /** The key layout the store holds ("2": intents; missing: older, which the first `--init` walks once). */
+  layout: 'likes:{meta}:layout',
   /** Index: sorted set of posts scored by their like count. */
   top: 'likes:{top}:posts',
   /** The post version each top entry was written at. */
@@ -20,6 +34,16 @@ export const KEYS = {
   /** The post version each of the user's entries was written at. */
   userVersions: (username: string): string => `likes:{user:${username}}:versions`,
 };
+
+/** How many keys the marked posts are spread over. */
+export const OPEN_SHARDS = 16;
+
+/** Every key of marked posts. */
+export const openPostKeys = (): string[] =>
+  Array.from({ length: OPEN_SHARDS }, (_, shard) => KEYS.openPosts(shard));
+
+/** The layout value this version writes. */
+export const LAYOUT = '2';
 
 /** SCAN patterns of the keys the repair walks, and the post id or username each key names. */
 export const KEY_PATTERNS = {

@@ -7,6 +7,8 @@ describe(LikesRepairService.name, () => {
   const state: PostState = { version: '3', likes: 2, likedAt: 1_000 };
   let indexes: DeepMocked<IndexesRepository>;
   let keys: Record<string, string[]>;
+  let zsets: Record<string, string[]>;
+  let redis: DeepMocked<LikesRedis>;
   let sut: LikesRepairService;
 
   beforeEach(() => {
@@ -23,13 +25,26 @@ describe(LikesRepairService.name, () => {
     // One standalone Redis whose SCAN gives all matching keys in one call.
     const scan = (...args: unknown[]) =>
       Promise.resolve<[string, string[]]>(['0', keys[String(args[2])] ?? []]);
-    const redis = createMock<LikesRedis>({
+    zsets = {};
+    // The sorted sets the open repair reads, by key: members in order.
+    const members = (key: string) => zsets[key] ?? [];
+    redis = createMock<LikesRedis>({
       options: { host: '127.0.0.1', port: 6379 },
       scan: jest.fn(scan),
+      zrange: jest.fn((...args: unknown[]) => {
+        const [first, last] = [Number(args[1]), Number(args[2])];
+        return Promise.resolve(members(String(args[0])).slice(first, last === -1 ? undefined : last + 1));
+      }),
+      zcard: jest.fn((...args: unknown[]) => Promise.resolve(members(String(args[0])).length)),
+      clearIntent: jest.fn((key: string, username: string) => {
+        zsets[key] = members(key).filter((m) => m !== username);
+        return Promise.resolve(1);
+      }),
+      unmark: jest.fn().mockResolvedValue(1),
     });
     sut = new LikesRepairService(
       redis,
-      { LIKES_REPAIR_INTERVAL_MS: 60_000, LIKES_REPAIR_BATCH: 10 },
+      { LIKES_REPAIR_INTERVAL_MS: 60_000, LIKES_REPAIR_BATCH: 10, LIKES_DRILL_HOLD_MS: 0 },
       indexes,
     );
   });
@@ -41,6 +56,34 @@ describe(LikesRepairService.name, () => {
   it('writes the indexes after a change', async () => {
     await sut.follow(7, 'ana', state);
     expect(indexes.write).toHaveBeenCalledWith(7, 'ana', state);
+  });
+
+  it("closes the change's intent once its indexes are written, with the change's version", async () => {
+    await sut.follow(7, 'ana', state);
+    expect(redis.clearIntent).toHaveBeenCalledWith('likes:{post:7}:intents', 'ana', '3');
+  });
+
+  it('leaves the intent open when the index writes fail', async () => {
+    indexes.write.mockRejectedValueOnce(new Error('redis unavailable'));
+    await sut.follow(7, 'ana', state);
+    expect(redis.clearIntent).not.toHaveBeenCalled();
+  });
+
+  it('closes the open intents of marked posts only, and unmarks a post left with none', async () => {
+    zsets['likes:{open:7}:posts'] = ['000000000007'];
+    zsets['likes:{open:9}:posts'] = ['000000000009']; // marked, its intents already closed
+    zsets['likes:{post:7}:intents'] = ['ana', 'bo'];
+    expect(await sut.repairOpen()).toEqual({ posts: 2, intents: 2 });
+    expect(indexes.postState).toHaveBeenCalledWith(7, 'ana');
+    expect(indexes.postState).toHaveBeenCalledWith(7, 'bo');
+    expect(indexes.writeTop).toHaveBeenCalledWith(7, expect.objectContaining({ version: '3' }));
+    expect(indexes.writeUser).toHaveBeenCalledWith('bo', 7, expect.objectContaining({ version: '3' }));
+    expect(zsets['likes:{post:7}:intents']).toEqual([]);
+    expect(indexes.writeTop).toHaveBeenCalledWith(9, expect.objectContaining({ version: '3' }));
+    expect(indexes.writeUser).not.toHaveBeenCalledWith(expect.anything(), 9, expect.anything());
+    expect(redis.unmark).toHaveBeenCalledWith('likes:{open:7}:posts', '000000000007', 300_000);
+    expect(redis.unmark).toHaveBeenCalledWith('likes:{open:9}:posts', '000000000009', 300_000);
+    expect(redis.scan).not.toHaveBeenCalled(); // no walk
   });
 
   it('retries a failed index write a second later, with the post as it is then', async () => {
@@ -95,7 +138,7 @@ describe(LikesRepairService.name, () => {
       createMock<LikesRedis>({
         scan: jest.fn(() => Promise.resolve<[string, string[]]>(['0', []])),
       }),
-      { LIKES_REPAIR_INTERVAL_MS: 60_000, LIKES_REPAIR_BATCH: 2 },
+      { LIKES_REPAIR_INTERVAL_MS: 60_000, LIKES_REPAIR_BATCH: 2, LIKES_DRILL_HOLD_MS: 0 },
       indexes,
     );
     await sut.repairAll();

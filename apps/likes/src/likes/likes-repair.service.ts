@@ -1,22 +1,42 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { KeyScan } from '../redis/key-scan';
 import { type LikesRedis } from '../redis/redis.client';
 import { REDIS } from '../redis/redis.module';
 import { LIKES_CONFIG, type LikesConfig } from '../likes.config';
 import { type IndexWrite, IndexesRepository, type PostState } from './indexes.repository';
-import { KEY_PATTERNS } from './keys';
+import { KEY_PATTERNS, KEYS, openPostKeys, postIdOf } from './keys';
+import { rethrow } from './redis-errors';
 
 // Likers (or a user's likes) read per call when a post (or a user) is repaired, how soon a failed index write is retried, and how
-// many retries are kept (past that, a long outage is left to the walk).
+// many retries are kept (past that, a long outage is left to the open intents).
 const LIKERS_PAGE = 500;
 const RETRY_MS = 1_000;
 const MAX_PENDING = 10_000;
+/**
+ * How long a marked post stays marked after its last change, though its intents are all closed: a
+ * change marks its post before its script runs, and a script held up in a connection (Redis paused,
+ * a slow network) may record its intent that much later. Far above any command's timeout.
+ */
+export const MARK_GRACE_MS = 300_000;
+const MARKED_PAGE = 1_000;
+
+/** What one repair of the open intents found. */
+export interface OpenRepair {
+  /** Marked posts looked at. */
+  posts: number;
+  /** Open intents found (and closed). */
+  intents: number;
+}
 
 /**
  * Keeps the top list and the users' likes in step with the likes (the truth, in each post's slot).
- * Writes them after each change ({@link follow}); one that fails is retried shortly, and a repair
- * walks everything (at boot, then every `LIKES_REPAIR_INTERVAL_MS`, `LIKES_REPAIR_BATCH` keys per
- * run) for what a crashed instance left half done. Every write is versioned, so a repair is
+ * Writes them after each change ({@link follow}) and closes the change's intent; a write that fails
+ * is retried shortly. What a killed instance left half done is an open intent in its post's slot,
+ * on a marked post: the repair ({@link repairOpen}, at boot, then every `LIKES_REPAIR_INTERVAL_MS`)
+ * reads only those, so its cost follows the recent changes, never the keyspace. The whole walk
+ * ({@link repairAll}, `main.js --repair`, and once when `--init` finds an older layout) rebuilds
+ * everything, for indexes that drifted by other means. Every write is versioned, so both are
  * idempotent and safe beside live traffic and other instances' repairs.
  */
 @Injectable()
@@ -25,12 +45,16 @@ export class LikesRepairService implements OnApplicationBootstrap, OnApplication
   private readonly pending = new Map<string, { postId: number; username: string }>();
   private pass: ReturnType<LikesRepairService['newPass']>;
   private running?: Promise<boolean>;
+  private opening?: Promise<OpenRepair>;
   private timers: NodeJS.Timeout[] = [];
 
   constructor(
     @Inject(REDIS) private readonly redis: LikesRedis,
     @Inject(LIKES_CONFIG)
-    private readonly config: Pick<LikesConfig, 'LIKES_REPAIR_INTERVAL_MS' | 'LIKES_REPAIR_BATCH'>,
+    private readonly config: Pick<
+      LikesConfig,
+      'LIKES_REPAIR_INTERVAL_MS' | 'LIKES_REPAIR_BATCH' | 'LIKES_DRILL_HOLD_MS'
+    >,
     private readonly indexes: IndexesRepository,
   ) {
     this.pass = this.newPass(); // here, not as a field initializer: that would run before `redis` is set
@@ -38,7 +62,7 @@ export class LikesRepairService implements OnApplicationBootstrap, OnApplication
 
   onApplicationBootstrap(): void {
     const run = () =>
-      void this.runOnce().catch((e: unknown) => this.logger.warn(`repair run failed: ${String(e)}`));
+      void this.repairOpen().catch((e: unknown) => this.logger.warn(`repair run failed: ${String(e)}`));
     this.timers = [
       setTimeout(run, RETRY_MS),
       setInterval(run, this.config.LIKES_REPAIR_INTERVAL_MS),
@@ -51,14 +75,34 @@ export class LikesRepairService implements OnApplicationBootstrap, OnApplication
     this.timers.forEach(clearTimeout);
   }
 
-  /** Brings the indexes up to `state` of the post (and the user's like of it); on failure, retries soon. */
+  /**
+   * Brings the indexes up to `state` of the post (and the user's like of it), then closes the change's
+   * intent (not awaited: left open, it only makes the repair write the same entries again); on
+   * failure, retries soon.
+   */
   async follow(postId: number, username: string, state: PostState): Promise<void> {
+    if (this.config.LIKES_DRILL_HOLD_MS > 0) {
+      // A drill's window to kill the instance between a change and its indexes.
+      this.logger.warn(`drill: holding post ${postId} for ${this.config.LIKES_DRILL_HOLD_MS} ms`);
+      await sleep(this.config.LIKES_DRILL_HOLD_MS);
+    }
     try {
       await this.indexes.write(postId, username, state);
+      void this.close(postId, username, state.version).catch(() => undefined);
     } catch (error) {
       this.logger.warn(`indexes of post ${postId} left for repair: ${String(error)}`);
       this.later(postId, username);
     }
+  }
+
+  /**
+   * Closes every open intent on the marked posts: each user's entries written from the post as it is
+   * now, then the intent cleared; a post with none left (and no change for {@link MARK_GRACE_MS}) is
+   * unmarked. Runs never overlap.
+   */
+  repairOpen(): Promise<OpenRepair> {
+    this.opening ??= this.closeOpen().finally(() => (this.opening = undefined));
+    return this.opening;
   }
 
   /**
@@ -86,12 +130,59 @@ export class LikesRepairService implements OnApplicationBootstrap, OnApplication
   private async retryPending(): Promise<void> {
     for (const [key, { postId, username }] of this.pending) {
       try {
-        await this.indexes.write(postId, username, await this.indexes.postState(postId, username));
+        const state = await this.indexes.postState(postId, username);
+        await this.indexes.write(postId, username, state);
+        await this.close(postId, username, state.version);
         this.pending.delete(key);
       } catch {
         return; // Redis still away: the next tick tries again.
       }
     }
+  }
+
+  private async closeOpen(): Promise<OpenRepair> {
+    const found: OpenRepair = { posts: 0, intents: 0 };
+    for (const key of openPostKeys()) {
+      const marked: string[] = [];
+      for (let first = 0; ; first += MARKED_PAGE) {
+        const page = await this.redis
+          .zrange(key, String(first), String(first + MARKED_PAGE - 1))
+          .catch(rethrow);
+        marked.push(...page);
+        if (page.length < MARKED_PAGE) break;
+      }
+      for (const member of marked) {
+        const postId = postIdOf(member);
+        found.posts++;
+        const closed = await this.closeIntents(postId);
+        // No intent: its top entry is still checked (cheap), which heals one a failover left newer
+        // than the post (its user entries need --repair: the lost intent named the user).
+        if (closed === 0) await this.repairTop(postId, await this.indexes.postState(postId));
+        found.intents += closed;
+        if ((await this.redis.zcard(KEYS.intents(postId)).catch(rethrow)) === 0) {
+          await this.redis.unmark(key, member, MARK_GRACE_MS).catch(rethrow);
+        }
+      }
+    }
+    if (found.intents > 0)
+      this.logger.log(`closed ${found.intents} open intents on ${found.posts} marked posts`);
+    return found;
+  }
+
+  /** Writes the post's entries for each user with an open intent, then clears the intent; how many. */
+  private async closeIntents(postId: number): Promise<number> {
+    const flat = await this.redis.zrange(KEYS.intents(postId), '0', '-1').catch(rethrow);
+    for (const username of flat) {
+      const state = await this.indexes.postState(postId, username);
+      await this.repairTop(postId, state);
+      await this.repairUserEntry(username, postId, state);
+      await this.close(postId, username, state.version);
+    }
+    return flat.length;
+  }
+
+  private async close(postId: number, username: string, version: string): Promise<void> {
+    await this.redis.clearIntent(KEYS.intents(postId), username, version).catch(rethrow);
   }
 
   private newPass() {

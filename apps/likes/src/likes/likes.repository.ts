@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Cluster } from 'ioredis';
 import { type LikesRedis } from '../redis/redis.client';
 import { REDIS } from '../redis/redis.module';
 import type { PageCursor } from './cursor';
@@ -21,11 +22,15 @@ export interface UserLike {
 export class LikesRepository {
   constructor(@Inject(REDIS) private readonly redis: LikesRedis) {}
 
-  /** Adds the like; `created` is false (and nothing changed) when the user already liked the post. */
+  /**
+   * Adds the like, and its intent (the indexes still to write); `created` is false (and nothing
+   * changed) when the user already liked the post. The post is marked first, so the repair finds the
+   * intent if this instance dies before the indexes are written.
+   */
   async like(postId: number, username: string): Promise<PostState & { created: boolean; likedAt: number }> {
-    const [added, likes, likedAt, version] = await this.redis
-      .like(KEYS.likers(postId), KEYS.version(postId), username)
-      .catch(rethrow);
+    const [added, likes, likedAt, version] = await this.marked(postId, () =>
+      this.redis.like(KEYS.likers(postId), KEYS.version(postId), KEYS.intents(postId), username),
+    );
     return {
       created: Number(added) === 1,
       likes: Number(likes),
@@ -36,11 +41,26 @@ export class LikesRepository {
 
   /** Removes the like; undefined when there was none. `likedAt` is when the removed like was made. */
   async unlike(postId: number, username: string): Promise<(PostState & { likedAt: number }) | undefined> {
-    const [removed, likes, likedAt, version] = await this.redis
-      .unlike(KEYS.likers(postId), KEYS.version(postId), username)
-      .catch(rethrow);
+    const [removed, likes, likedAt, version] = await this.marked(postId, () =>
+      this.redis.unlike(KEYS.likers(postId), KEYS.version(postId), KEYS.intents(postId), username),
+    );
     if (Number(removed) !== 1) return undefined;
     return { likes: Number(likes), likedAt: Number(likedAt), version: String(version) };
+  }
+
+  /**
+   * Marks the post, then runs `change`. On one Redis both go down one connection back to back (Redis
+   * runs them in that order: one round trip); on a cluster they are on different masters, so the mark
+   * is awaited first.
+   */
+  private async marked<T>(postId: number, change: () => Promise<T>): Promise<T> {
+    const mark = this.redis.mark(KEYS.openPosts(postId), postMember(postId));
+    if (this.redis instanceof Cluster) {
+      await mark.catch(rethrow);
+      return change().catch(rethrow);
+    }
+    const [, result] = await Promise.all([mark, change()]).catch(rethrow);
+    return result;
   }
 
   async count(postId: number): Promise<number> {

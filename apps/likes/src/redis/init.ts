@@ -1,14 +1,17 @@
 import { IndexesRepository } from '../likes/indexes.repository';
 import { LegacyLikesRepository } from '../likes/legacy-likes.repository';
+import { KEYS, LAYOUT } from '../likes/keys';
 import { LikesRepairService } from '../likes/likes-repair.service';
 import type { LikesConfig } from '../likes.config';
 import { createRedis, type LikesRedis } from './redis.client';
 import { startLocalStore } from './local-store';
 
 /**
- * `main.js --init`: moves likes kept in the old layout into today's keys (once: a second run finds
- * none) and rebuilds the indexes. A standalone Redis on loopback that is not running is started
- * as the Procfile starts it, for the duration.
+ * `main.js --init`: closes the open intents (what killed instances left half done: proportional to
+ * the recent changes, never to the keyspace). Once per store, when it holds an older layout (no
+ * `likes:{meta}:layout`), it first moves likes kept in the old keys and walks every key to rebuild
+ * the indexes, then records the layout, so later starts never walk. A standalone Redis on loopback
+ * that is not running is started as the Procfile starts it, for the duration.
  */
 export async function initLikesStore(config: LikesConfig, log: (line: string) => void): Promise<void> {
   const stop = config.REDIS_CLUSTER_NODES
@@ -16,9 +19,14 @@ export async function initLikesStore(config: LikesConfig, log: (line: string) =>
     : await startLocalStore(config.REDIS_URL, config.REDIS_DATA_DIR, log);
   try {
     await withRedis(config, async (redis) => {
-      const moved = await new LegacyLikesRepository(redis).migrate();
-      if (moved > 0) log(`moved the likes of ${moved} posts from the old keys`);
-      await repair(redis, config, log);
+      if ((await redis.get(KEYS.layout)) !== LAYOUT) {
+        const moved = await new LegacyLikesRepository(redis).migrate();
+        if (moved > 0) log(`moved the likes of ${moved} posts from the old keys`);
+        await repair(redis, config, log);
+        await redis.set(KEYS.layout, LAYOUT);
+      }
+      const open = await repairer(redis, config).repairOpen();
+      log(`open intents repaired: ${open.intents} on ${open.posts} marked posts`);
     });
   } finally {
     await stop?.();
@@ -30,8 +38,11 @@ export function repairLikes(config: LikesConfig, log: (line: string) => void): P
   return withRedis(config, (redis) => repair(redis, config, log));
 }
 
+const repairer = (redis: LikesRedis, config: LikesConfig) =>
+  new LikesRepairService(redis, config, new IndexesRepository(redis));
+
 async function repair(redis: LikesRedis, config: LikesConfig, log: (line: string) => void): Promise<void> {
-  const runs = await new LikesRepairService(redis, config, new IndexesRepository(redis)).repairAll();
+  const runs = await repairer(redis, config).repairAll();
   log(`top list and users' likes repaired (${runs} run${runs === 1 ? '' : 's'})`);
 }
 

@@ -1,12 +1,34 @@
 import { Logger } from '@nestjs/common';
 import Redis, { Cluster, type RedisOptions } from 'ioredis';
 import type { LikesConfig } from '../likes.config';
-import { LIKE_SCRIPT, POST_STATE_SCRIPT, SET_INDEX_SCRIPT, UNLIKE_SCRIPT, USER_PAGE_SCRIPT } from './scripts';
+import {
+  CLEAR_INTENT_SCRIPT,
+  LIKE_SCRIPT,
+  MARK_SCRIPT,
+  POST_STATE_SCRIPT,
+  SET_INDEX_SCRIPT,
+  UNLIKE_SCRIPT,
+  UNMARK_SCRIPT,
+  USER_PAGE_SCRIPT,
+} from './scripts';
 
 /** The Lua commands defined on the client (see scripts.ts for their keys and replies). */
 export interface LikesCommands {
-  like(likers: string, version: string, username: string): Promise<[number, number, string, string]>;
-  unlike(likers: string, version: string, username: string): Promise<[number, number?, string?, string?]>;
+  like(
+    likers: string,
+    version: string,
+    intents: string,
+    username: string,
+  ): Promise<[number, number, string, string]>;
+  unlike(
+    likers: string,
+    version: string,
+    intents: string,
+    username: string,
+  ): Promise<[number, number?, string?, string?]>;
+  clearIntent(intents: string, username: string, version: string): Promise<number>;
+  mark(openPosts: string, member: string): Promise<number>;
+  unmark(openPosts: string, member: string, graceMs: number): Promise<number>;
   postState(
     likers: string,
     version: string,
@@ -65,8 +87,11 @@ export function createRedis(
         enableOfflineQueue: false,
         retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
       });
-  redis.defineCommand('like', { numberOfKeys: 2, lua: LIKE_SCRIPT });
-  redis.defineCommand('unlike', { numberOfKeys: 2, lua: UNLIKE_SCRIPT });
+  redis.defineCommand('like', { numberOfKeys: 3, lua: LIKE_SCRIPT });
+  redis.defineCommand('unlike', { numberOfKeys: 3, lua: UNLIKE_SCRIPT });
+  redis.defineCommand('clearIntent', { numberOfKeys: 1, lua: CLEAR_INTENT_SCRIPT });
+  redis.defineCommand('mark', { numberOfKeys: 1, lua: MARK_SCRIPT });
+  redis.defineCommand('unmark', { numberOfKeys: 1, lua: UNMARK_SCRIPT });
   redis.defineCommand('postState', { numberOfKeys: 2, lua: POST_STATE_SCRIPT });
   redis.defineCommand('setIndex', { numberOfKeys: 2, lua: SET_INDEX_SCRIPT });
   redis.defineCommand('userPage', { numberOfKeys: 1, lua: USER_PAGE_SCRIPT });

@@ -4,7 +4,8 @@
  */
 
 /**
- * Adds a like in the post's slot. KEYS: [1] likers, [2] post version. ARGV: [1] username.
+ * Adds a like in the post's slot, with its intent. KEYS: [1] likers, [2] post version, [3] intents.
+ * ARGV: [1] username.
  * Returns {1, count, likedAtMs, version} when added, {0, count, likedAtMs, version} when it existed.
  */
 export const LIKE_SCRIPT = `
@@ -16,12 +17,13 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZADD', KEYS[1], now, ARGV[1])
 local version = redis.call('INCR', KEYS[2])
+redis.call('ZADD', KEYS[3], version, ARGV[1])
 return {1, redis.call('ZCARD', KEYS[1]), tostring(now), version}
 `;
 
 /**
- * Removes a like in the post's slot. KEYS: [1] likers, [2] post version. ARGV: [1] username.
- * Returns {1, count, likedAtMs, version} when removed, {0} when there was none.
+ * Removes a like in the post's slot, with its intent. KEYS: [1] likers, [2] post version, [3] intents.
+ * ARGV: [1] username. Returns {1, count, likedAtMs, version} when removed, {0} when there was none.
  */
 export const UNLIKE_SCRIPT = `
 local at = redis.call('ZSCORE', KEYS[1], ARGV[1])
@@ -30,7 +32,41 @@ if not at then
 end
 redis.call('ZREM', KEYS[1], ARGV[1])
 local version = redis.call('INCR', KEYS[2])
+redis.call('ZADD', KEYS[3], version, ARGV[1])
 return {1, redis.call('ZCARD', KEYS[1]), at, version}
+`;
+
+/**
+ * Clears a user's intent once both indexes hold the post at `version` or later; a later change's
+ * intent (a higher version) stays. KEYS: [1] intents. ARGV: [1] username, [2] version. Returns 1 when cleared.
+ */
+export const CLEAR_INTENT_SCRIPT = `
+local at = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if at and tonumber(at) <= tonumber(ARGV[2]) then
+  return redis.call('ZREM', KEYS[1], ARGV[1])
+end
+return 0
+`;
+
+/** Marks a post as possibly holding open intents, at Redis's time. KEYS: [1] marked posts. ARGV: [1] member. */
+export const MARK_SCRIPT = `
+local t = redis.call('TIME')
+redis.call('ZADD', KEYS[1], tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), ARGV[1])
+return 1
+`;
+
+/**
+ * Unmarks a post whose intents the repair found empty, unless it was marked within the last
+ * ARGV[2] ms (a change marked then may not have recorded its intent yet). KEYS: [1] marked posts.
+ * ARGV: [1] member, [2] grace ms. Returns 1 when unmarked.
+ */
+export const UNMARK_SCRIPT = `
+local at = redis.call('ZSCORE', KEYS[1], ARGV[1])
+local t = redis.call('TIME')
+if at and tonumber(at) <= tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[2]) then
+  return redis.call('ZREM', KEYS[1], ARGV[1])
+end
+return 0
 `;
 
 /**

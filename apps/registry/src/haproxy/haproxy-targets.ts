@@ -15,6 +15,7 @@ export class HaproxyTargets {
     }
     this.all = haproxyTargets(config).map((address) => {
       const api = new RuntimeApi(address);
+      metrics.countSyncErrorsOf(api.label);
       return new HaproxyTarget(api, () => metrics.syncError(api.label));
     });
     metrics.countHaproxyLag(() => this.all.map((t) => t.status()));

@@ -75,6 +75,11 @@ export class RegistryMetrics {
     this.syncErrors.inc({ target });
   }
 
+  /** Shows `target`'s failed changes from the start (0), not only once one has failed. */
+  countSyncErrorsOf(target: string): void {
+    this.syncErrors.inc({ target }, 0);
+  }
+
   /** Publishes how far behind the registry's change index each HAProxy is, read at each scrape. */
   countHaproxyLag(read: () => { address: string; lag_ms: number }[]): void {
     new Gauge({
