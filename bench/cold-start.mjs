@@ -119,7 +119,10 @@ async function instanceBoot() {
       LOG_LEVEL: 'error',
       NODE_ENV: 'production',
     });
-    await waitFor('likes healthy', async () => (await get(`http://127.0.0.1:${port}/health-check`)).status === 200);
+    await waitFor(
+      'likes healthy',
+      async () => (await get(`http://127.0.0.1:${port}/health-check`)).status === 200,
+    );
     times.push(performance.now() - began);
     await app.stop('SIGKILL', 1_000);
   }
@@ -149,7 +152,8 @@ try {
 }
 
 const names = ['registry', 'all registered', 'serving'];
-const cell = (marks, name) => (marks[name] === undefined ? 'not reached' : `${(marks[name] / 1000).toFixed(1)} s`);
+const cell = (marks, name) =>
+  marks[name] === undefined ? 'not reached' : `${(marks[name] / 1000).toFixed(1)} s`;
 console.log(`## Cold start
 
 \`bin/start.sh\` (bin/init.sh, then foreman with redis, dynamodb, haproxy, registry, likes×3, polls×3, prometheus) until
