@@ -7,6 +7,16 @@ cd "$(dirname "$0")/.."
 set -a; . ./.env; set +a
 
 mkdir -p var/redis var/dynamodb
-for app in dist/apps/*/; do
-  node "$app/main.js" --init
-done
+# Each app's --init on its own store, at the same time: likes on Redis, polls on DynamoDB, the
+# registry on SQLite. A registry on DynamoDB (REGISTRY_STORE=dynamodb) waits for polls', which may
+# have started DynamoDB Local for the duration.
+pids=()
+node dist/apps/likes/main.js --init & pids+=($!)
+if [ "${REGISTRY_STORE:-sqlite}" = "sqlite" ]; then
+  node dist/apps/registry/main.js --init & pids+=($!)
+fi
+node dist/apps/polls/main.js --init
+if [ "${REGISTRY_STORE:-sqlite}" != "sqlite" ]; then
+  node dist/apps/registry/main.js --init
+fi
+for pid in "${pids[@]}"; do wait "$pid"; done

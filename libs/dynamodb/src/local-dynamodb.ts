@@ -19,7 +19,15 @@ export async function withLocalDynamoDb<T>(
     if (!(await listening(url.hostname, port))) {
       log(`DynamoDB Local is not running on :${port}; starting it for --init`);
       mkdirSync(dataDir, { recursive: true });
-      const args = ['bin/dynamodb-local.sh', '-port', String(port), '-sharedDb', '-dbPath', dataDir];
+      const args = [
+        'bin/dynamodb-local.sh',
+        '--quick-start',
+        '-port',
+        String(port),
+        '-sharedDb',
+        '-dbPath',
+        dataDir,
+      ];
       stop = await startLocalServer('DynamoDB Local', 'bash', args, url.hostname, port);
     }
   }
