@@ -1,6 +1,7 @@
 // The benchmark's baseline: the likes hot path with nothing but node:http, ioredis and better-sqlite3,
 // doing the same work as the Nest app for POST /new/likes and GET /top/likes: the same Lua scripts (read
-// from apps/likes/src/redis/scripts.ts) and keys (the like in the post's slot, then both indexes), the same validation (zod schemas with the same
+// from apps/likes/src/redis/scripts.ts) and keys (the post marked, the like and its intent in the post's slot, then both indexes,
+// then the intent cleared), the same validation (zod schemas with the same
 // rules, typographic quotes taken off), the same posts cache (an LRU of found posts in front of
 // SQLite), the same JSON replies. So app/baseline is what Nest itself costs, nothing else.
 // Env: PORT, REDIS_URL, POSTS_DB_PATH. Not a product: no other routes, no registration.
@@ -21,8 +22,10 @@ const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6390', {
   commandTimeout: 2000,
   protocol: 2, // as the app
 });
-redis.defineCommand('like', { numberOfKeys: 2, lua: lua('LIKE_SCRIPT') });
+redis.defineCommand('like', { numberOfKeys: 3, lua: lua('LIKE_SCRIPT') });
 redis.defineCommand('setIndex', { numberOfKeys: 2, lua: lua('SET_INDEX_SCRIPT') });
+redis.defineCommand('mark', { numberOfKeys: 1, lua: lua('MARK_SCRIPT') });
+redis.defineCommand('clearIntent', { numberOfKeys: 1, lua: lua('CLEAR_INTENT_SCRIPT') });
 redis.on('error', () => {});
 const db = new Database(process.env.POSTS_DB_PATH ?? 'var/posts.db', { readonly: true, fileMustExist: true });
 const onePost = db.prepare('SELECT id AS posts_id, author, text FROM posts WHERE id = ?');
@@ -96,11 +99,16 @@ async function like(res, query) {
   const { username, posts_id: id } = input.data;
   const post = findPost(id);
   if (!post) return fail(res, 404, 'Not Found', `post ${id} not found`);
-  const [added, likes, likedAt, version] = await redis.like(
-    `likes:{post:${id}}:likers`,
-    `likes:{post:${id}}:version`,
-    username,
-  );
+  // The post marked, then the like with its intent, down one connection (as the app on one Redis).
+  const [, [added, likes, likedAt, version]] = await Promise.all([
+    redis.mark(`likes:{open:${id % 16}}:posts`, member(id)),
+    redis.like(
+      `likes:{post:${id}}:likers`,
+      `likes:{post:${id}}:version`,
+      `likes:{post:${id}}:intents`,
+      username,
+    ),
+  ]);
   await Promise.all([
     redis.setIndex('likes:{top}:posts', 'likes:{top}:versions', member(id), version, String(likes)),
     redis.setIndex(
@@ -111,6 +119,7 @@ async function like(res, query) {
       likedAt,
     ),
   ]);
+  void redis.clearIntent(`likes:{post:${id}}:intents`, username, version).catch(() => undefined);
   if (Number(added) !== 1) return fail(res, 409, 'Conflict', `${username} already likes post ${id}`);
   sendJson(res, 201, {
     username,
