@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Mutex } from 'async-mutex';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { haproxyServer } from '../instances/instance';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
@@ -12,18 +11,31 @@ export type { SyncResult } from './haproxy-target';
 
 const DRAIN_POLL_MS = 100;
 
+/** A snapshot and, for each HAProxy it was handed to, that HAProxy's push of it. */
+interface Handed {
+  snapshot: Snapshot;
+  pushes: Map<HaproxyTarget, Promise<SyncResult | undefined>>;
+}
+
 /**
  * The one writer of HAProxy's membership: keeps each backend's slots, on every HAProxy the registry
  * drives, equal to the registry's instances (a critical one keeps its slot, out of traffic by HAProxy's
  * own check). Every change (a registration, a deregistration's drain, a round's reconcile, a target
- * found restarted) reads the wanted state once, with the change index it stands at, in one queue, and
- * hands that snapshot to every HAProxy in the order read. Each HAProxy applies it in its own queue,
+ * found restarted) gets a snapshot of the wanted state, with the change index it stands at, read after
+ * the change (changes arriving together share one read), and every HAProxy is handed the snapshots in
+ * the order read. Each HAProxy applies it in its own queue,
  * so a slow one holds up nobody else, and a change waits for each at most HAPROXY_PUSH_TIMEOUT_MS.
  * Never throws: with an HAProxy down it logs, and its return is noticed and healed.
  */
 @Injectable()
 export class HaproxyMembership {
-  private readonly reading = new Mutex();
+  /**
+   * The snapshot read that every push arriving now joins: it starts once the read in flight has ended,
+   * so it sees every change made before its callers asked. One read serves a burst of registrations
+   * (on DynamoDB a read of every instance is a Query per service).
+   */
+  private queued?: { targets: Set<HaproxyTarget>; handed: Promise<Handed> };
+  private inFlight: Promise<unknown> = Promise.resolve();
   /** Deregistered instances finishing their requests: their slots stay theirs until drained. */
   private readonly draining = new Map<string, { server: WantedServer; token: symbol }>();
 
@@ -89,14 +101,27 @@ export class HaproxyMembership {
   /** Reads a snapshot and hands it to `targets`; waits for each at most the push timeout. */
   private async push(targets: readonly HaproxyTarget[]): Promise<(SyncResult | undefined)[]> {
     if (targets.length === 0) return [];
-    const { snapshot, pushes } = await this.reading.runExclusive(async () => {
-      const snapshot = await this.snapshot();
-      // Handed over inside the turn: every HAProxy gets snapshots in the order they were read.
-      return { snapshot, pushes: targets.map((target) => target.push(snapshot)) };
-    });
-    const results = await Promise.all(pushes.map((push) => this.bounded(push)));
+    const { snapshot, pushes } = await this.handOver(targets);
+    const results = await Promise.all(targets.map((target) => this.bounded(pushes.get(target)!)));
     if (results.some((r) => r && (r.filled || r.emptied))) await this.slotsChanged(snapshot);
     return results;
+  }
+
+  /** Joins the queued read (or queues one) for `targets`; resolves once it has been handed to them. */
+  private handOver(targets: readonly HaproxyTarget[]): Promise<Handed> {
+    if (!this.queued) {
+      const wanted = new Set<HaproxyTarget>();
+      const handed = this.inFlight.then(async (): Promise<Handed> => {
+        this.queued = undefined; // pushes from now on join the next read
+        const snapshot = await this.snapshot();
+        // Handed over at once: every HAProxy gets snapshots in the order they were read.
+        return { snapshot, pushes: new Map([...wanted].map((t) => [t, t.push(snapshot)])) };
+      });
+      this.inFlight = handed.catch(() => undefined);
+      this.queued = { targets: wanted, handed };
+    }
+    for (const target of targets) this.queued.targets.add(target);
+    return this.queued.handed;
   }
 
   private async snapshot(): Promise<Snapshot> {
