@@ -1,3 +1,4 @@
+import { StoreUnavailableError } from '@app/errors';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KeyScan } from '../redis/key-scan';
@@ -19,7 +20,6 @@ const MAX_PENDING = 10_000;
  * a slow network) may record its intent that much later. Far above any command's timeout.
  */
 export const MARK_GRACE_MS = 300_000;
-const MARKED_PAGE = 1_000;
 
 /** What one repair of the open intents found. */
 export interface OpenRepair {
@@ -143,30 +143,36 @@ export class LikesRepairService implements OnApplicationBootstrap, OnApplication
   private async closeOpen(): Promise<OpenRepair> {
     const found: OpenRepair = { posts: 0, intents: 0 };
     for (const key of openPostKeys()) {
-      const marked: string[] = [];
-      for (let first = 0; ; first += MARKED_PAGE) {
-        const page = await this.redis
-          .zrange(key, String(first), String(first + MARKED_PAGE - 1))
-          .catch(rethrow);
-        marked.push(...page);
-        if (page.length < MARKED_PAGE) break;
-      }
+      // All of a shard at once, not by rank: a mark moves its post to the end, an unmark moves the
+      // ones after it up, so pages by rank would skip posts. Its size follows the recent changes.
+      const marked = await this.redis.zrange(key, '0', '-1').catch(rethrow);
       for (const member of marked) {
-        const postId = postIdOf(member);
         found.posts++;
-        const closed = await this.closeIntents(postId);
-        // No intent: its top entry is still checked (cheap), which heals one a failover left newer
-        // than the post (its user entries need --repair: the lost intent named the user).
-        if (closed === 0) await this.repairTop(postId, await this.indexes.postState(postId));
-        found.intents += closed;
-        if ((await this.redis.zcard(KEYS.intents(postId)).catch(rethrow)) === 0) {
-          await this.redis.unmark(key, member, MARK_GRACE_MS).catch(rethrow);
+        try {
+          found.intents += await this.closePost(key, member);
+        } catch (error) {
+          if (error instanceof StoreUnavailableError) throw error; // Redis away: the next run
+          // One post that cannot be repaired (a key of the wrong type, a hand edit) holds up no other.
+          this.logger.warn(`post ${postIdOf(member)} left open: ${String(error)}`);
         }
       }
     }
     if (found.intents > 0)
       this.logger.log(`closed ${found.intents} open intents on ${found.posts} marked posts`);
     return found;
+  }
+
+  /** Closes a marked post's intents (or checks its top entry when it has none); how many it closed. */
+  private async closePost(key: string, member: string): Promise<number> {
+    const postId = postIdOf(member);
+    const closed = await this.closeIntents(postId);
+    // No intent: its top entry is still checked (cheap), which heals one a failover left newer
+    // than the post (its user entries need --repair: the lost intent named the user).
+    if (closed === 0) await this.repairTop(postId, await this.indexes.postState(postId));
+    if ((await this.redis.zcard(KEYS.intents(postId)).catch(rethrow)) === 0) {
+      await this.redis.unmark(key, member, MARK_GRACE_MS).catch(rethrow);
+    }
+    return closed;
   }
 
   /** Writes the post's entries for each user with an open intent, then clears the intent; how many. */

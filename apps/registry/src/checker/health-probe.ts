@@ -76,14 +76,28 @@ export class HealthProbe {
     const timeout = this.config.HEALTH_CHECK_TIMEOUT_MS;
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
+    const failed = (error: NodeJS.ErrnoException): ProbeResult => ({
+      status_code: null,
+      latency_ms: elapsed(),
+      error:
+        error.name === 'AbortError' || error.name === 'TimeoutError'
+          ? `timed out after ${timeout} ms`
+          : (error.code ?? error.message),
+      passed: false,
+    });
     return new Promise((resolve) => {
-      const url = new URL(instance.url + instance.health_path);
-      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-      // agent: false, a fresh connection per check: a reused socket could hide that the instance
-      // stopped listening.
-      const call = send(url, { method: instance.http, agent: false, signal: AbortSignal.timeout(timeout) });
+      let call: ReturnType<typeof httpRequest>;
+      try {
+        const url = new URL(instance.url + instance.health_path);
+        const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+        // agent: false, a fresh connection per check: a reused socket could hide that the instance
+        // stopped listening.
+        call = send(url, { method: instance.http, agent: false, signal: AbortSignal.timeout(timeout) });
+      } catch (error) {
+        return resolve(failed(error as NodeJS.ErrnoException)); // a URL Node will not send to
+      }
       call.on('response', (response) => {
-        response.resume(); // the body is never read: the status is the answer
+        response.destroy(); // the status is the answer: the body is never read, the socket freed
         const status = response.statusCode ?? 0;
         const passed = status === 200;
         resolve({
@@ -93,13 +107,7 @@ export class HealthProbe {
           passed,
         });
       });
-      call.on('error', (error: NodeJS.ErrnoException) => {
-        const message =
-          error.name === 'AbortError' || error.name === 'TimeoutError'
-            ? `timed out after ${timeout} ms`
-            : (error.code ?? error.message);
-        resolve({ status_code: null, latency_ms: elapsed(), error: message, passed: false });
-      });
+      call.on('error', (error: NodeJS.ErrnoException) => resolve(failed(error)));
       call.end();
     });
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { haproxyServer } from '../instances/instance';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
@@ -37,6 +37,7 @@ export class HaproxyMembership {
   private queued?: { targets: Set<HaproxyTarget>; handed: Promise<Handed> };
   private inFlight: Promise<unknown> = Promise.resolve();
   /** Deregistered instances finishing their requests: their slots stay theirs until drained. */
+  private readonly logger = new Logger(HaproxyMembership.name);
   private readonly draining = new Map<string, { server: WantedServer; token: symbol }>();
 
   constructor(
@@ -99,12 +100,21 @@ export class HaproxyMembership {
   }
 
   /** Reads a snapshot and hands it to `targets`; waits for each at most the push timeout. */
+  /**
+   * Never throws: with the store failing, the change that asked (already written) still answers, and
+   * the HAProxies catch up at the next push, round or lag check.
+   */
   private async push(targets: readonly HaproxyTarget[]): Promise<(SyncResult | undefined)[]> {
     if (targets.length === 0) return [];
-    const { snapshot, pushes } = await this.handOver(targets);
-    const results = await Promise.all(targets.map((target) => this.bounded(pushes.get(target)!)));
-    if (results.some((r) => r && (r.filled || r.emptied))) await this.slotsChanged(snapshot);
-    return results;
+    try {
+      const { snapshot, pushes } = await this.handOver(targets);
+      const results = await Promise.all(targets.map((target) => this.bounded(pushes.get(target)!)));
+      if (results.some((r) => r && (r.filled || r.emptied))) await this.slotsChanged(snapshot);
+      return results;
+    } catch (error) {
+      this.logger.warn(`HAProxy not updated: the store did not answer (${(error as Error).message})`);
+      return [];
+    }
   }
 
   /** Joins the queued read (or queues one) for `targets`; resolves once it has been handed to them. */
@@ -142,8 +152,7 @@ export class HaproxyMembership {
       for (const target of this.targets.all) void target.advance(snapshot.index, index);
     } else {
       // Other changes landed meanwhile (concurrent registrations): one more push labels them all.
-      // (The store failing here leaves it to the lag check.)
-      void this.push(this.targets.all).catch(() => undefined);
+      void this.push(this.targets.all);
     }
   }
 

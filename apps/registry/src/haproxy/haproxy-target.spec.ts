@@ -12,6 +12,8 @@ const HEADER =
 class FakeHaproxy {
   slots = [1, 2, 3].map((n) => ({ name: `s${n}`, addr: '127.0.0.1', port: 1, admin: 1 }));
   map = new Map<string, string>();
+  private staged = new Map<string, Map<string, string>>();
+  private versions = 0;
   pid = 100;
   refuse?: RegExp;
   gate?: Promise<void>;
@@ -51,9 +53,14 @@ class FakeHaproxy {
         ? 'type=str, found=no'
         : `type=str, found=yes, key="${rest[1]}", value="${value}"`;
     }
-    if ((verb === 'set' || verb === 'add') && what === 'map') {
-      if (verb === 'set' && !this.map.has(rest[1])) return 'entry not found.';
-      this.map.set(rest[1], rest[2]);
+    if (verb === 'prepare' && what === 'map') return `New version created: ${++this.versions}`;
+    if (verb === 'add' && what === 'map' && rest[0].startsWith('@')) {
+      const staged = this.staged.get(rest[0]) ?? new Map<string, string>();
+      this.staged.set(rest[0], staged.set(rest[2], rest[3]));
+      return '';
+    }
+    if (verb === 'commit' && what === 'map') {
+      this.map = this.staged.get(rest[0]) ?? new Map();
       return '';
     }
     const slot = this.slots.find((s) => `likes/${s.name}` === rest[0]);
@@ -82,11 +89,17 @@ describe(HaproxyTarget.name, () => {
   let haproxy: FakeHaproxy;
   let errors: number;
   let target: HaproxyTarget;
+  let storeIndex: number;
 
   beforeEach(() => {
     haproxy = new FakeHaproxy();
     errors = 0;
-    target = new HaproxyTarget(haproxy.api, () => errors++);
+    storeIndex = 100;
+    target = new HaproxyTarget(
+      haproxy.api,
+      () => errors++,
+      () => Promise.resolve(storeIndex),
+    );
   });
 
   it('fills slots and records the index it applied, in HAProxy', async () => {
@@ -118,14 +131,23 @@ describe(HaproxyTarget.name, () => {
     expect(haproxy.map.get('applied_index')).toBe('9');
   });
 
+  it('overwrites an index the store never reached (a reset store, another deployment)', async () => {
+    haproxy.map.set('applied_index', '9000');
+    storeIndex = 7;
+    await target.push(snapshot(7, 7400));
+    expect(haproxy.filled()).toEqual(['s1=7400']);
+    expect(haproxy.map.get('applied_index')).toBe('7');
+  });
+
   it('leaves its index behind when HAProxy refuses a command, so it shows as lagging', async () => {
     await target.push(snapshot(1, 7400));
     haproxy.refuse = /addr 127\.0\.0\.1 port 7401/;
     await target.push(snapshot(2, 7400, 7401));
     expect(errors).toBe(1);
     expect(haproxy.map.get('applied_index')).toBe('1');
-    expect(target.observeLag(2, 1_000)).toBe(0);
+    expect(target.observeLag(2, 1_000)).toBe(0); // index 2 first seen now
     expect(target.observeLag(2, 7_000)).toBe(6_000);
+    expect(target.observeLag(3, 8_000)).toBe(7_000); // still counted from the oldest it lacks
     haproxy.refuse = undefined;
     await target.push(snapshot(2, 7400, 7401)); // the lag's reconcile
     expect(haproxy.filled()).toEqual(['s1=7400', 's2=7401']);

@@ -76,15 +76,20 @@ export class HaproxyTarget {
   private process: string | null = null;
   private startedAt: string | null = null;
   private lastError: string | null = null;
-  private behindSince: number | null = null;
+  /** Store indexes seen (by the monitor) that this HAProxy had not applied yet, oldest first. */
+  private unapplied: { index: number; seenAt: number }[] = [];
+  /** Reads the registry's change index, to tell a newer index in the map from a foreign one. */
+  private readonly storeIndex: () => Promise<number>;
   /** False when haproxy.cfg declares no {@link APPLIED_MAP} (an older config): no index is kept. */
   private keepsIndex = true;
 
   constructor(
     readonly api: RuntimeApi,
     private readonly onError: () => void,
+    storeIndex: () => Promise<number>,
   ) {
     this.logger = new Logger(`HAProxy ${api.label}`);
+    this.storeIndex = storeIndex;
   }
 
   get label(): string {
@@ -153,15 +158,22 @@ export class HaproxyTarget {
       const start = /^Start_time_sec: (\d+)/m.exec(info)?.[1];
       if (!pid) throw new Error(`unexpected answer to "show info": ${info.slice(0, 80)}`);
       const process = `${pid}@${start}`;
-      this.appliedIndex = await this.readAppliedIndex();
       const seen = this.process;
+      const restarted = seen !== null && seen !== process;
+      if (restarted) this.keepsIndex = true; // its config may declare the map now
+      const read = await this.readAppliedIndex();
+      // Read outside the queue: a sync may have written a newer index meanwhile. Only a restart
+      // (an empty map) moves it down.
+      this.appliedIndex =
+        restarted || this.appliedIndex === null || read === null ? read : Math.max(read, this.appliedIndex);
       const wasReachable = this.reachable;
       this.process = process;
       this.startedAt = start ? new Date(Number(start) * 1000).toISOString() : null;
       this.markReachable();
-      if (seen !== null && seen !== process) {
+      if (restarted) {
         this.logger.warn(`restarted (pid ${pid}): its slots are reconciled now`);
         this.applied = undefined;
+        this.unapplied = [];
         return 'restarted';
       }
       return wasReachable ? 'same' : 'returned';
@@ -171,14 +183,24 @@ export class HaproxyTarget {
     }
   }
 
-  /** Compares this HAProxy's applied index with the registry's; returns how long it has been behind, in ms. */
+  /**
+   * Compares this HAProxy's applied index with the registry's `current` one (read about every second);
+   * returns how long ago the oldest index it has not applied was first seen, in ms (0 when current).
+   * Measured that way, steady changes that each reach it within a second never add up to a lag.
+   */
   observeLag(current: number, now = Date.now()): number {
-    if (this.appliedIndex !== null && this.appliedIndex >= current) {
-      this.behindSince = null;
-      return 0;
+    if (!this.keepsIndex) return 0; // no index to compare: only restarts and returns are noticed
+    const applied = this.appliedIndex ?? -1;
+    if (current > applied && (this.unapplied.at(-1)?.index ?? -1) < current) {
+      this.unapplied.push({ index: current, seenAt: now });
     }
-    this.behindSince ??= now;
-    return now - this.behindSince;
+    this.unapplied = this.unapplied.filter((seen) => seen.index > applied);
+    return this.lag(now);
+  }
+
+  private lag(now: number): number {
+    const oldest = this.unapplied[0];
+    return oldest ? now - oldest.seenAt : 0;
   }
 
   /** Records that this HAProxy holds `index` when it still held `previous` (nothing else changed it). */
@@ -194,7 +216,7 @@ export class HaproxyTarget {
       address: this.label,
       reachable: this.reachable,
       applied_index: this.appliedIndex,
-      lag_ms: this.behindSince === null ? 0 : now - this.behindSince,
+      lag_ms: this.lag(now),
       started_at: this.startedAt,
       last_error: this.lastError,
     };
@@ -202,8 +224,10 @@ export class HaproxyTarget {
 
   private async sync(snapshot: Snapshot): Promise<SyncResult | undefined> {
     const applied = await this.readAppliedIndex();
-    if (applied !== null && applied > snapshot.index) {
-      // Another registry (or a later push) already gave it a newer state: never go back.
+    // Another registry (or a later push) already gave it a newer state: never go back. Unless the
+    // store has never reached that index (it was reset or restored, or another deployment drove this
+    // HAProxy): then the map is foreign, and waiting for the store to pass it would leave it wrong.
+    if (applied !== null && applied > snapshot.index && applied <= (await this.storeIndex())) {
       this.appliedIndex = applied;
       this.applied = snapshot;
       return undefined;
@@ -213,21 +237,27 @@ export class HaproxyTarget {
     // A newer snapshot handed over while HAProxy answered: apply that one, the freshest there is.
     const wanted = this.latest && this.latest.index >= snapshot.index ? this.latest : snapshot;
     const plan = planSlots(backends, slots, wanted.servers, wanted.draining);
-    let done = true;
-    for (const slot of plan.empty) done = (await this.empty(slot)) && done;
-    for (const { slot, server } of plan.fill) done = (await this.fill(slot, server)) && done;
-    for (const slot of plan.ready) {
-      done = (await this.command(slot, [`set server ${slotId(slot)} state ready`])) && done;
+    let [filled, emptied, refused] = [0, 0, 0];
+    for (const slot of plan.empty) {
+      if (await this.empty(slot)) emptied++;
+      else refused++;
     }
+    for (const { slot, server } of plan.fill) {
+      if (await this.fill(slot, server)) filled++;
+      else refused++;
+    }
+    for (const slot of plan.ready) {
+      if (!(await this.command(slot, [`set server ${slotId(slot)} state ready`]))) refused++;
+    }
+    const done = refused === 0;
     // A refused command left it short of the snapshot: its index stays behind, so it shows as lagging
     // and is reconciled again (HAPROXY_MAX_LAG_MS), rather than claiming a state it does not hold.
     if (done) await this.writeAppliedIndex(wanted.index);
     this.applied = done ? wanted : undefined;
     this.record(plan);
-    if (plan.fill.length || plan.empty.length) {
-      this.logger.log(`slots: +${plan.fill.length} filled, -${plan.empty.length} emptied`);
-    }
-    return { filled: plan.fill.length, emptied: plan.empty.length, unrouted: plan.unrouted };
+    if (filled || emptied) this.logger.log(`slots: +${filled} filled, -${emptied} emptied`);
+    // Only what HAProxy took: a refused fill moves no instance's haproxy_server.
+    return { filled, emptied, unrouted: plan.unrouted };
   }
 
   private fill(slot: Slot, { host, port }: WantedServer): Promise<boolean> {
@@ -272,14 +302,19 @@ export class HaproxyTarget {
     return value === undefined ? null : Number(value);
   }
 
+  /**
+   * Replaces the map's contents with the one entry, atomically (`prepare map`, `add map @version`,
+   * `commit map`): `add map` alone would add a second entry beside one another registry just added,
+   * and `get map` could then read the older of the two.
+   */
   private async writeAppliedIndex(index: number): Promise<void> {
     if (!this.keepsIndex) return;
-    const verb = this.appliedIndex === null ? 'add' : 'set';
-    let answer = await this.api.execute(`${verb} map ${APPLIED_MAP} ${APPLIED_KEY} ${index}`);
-    // The entry came or went since it was read (a restart, another registry): the other verb.
-    if (verb === 'set' && /not found/i.test(answer)) {
-      answer = await this.api.execute(`add map ${APPLIED_MAP} ${APPLIED_KEY} ${index}`);
-    }
+    const prepared = await this.api.execute(`prepare map ${APPLIED_MAP}`);
+    const version = /version created: (\d+)/i.exec(prepared)?.[1];
+    if (!version) throw new Error(`map ${APPLIED_MAP}: ${prepared.replace(/\s+/g, ' ')}`);
+    const answer = await this.api.execute(
+      `add map @${version} ${APPLIED_MAP} ${APPLIED_KEY} ${index}; commit map @${version} ${APPLIED_MAP}`,
+    );
     if (REFUSED.test(answer)) throw new Error(`map ${APPLIED_MAP}: ${answer.replace(/\s+/g, ' ')}`);
     this.appliedIndex = index;
   }

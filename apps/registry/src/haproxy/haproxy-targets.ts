@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RegistryMetrics } from '../metrics/registry-metrics';
 import { haproxyTargets, REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
+import { ChangeIndex } from '../store/registry-store';
 import { HaproxyTarget, type TargetStatus } from './haproxy-target';
 import { RuntimeApi } from './runtime-api';
 
@@ -9,14 +10,22 @@ import { RuntimeApi } from './runtime-api';
 export class HaproxyTargets {
   readonly all: readonly HaproxyTarget[];
 
-  constructor(@Inject(REGISTRY_CONFIG) config: RegistryConfig, metrics: RegistryMetrics) {
+  constructor(
+    @Inject(REGISTRY_CONFIG) config: RegistryConfig,
+    metrics: RegistryMetrics,
+    changes: ChangeIndex,
+  ) {
     if (config.HAPROXY_RUNTIME_ADDRS && config.HAPROXY_RUNTIME_ADDR) {
       new Logger(HaproxyTargets.name).log('HAPROXY_RUNTIME_ADDRS is set: HAPROXY_RUNTIME_ADDR is ignored');
     }
     this.all = haproxyTargets(config).map((address) => {
       const api = new RuntimeApi(address);
       metrics.countSyncErrorsOf(api.label);
-      return new HaproxyTarget(api, () => metrics.syncError(api.label));
+      return new HaproxyTarget(
+        api,
+        () => metrics.syncError(api.label),
+        () => changes.current(),
+      );
     });
     metrics.countHaproxyLag(() => this.all.map((t) => t.status()));
   }
