@@ -138,8 +138,21 @@ describe('OpenAPI documents and Swagger UI, through HAProxy', () => {
       const operation = document.paths![path]!.get!;
       const query = (operation.parameters as OpenAPIV3_1.ParameterObject[]).filter((p) => p.in === 'query');
       expect(query.map((p) => p.name)).toEqual(expect.arrayContaining(['index', 'wait']));
+      // The index is the integer it means, not the text a query string carries it as.
+      expect(query.find((p) => p.name === 'index')?.schema).toMatchObject({ type: 'integer', minimum: 0 });
       expect(Object.keys(operation.responses)).toContain('429');
     }
+    const consulIndex = (
+      document.paths!['/v1/health/service/{name}']!.get!.parameters as OpenAPIV3_1.ParameterObject[]
+    ).find((p) => p.name === 'index');
+    expect(consulIndex?.schema).toMatchObject({ type: 'integer', minimum: 0 });
+  });
+
+  it("declares the dashboard's file parameter", () => {
+    const operation = documents.get('registry')!.paths!['/ui/assets/{file}']!.get!;
+    expect(operation.parameters).toContainEqual(
+      expect.objectContaining({ name: 'file', in: 'path', required: true }),
+    );
   });
 
   it('answers an unknown Swagger UI file with a 400 in the error shape', async () => {

@@ -10,8 +10,12 @@ const DECIMAL = /^-?[0-9]{1,15}$/;
  * integer the field means (and its `fallback`, when one is given for a missing value), not the text
  * it arrives as.
  */
-export function integerIn(min: number, max: number, fallback?: number): z.ZodType<number, unknown> {
-  const message = `must be an integer from ${min} to ${max}`;
+export function integerIn(
+  min: number,
+  max: number,
+  fallback?: number,
+  message = `must be an integer from ${min} to ${max}`,
+): z.ZodType<number, unknown> {
   const integer = z.preprocess(
     (value) => (typeof value === 'string' && DECIMAL.test(value) ? Number(value) : value),
     z.number({ error: message }).int(message).min(min, message).max(max, message),

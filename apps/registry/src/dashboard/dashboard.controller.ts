@@ -1,9 +1,14 @@
-import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
+import { Input } from '@app/http';
+import { Controller, Get, NotFoundException, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { Blocking } from '../watch/blocking.decorator';
 import { DashboardService } from './dashboard.service';
 import { loadDashboardAssets } from './dashboard-assets';
 import type { DashboardView } from './dto/dashboard.view';
+
+/** `GET /ui/assets/:file`: one of the page's files by name (anything else is a 404 naming it). */
+const assetParams = z.object({ file: z.string().min(1).max(100) });
 
 /**
  * `GET /ui`: the registry's dashboard, a read-only page that follows `GET /ui/state` (a blocking
@@ -27,7 +32,7 @@ export class DashboardController {
   }
 
   @Get('assets/:file')
-  asset(@Param('file') file: string, @Res() reply: FastifyReply): void {
+  asset(@Input(assetParams) { file }: z.output<typeof assetParams>, @Res() reply: FastifyReply): void {
     this.send(reply, file);
   }
 

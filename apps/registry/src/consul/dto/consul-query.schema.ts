@@ -1,3 +1,4 @@
+import { integerIn } from '@app/http';
 import { z } from 'zod';
 import { parseGoDuration } from './go-duration';
 
@@ -27,11 +28,12 @@ const onlyDefault = (what: string) =>
  * store); `filter` is refused, since ignoring it would widen what a client gets.
  */
 export const consulQuerySchema = z.object({
-  index: z
-    .string()
-    .regex(/^\d{1,19}$/, 'must be a change index (X-Consul-Index) from an earlier answer')
-    .transform(Number)
-    .optional(),
+  index: integerIn(
+    0,
+    Number.MAX_SAFE_INTEGER,
+    undefined,
+    'must be a change index (X-Consul-Index) from an earlier answer',
+  ).optional(),
   wait: z
     .string()
     .transform((v, ctx) => {

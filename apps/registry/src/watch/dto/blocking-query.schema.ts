@@ -1,3 +1,4 @@
+import { integerIn } from '@app/http';
 import { z } from 'zod';
 
 /** The longest a blocking query may be held (Consul's cap too). */
@@ -21,11 +22,12 @@ const wait = z
  */
 export const blockingQuerySchema = z
   .object({
-    index: z
-      .string()
-      .regex(/^\d{1,15}$/, 'must be a change index (X-Registry-Index) from an earlier answer')
-      .transform(Number)
-      .optional(),
+    index: integerIn(
+      0,
+      Number.MAX_SAFE_INTEGER,
+      undefined,
+      'must be a change index (X-Registry-Index) from an earlier answer',
+    ).optional(),
     wait: wait.optional(),
   })
   .transform(({ index, wait }) => (index === undefined ? undefined : { index, waitMs: wait ?? MAX_WAIT_MS }));
