@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -109,5 +109,14 @@ describe('likes --init (bin/init.sh)', () => {
     expect(output).toContain(`Redis is not running on :${port}; starting it for --init`);
     expect(output).toContain('repaired');
     expect(await listening(port)).toBe(false);
+    // The next start leaves it stopped: its files are in the current layout, recorded beside them.
+    const again = init({ REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_DATA_DIR: dir });
+    expect(again).toContain(`${dir} holds the current key layout: nothing to do`);
+    expect(again).not.toContain('starting it');
+    // Without the record, it looks again.
+    rmSync(join(dir, 'chirp-layout'));
+    expect(init({ REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_DATA_DIR: dir })).toContain(
+      'starting it for --init',
+    );
   });
 });

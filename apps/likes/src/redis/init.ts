@@ -4,7 +4,7 @@ import { KEYS, LAYOUT } from '../likes/keys';
 import { LikesRepairService } from '../likes/likes-repair.service';
 import type { LikesConfig } from '../likes.config';
 import { createRedis, type LikesRedis } from './redis.client';
-import { startLocalStore } from './local-store';
+import { localStoreStopped, recordedLayout, recordLayout, startLocalStore } from './local-store';
 
 /**
  * `main.js --init`: closes the open intents (what killed instances left half done: proportional to
@@ -14,9 +14,14 @@ import { startLocalStore } from './local-store';
  * that is not running is started as the Procfile starts it, for the duration.
  */
 export async function initLikesStore(config: LikesConfig, log: (line: string) => void): Promise<void> {
-  const stop = config.REDIS_CLUSTER_NODES
-    ? undefined
-    : await startLocalStore(config.REDIS_URL, config.REDIS_DATA_DIR, log);
+  const local = !config.REDIS_CLUSTER_NODES && (await localStoreStopped(config.REDIS_URL));
+  if (local && recordedLayout(config.REDIS_DATA_DIR) === LAYOUT) {
+    // The start path (bin/start.sh): foreman starts this Redis next, and each instance closes the
+    // open intents when it starts. Remove ${config.REDIS_DATA_DIR}/chirp-layout to check again.
+    log(`Redis is not running; ${config.REDIS_DATA_DIR} holds the current key layout: nothing to do`);
+    return;
+  }
+  const stop = local ? await startLocalStore(config.REDIS_URL, config.REDIS_DATA_DIR, log) : undefined;
   try {
     await withRedis(config, async (redis) => {
       if ((await redis.get(KEYS.layout)) !== LAYOUT) {
@@ -28,6 +33,7 @@ export async function initLikesStore(config: LikesConfig, log: (line: string) =>
       const open = await repairer(redis, config).repairOpen();
       log(`open intents repaired: ${open.intents} on ${open.posts} marked posts`);
     });
+    if (stop) recordLayout(config.REDIS_DATA_DIR, LAYOUT); // its files are the ones we just checked
   } finally {
     await stop?.();
   }
