@@ -162,22 +162,25 @@ export class HaproxyMembership {
     stillDraining: () => boolean,
     deadline: number,
   ): Promise<void> {
-    const slot = await this.bounded(target.drain(key));
+    // Bounded by the drain's own deadline, not the push timeout: a target whose queue is busy still
+    // drains before the reconcile after it empties the slot (a failed target answers at once).
+    const slot = await this.bounded(target.drain(key), deadline - Date.now());
     while (slot && stillDraining() && Date.now() < deadline) {
       if ((await target.sessions(slot)) === 0) return;
       await sleep(DRAIN_POLL_MS);
     }
   }
 
-  /** `work`'s result, or undefined once HAPROXY_PUSH_TIMEOUT_MS has passed (the work goes on). */
-  private async bounded<T>(work: Promise<T>): Promise<T | undefined> {
+  /** `work`'s result, or undefined once `ms` (HAPROXY_PUSH_TIMEOUT_MS) have passed (the work goes on). */
+  private async bounded<T>(
+    work: Promise<T>,
+    ms = this.config.HAPROXY_PUSH_TIMEOUT_MS,
+  ): Promise<T | undefined> {
     const timer = new AbortController();
     try {
       return await Promise.race([
         work,
-        sleep(this.config.HAPROXY_PUSH_TIMEOUT_MS, undefined, { signal: timer.signal }).catch(
-          () => undefined,
-        ),
+        sleep(Math.max(0, ms), undefined, { signal: timer.signal }).catch(() => undefined),
       ]);
     } finally {
       timer.abort();
