@@ -1,5 +1,6 @@
 // A minimal instance for registry and proxy tests: answers every request with its own port and
-// how many requests it has served; `?status=NNN` answers with that status.
+// how many requests it has served (health checks left out: HAProxy's, every second, and the
+// registry's would land between any two requests a test counts); `?status=NNN` answers with that status.
 // HANG=1 makes /health-check never answer (a hung instance); DROP=1 makes every other request end
 // with the connection closed and no answer (an instance that dies mid-request), counted in `dropped`
 // of its /health-check answer.
@@ -16,5 +17,6 @@ createServer((request, response) => {
   }
   response.statusCode = Number(new URL(request.url, 'http://echo').searchParams.get('status') ?? 200);
   response.setHeader('content-type', 'application/json');
-  response.end(JSON.stringify({ port, url: request.url, served: ++served, dropped }));
+  if (request.url !== '/health-check') served++;
+  response.end(JSON.stringify({ port, url: request.url, served, dropped }));
 }).listen(port, '127.0.0.1');
