@@ -99,9 +99,8 @@ export class HaproxyMembership {
     await this.push([target]);
   }
 
-  /** Reads a snapshot and hands it to `targets`; waits for each at most the push timeout. */
   /**
-   * Never throws: with the store failing, the change that asked (already written) still answers, and
+   * Reads a snapshot and hands it to `targets`; waits for each at most the push timeout. Never throws: with the store failing, the change that asked (already written) still answers, and
    * the HAProxies catch up at the next push, round or lag check.
    */
   private async push(targets: readonly HaproxyTarget[]): Promise<(SyncResult | undefined)[]> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HaproxyTargets } from './haproxy-targets';
-import { parseServerStats, type ServerStat } from './server-stats';
+import type { ServerStat } from './server-stats';
 
 /** The first HAProxy's own view of every server slot, read (never changed) through the Runtime API. */
 @Injectable()
@@ -12,7 +12,7 @@ export class HaproxyStats {
     const primary = this.targets.primary;
     if (!primary) return null;
     try {
-      return parseServerStats(await primary.api.execute('show stat -1 4 -1'));
+      return await primary.servers();
     } catch {
       return null;
     }

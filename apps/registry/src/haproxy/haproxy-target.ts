@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Mutex } from 'async-mutex';
 import { RuntimeApi } from './runtime-api';
-import { parseServerStats } from './server-stats';
+import { parseServerStats, type ServerStat } from './server-stats';
 import {
   PARKED,
   parseBackends,
@@ -78,18 +78,16 @@ export class HaproxyTarget {
   private lastError: string | null = null;
   /** Store indexes seen (by the monitor) that this HAProxy had not applied yet, oldest first. */
   private unapplied: { index: number; seenAt: number }[] = [];
-  /** Reads the registry's change index, to tell a newer index in the map from a foreign one. */
-  private readonly storeIndex: () => Promise<number>;
   /** False when haproxy.cfg declares no {@link APPLIED_MAP} (an older config): no index is kept. */
   private keepsIndex = true;
 
   constructor(
     readonly api: RuntimeApi,
     private readonly onError: () => void,
-    storeIndex: () => Promise<number>,
+    /** Reads the registry's change index, to tell a newer index in the map from a foreign one. */
+    private readonly storeIndex: () => Promise<number>,
   ) {
     this.logger = new Logger(`HAProxy ${api.label}`);
-    this.storeIndex = storeIndex;
   }
 
   get label(): string {
@@ -104,11 +102,6 @@ export class HaproxyTarget {
   /** True when `service/id` is passing but found no free slot at the last sync. */
   lacksSlot(key: string): boolean {
     return this.unrouted.has(key);
-  }
-
-  /** Whether the last command reached this HAProxy. */
-  get isReachable(): boolean {
-    return this.reachable;
   }
 
   /**
@@ -136,11 +129,15 @@ export class HaproxyTarget {
     });
   }
 
+  /** HAProxy's own view of every server slot (`show stat`), read, never changed. */
+  async servers(): Promise<ServerStat[]> {
+    return parseServerStats(await this.api.execute('show stat -1 4 -1'));
+  }
+
   /** The sessions open on `slot` now; 0 when HAProxy does not answer (nothing left to wait for). */
   async sessions(slot: string): Promise<number> {
     try {
-      const stats = parseServerStats(await this.api.execute('show stat -1 4 -1'));
-      return stats.find((s) => slotId(s) === slot)?.sessions ?? 0;
+      return (await this.servers()).find((s) => slotId(s) === slot)?.sessions ?? 0;
     } catch {
       return 0;
     }

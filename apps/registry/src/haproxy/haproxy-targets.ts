@@ -27,7 +27,7 @@ export class HaproxyTargets {
         () => changes.current(),
       );
     });
-    metrics.countHaproxyLag(() => this.all.map((t) => t.status()));
+    metrics.countHaproxyLag(() => this.statuses());
   }
 
   /** The first HAProxy: the one whose slot an instance's `haproxy_server` names. */
