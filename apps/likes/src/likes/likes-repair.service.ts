@@ -162,29 +162,24 @@ export class LikesRepairService implements OnApplicationBootstrap, OnApplication
     return found;
   }
 
-  /** Closes a marked post's intents (or checks its top entry when it has none); how many it closed. */
+  /**
+   * Closes a marked post's intents: each user's entry written from the post as it is now, the intent
+   * cleared; then its top entry, once, open intents or not (which also heals one a failover left newer
+   * than the post; its user entries need --repair: the lost intent named the user). How many it closed.
+   */
   private async closePost(key: string, member: string): Promise<number> {
     const postId = postIdOf(member);
-    const closed = await this.closeIntents(postId);
-    // No intent: its top entry is still checked (cheap), which heals one a failover left newer
-    // than the post (its user entries need --repair: the lost intent named the user).
-    if (closed === 0) await this.repairTop(postId, await this.indexes.postState(postId));
-    if ((await this.redis.zcard(KEYS.intents(postId)).catch(rethrow)) === 0) {
-      await this.redis.unmark(key, member, MARK_GRACE_MS).catch(rethrow);
-    }
-    return closed;
-  }
-
-  /** Writes the post's entries for each user with an open intent, then clears the intent; how many. */
-  private async closeIntents(postId: number): Promise<number> {
-    const flat = await this.redis.zrange(KEYS.intents(postId), '0', '-1').catch(rethrow);
-    for (const username of flat) {
+    const usernames = await this.redis.zrange(KEYS.intents(postId), '0', '-1').catch(rethrow);
+    for (const username of usernames) {
       const state = await this.indexes.postState(postId, username);
-      await this.repairTop(postId, state);
       await this.repairUserEntry(username, postId, state);
       await this.close(postId, username, state.version);
     }
-    return flat.length;
+    await this.repairTop(postId, await this.indexes.postState(postId));
+    if ((await this.redis.zcard(KEYS.intents(postId)).catch(rethrow)) === 0) {
+      await this.redis.unmark(key, member, MARK_GRACE_MS).catch(rethrow);
+    }
+    return usernames.length;
   }
 
   private async close(postId: number, username: string, version: string): Promise<void> {

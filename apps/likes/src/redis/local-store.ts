@@ -35,9 +35,9 @@ export async function startLocalStore(
   dataDir: string,
   log: (line: string) => void,
 ): Promise<(() => Promise<void>) | undefined> {
+  if (!(await localStoreStopped(redisUrl))) return undefined;
   const url = new URL(redisUrl);
   const port = Number(url.port) || 6379;
-  if (!LOOPBACK.has(url.hostname) || (await listening(url.hostname, port))) return undefined;
   log(`Redis is not running on :${port}; starting it for --init`);
   mkdirSync(dataDir, { recursive: true });
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir];
