@@ -114,6 +114,21 @@ describe('OpenAPI documents and Swagger UI, through HAProxy', () => {
       });
     });
 
+    it('describes the body of every success answer (except a 204) with a schema', () => {
+      const successes = operations(documents.get(app)!).flatMap(({ route, operation }) =>
+        Object.entries(operation.responses!)
+          .filter(([status]) => /^2\d\d$/.test(status) && status !== '204')
+          .map(([status, response]) => ({
+            answer: `${route} ${status}`,
+            schemas: Object.values((response as OpenAPIV3_1.ResponseObject).content ?? {}).filter(
+              (media) => media.schema !== undefined,
+            ).length,
+          })),
+      );
+      expect(successes.length).toBeGreaterThan(5);
+      expect(successes.filter((s) => s.schemas === 0)).toEqual([]);
+    });
+
     it('serves Swagger UI at /docs from its own files, no CDN', async () => {
       const page = await request<string>(through(app), '/docs');
       expect(page.status).toBe(200);

@@ -14,3 +14,4 @@ export * from './prometheus';
 export * from './browser';
 export * from './redis-cluster';
 export * from './go-json';
+export * from './contract';

@@ -1,5 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
-import { type HealthReport, StoreHealth } from './store-health';
+import { Returns } from '@app/http';
+import { type HealthReport, healthReportView } from './health-report.view';
+import { StoreHealth } from './store-health';
 
 /** `GET /health-check`: 200 when the app's stores answer, 503 naming the ones that do not. */
 @Controller()
@@ -7,6 +9,7 @@ export class HealthController {
   constructor(private readonly health: StoreHealth) {}
 
   @Get('health-check')
+  @Returns(healthReportView)
   check(): Promise<HealthReport> {
     return this.health.check();
   }

@@ -4,6 +4,7 @@ export * from './health.module';
 export * from './registration.service';
 export * from './registry.client';
 export { type HealthOptions, type StoreProbe } from './health.options';
-export { type HealthReport, StoreHealth } from './store-health';
+export { StoreHealth } from './store-health';
+export * from './health-report.view';
 export * from './service-watch';
 export * from './app-version';

@@ -2,12 +2,7 @@ import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common'
 import { StoreErrorMetrics } from '@app/metrics';
 import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { HEALTH_OPTIONS, type HealthOptions } from './health.options';
-
-/** The body of a healthy answer: every store named with its state. */
-export interface HealthReport {
-  status: 'ok';
-  stores: Record<string, 'up'>;
-}
+import type { HealthReport } from './health-report.view';
 
 /** Checks every store of the app; healthy only when all answer, otherwise a 503 naming the failing ones. */
 @Injectable()

@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, Post } from '@nestjs/common';
 import type { z } from 'zod';
-import { ApiResponses, Input } from '@app/http';
+import { ApiResponses, Input, Returns } from '@app/http';
 import {
   likeInput,
   postInput,
@@ -9,7 +9,17 @@ import {
   topInput,
   userLikesInput,
 } from './dto/likes.schema';
-import { type LikeRecord, LikesService, type PostLikes, type UserLikesPage } from './likes.service';
+import {
+  likeView,
+  type LikeView,
+  postLikesView,
+  type PostLikes,
+  topView,
+  type TopView,
+  userLikesView,
+  type UserLikesView,
+} from './dto/likes.view';
+import { LikesService } from './likes.service';
 
 const NO_POST = { 404: 'No such post.' };
 const LIKE = { ...NO_POST, 409: 'The user already likes this post.' };
@@ -20,44 +30,49 @@ export class LikesController {
   constructor(private readonly likes: LikesService) {}
 
   @Post('new/likes')
+  @Returns(likeView)
   @ApiResponses(LIKE)
-  likeSeed(
-    @Input(seedLikeInput) { posts_id, username }: z.output<typeof seedLikeInput>,
-  ): Promise<LikeRecord> {
+  likeSeed(@Input(seedLikeInput) { posts_id, username }: z.output<typeof seedLikeInput>): Promise<LikeView> {
     return this.likes.like(posts_id, username);
   }
 
   @Post('posts/:id/likes')
+  @Returns(likeView)
   @ApiResponses(LIKE)
-  like(@Input(likeInput) { id, username }: z.output<typeof likeInput>): Promise<LikeRecord> {
+  like(@Input(likeInput) { id, username }: z.output<typeof likeInput>): Promise<LikeView> {
     return this.likes.like(id, username);
   }
 
   @Delete('posts/:id/likes/:username')
+  @Returns(likeView)
   @ApiResponses({ 404: 'No such post, or the user does not like it.' })
-  unlike(@Input(likeInput) { id, username }: z.output<typeof likeInput>): Promise<LikeRecord> {
+  unlike(@Input(likeInput) { id, username }: z.output<typeof likeInput>): Promise<LikeView> {
     return this.likes.unlike(id, username);
   }
 
   @Get('likes')
+  @Returns(postLikesView)
   @ApiResponses(NO_POST)
   countSeed(@Input(seedPostInput) { posts_id }: z.output<typeof seedPostInput>): Promise<PostLikes> {
     return this.likes.count(posts_id);
   }
 
   @Get('posts/:id/likes')
+  @Returns(postLikesView)
   @ApiResponses(NO_POST)
   count(@Input(postInput) { id }: z.output<typeof postInput>): Promise<PostLikes> {
     return this.likes.count(id);
   }
 
   @Get(['user/likes', 'users/:username/likes'])
-  userLikes(@Input(userLikesInput) q: z.output<typeof userLikesInput>): Promise<UserLikesPage> {
+  @Returns(userLikesView)
+  userLikes(@Input(userLikesInput) q: z.output<typeof userLikesInput>): Promise<UserLikesView> {
     return this.likes.userLikes(q.username, q.cursor, q.limit);
   }
 
   @Get(['top/likes', 'likes/top'])
-  top(@Input(topInput) { limit }: z.output<typeof topInput>): Promise<{ posts: PostLikes[] }> {
+  @Returns(topView)
+  top(@Input(topInput) { limit }: z.output<typeof topInput>): Promise<TopView> {
     return this.likes.top(limit);
   }
 }

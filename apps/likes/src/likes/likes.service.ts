@@ -4,26 +4,7 @@ import { type Post, PostsRepository } from '../posts/posts.repository';
 import { formatCursor, type PageCursor } from './cursor';
 import { LikesRepairService } from './likes-repair.service';
 import { LikesRepository } from './likes.repository';
-
-/** A like as writes return it: who, which post, when, and the post with its count after the change. */
-export interface LikeRecord extends Post {
-  username: string;
-  liked_at: string;
-  likes: number;
-}
-
-/** A post with its like count. */
-export interface PostLikes extends Post {
-  likes: number;
-}
-
-/** A page of a user's likes, newest first; `next_cursor` is null on the last page. */
-export interface UserLikesPage {
-  username: string;
-  total: number;
-  likes: (Post & { liked_at: string })[];
-  next_cursor: string | null;
-}
+import type { LikeView, PostLikes, TopView, UserLikesView } from './dto/likes.view';
 
 /**
  * Liking, unliking and the three reads; posts come from SQLite, likes from Redis. A change is
@@ -37,7 +18,7 @@ export class LikesService {
     private readonly posts: PostsRepository,
   ) {}
 
-  async like(postId: number, username: string): Promise<LikeRecord> {
+  async like(postId: number, username: string): Promise<LikeView> {
     const post = this.post(postId);
     const change = await this.likes.like(postId, username).catch(this.checkLater(postId, username));
     // A second like follows too: a retry after a crash between the two steps heals that like.
@@ -46,7 +27,7 @@ export class LikesService {
     return { username, ...post, liked_at: iso(change.likedAt), likes: change.likes };
   }
 
-  async unlike(postId: number, username: string): Promise<LikeRecord> {
+  async unlike(postId: number, username: string): Promise<LikeView> {
     const post = this.post(postId);
     const change = await this.likes.unlike(postId, username).catch(this.checkLater(postId, username));
     if (!change) throw new NotFoundError(`${username} does not like post ${postId}`);
@@ -59,13 +40,13 @@ export class LikesService {
     return { ...post, likes: await this.likes.count(postId) };
   }
 
-  async top(limit: number): Promise<{ posts: PostLikes[] }> {
+  async top(limit: number): Promise<TopView> {
     const top = await this.likes.top(limit);
     const posts = this.posts.findMany(top.map((t) => t.postId));
     return { posts: top.flatMap((t) => withPost(posts.get(t.postId), { likes: t.likes })) };
   }
 
-  async userLikes(username: string, cursor: PageCursor | undefined, limit: number): Promise<UserLikesPage> {
+  async userLikes(username: string, cursor: PageCursor | undefined, limit: number): Promise<UserLikesView> {
     // One more than asked tells whether another page follows.
     const { total, likes } = await this.likes.userLikes(username, cursor, limit + 1);
     const page = likes.slice(0, limit);

@@ -9,27 +9,6 @@ export interface PollItem {
   created_at: string;
 }
 
-/** The votes one response received. */
-export interface ChoiceCount {
-  choice: string;
-  votes: number;
-}
-
-/** A poll as the API returns it: its record and its results, in the order of its responses. */
-export interface Poll extends Omit<PollItem, 'counts'> {
-  results: ChoiceCount[];
-}
-
-/** The results of a whole poll. */
-export type PollResults = Pick<Poll, 'polls_id' | 'polls_title' | 'total_votes' | 'results'>;
-
-/** The results of one response of a poll. */
-export interface ChoiceResults extends ChoiceCount {
-  polls_id: string;
-  polls_title: string;
-  total_votes: number;
-}
-
 /** One user's vote in one poll, as stored in the votes table (one per poll and user). */
 export interface Vote {
   polls_id: string;
@@ -64,32 +43,11 @@ export function newPollItem(
 }
 
 /** The results of `item`, one entry per response in the order they were given. */
-export function resultsOf(item: PollItem): ChoiceCount[] {
+export function resultsOf(item: PollItem): { choice: string; votes: number }[] {
   const counts = item.counts ?? {};
   return item.responses.map((choice) => {
     const key = countKey(choice);
     // Own keys only: `toString` is a response like any other, not Object.prototype's.
     return { choice, votes: Object.hasOwn(counts, key) ? Number(counts[key]) : 0 };
   });
-}
-
-export function toPoll(item: PollItem): Poll {
-  return {
-    polls_id: item.polls_id,
-    polls_title: item.polls_title,
-    username: item.username,
-    responses: item.responses,
-    created_at: item.created_at,
-    total_votes: Number(item.total_votes),
-    results: resultsOf(item),
-  };
-}
-
-export function toPollResults(item: PollItem): PollResults {
-  return {
-    polls_id: item.polls_id,
-    polls_title: item.polls_title,
-    total_votes: Number(item.total_votes),
-    results: resultsOf(item),
-  };
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
-import { ApiResponses, Input } from '@app/http';
+import { ApiResponses, Input, Returns } from '@app/http';
 import {
   type CreatePoll,
   createPollSchema,
@@ -16,7 +16,19 @@ import {
   voteSchema,
   type VoteInput,
 } from './dto/poll.schema';
-import type { ChoiceResults, Page, Poll, PollResults, Vote } from './poll';
+import {
+  type ChoiceResults,
+  choiceResultsView,
+  type Poll,
+  type PollResults,
+  pollResultsView,
+  pollsPageView,
+  pollView,
+  resultsPageView,
+  type VoteView,
+  voteView,
+} from './dto/poll.view';
+import type { Page } from './poll';
 import { PollsService } from './polls.service';
 
 const NO_POLL = { 404: 'No such poll.' };
@@ -27,12 +39,14 @@ export class PollsController {
   constructor(private readonly polls: PollsService) {}
 
   @Post('create/poll')
+  @Returns(pollView)
   create(@Input(createPollSchema) input: CreatePoll): Promise<Poll> {
     return this.polls.create(input);
   }
 
   /** Create (resource route, 201), or the seed's lookup `POST /polls?polls_id=` (200). */
   @Post('polls')
+  @Returns(pollView)
   @ApiResponses({ 200: "The poll looked up (the seed's `polls_id`).", 404: 'No such poll.' })
   async createOrLookUp(
     @Input(postPollsSchema) input: z.output<typeof postPollsSchema>,
@@ -44,29 +58,34 @@ export class PollsController {
   }
 
   @Get('polls/:polls_id')
+  @Returns(pollView)
   @ApiResponses(NO_POLL)
   get(@Input(pollIdSchema) { polls_id }: z.output<typeof pollIdSchema>): Promise<Poll> {
     return this.polls.get(polls_id);
   }
 
   @Get('polls')
+  @Returns(pollsPageView)
   byTitle(@Input(titleQuerySchema) query: TitleQuery): Promise<Page<Poll>> {
     return this.polls.byTitle(query);
   }
 
   @Post(['poll/vote', 'polls/:polls_id/votes'])
+  @Returns(voteView)
   @ApiResponses({ ...NO_POLL, 409: 'The user has already voted in this poll.' })
-  vote(@Input(voteSchema) input: VoteInput): Promise<Vote> {
+  vote(@Input(voteSchema) input: VoteInput): Promise<VoteView> {
     return this.polls.vote(input);
   }
 
   @Get(['vote/results', 'polls/:polls_id/results'])
+  @Returns(pollResultsView.or(choiceResultsView))
   @ApiResponses(NO_POLL)
   results(@Input(resultsQuerySchema) query: ResultsQuery): Promise<PollResults | ChoiceResults> {
     return this.polls.results(query);
   }
 
   @Get(['allresults', 'results'])
+  @Returns(resultsPageView)
   allResults(@Input(pageQuerySchema) query: PageQuery): Promise<Page<PollResults>> {
     return this.polls.allResults(query);
   }

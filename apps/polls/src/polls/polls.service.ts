@@ -2,17 +2,8 @@ import { NotFoundError, RejectedError } from '@app/errors';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { CreatePoll, PageQuery, ResultsQuery, TitleQuery, VoteInput } from './dto/poll.schema';
-import {
-  type ChoiceResults,
-  newPollItem,
-  type Page,
-  type Poll,
-  type PollItem,
-  type PollResults,
-  toPoll,
-  toPollResults,
-  type Vote,
-} from './poll';
+import { type ChoiceResults, type Poll, type PollResults, toPoll, toPollResults } from './dto/poll.view';
+import { newPollItem, type Page, type PollItem, type Vote } from './poll';
 import { PollsRepository } from './polls.repository';
 import { VotesRepository } from './votes.repository';
 

@@ -1,10 +1,10 @@
 import { Controller, Get, Post } from '@nestjs/common';
 import type { z } from 'zod';
-import { ApiResponses, Input } from '@app/http';
+import { ApiResponses, Input, Returns } from '@app/http';
 import { TOKEN_REQUIRED } from '../auth/token.guard';
 import { historyQuery } from '../instances/dto/history.schema';
 import { reportedHealthSchema } from '../instances/dto/registration.schema';
-import type { CheckView } from './dto/check.view';
+import { checkView, type CheckView, serviceChecksView, type ServiceChecksView } from './dto/check.view';
 import { ChecksService } from './checks.service';
 
 /** A service's check history, and the seed's way of recording a check result by hand. */
@@ -13,14 +13,15 @@ export class ChecksController {
   constructor(private readonly checks: ChecksService) {}
 
   @Get('services/:name/health')
-  async health(@Input(historyQuery) { name, limit }: z.output<typeof historyQuery>): Promise<{
-    service_name: string;
-    checks: CheckView[];
-  }> {
+  @Returns(serviceChecksView)
+  async health(
+    @Input(historyQuery) { name, limit }: z.output<typeof historyQuery>,
+  ): Promise<ServiceChecksView> {
     return { service_name: name, checks: await this.checks.history(name, limit) };
   }
 
   @Post('urls/healths')
+  @Returns(checkView)
   @ApiResponses(TOKEN_REQUIRED)
   report(@Input(reportedHealthSchema) input: z.output<typeof reportedHealthSchema>): Promise<CheckView> {
     return this.checks.report(input.service_name, input.url, input.status_code);

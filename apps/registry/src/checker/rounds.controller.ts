@@ -1,8 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { z } from 'zod';
-import { Input, integerIn } from '@app/http';
+import { Input, integerIn, Returns } from '@app/http';
 import { ChecksService } from './checks.service';
-import type { RoundView } from './dto/check.view';
+import { roundsView, type RoundsView } from './dto/check.view';
 
 const roundsQuery = z.object({ limit: integerIn(1, 1000, 20) });
 
@@ -12,9 +12,8 @@ export class RoundsController {
   constructor(private readonly checks: ChecksService) {}
 
   @Get()
-  async recent(
-    @Input(roundsQuery) { limit }: z.output<typeof roundsQuery>,
-  ): Promise<{ rounds: RoundView[] }> {
+  @Returns(roundsView)
+  async recent(@Input(roundsQuery) { limit }: z.output<typeof roundsQuery>): Promise<RoundsView> {
     return { rounds: await this.checks.recentRounds(limit) };
   }
 }

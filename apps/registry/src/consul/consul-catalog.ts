@@ -6,11 +6,14 @@ import { InstancesService } from '../instances/instances.service';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { ChangeWatchService } from '../watch/change-watch.service';
 import type { ConsulQuery } from './dto/consul-query.schema';
+import type {
+  ConsulAgentSelf,
+  ConsulCatalogService,
+  ConsulNode,
+  ConsulServiceEntry,
+} from './dto/consul.view';
 import {
-  type ConsulCatalogService,
-  type ConsulNode,
   type ConsulScope,
-  type ConsulServiceEntry,
   hostOf,
   toConsulCatalogService,
   toConsulNode,
@@ -43,7 +46,7 @@ export class ConsulCatalog {
   }
 
   /** `/v1/agent/self`: every top-level value an object, as the Go client decodes it. */
-  async agentSelf(): Promise<Record<string, Record<string, unknown>>> {
+  async agentSelf(): Promise<ConsulAgentSelf> {
     const { host, port } = this.self;
     const datacenter = this.config.CONSUL_DATACENTER;
     return {

@@ -1,11 +1,21 @@
-import { ApiResponses, Input } from '@app/http';
+import { ApiResponses, Input, Returns } from '@app/http';
 import { Controller, Get, Header, UseGuards, UseInterceptors } from '@nestjs/common';
-import type { z } from 'zod';
 import { ConsulAclGuard } from './consul-acl.guard';
 import { ConsulCatalog } from './consul-catalog';
 import { ConsulReadInterceptor } from './consul-read.interceptor';
 import { consulQuerySchema, consulServiceQuery } from './dto/consul-query.schema';
-import type { ConsulCatalogService, ConsulNode, ConsulServiceEntry } from './dto/consul.mapper';
+import { z } from 'zod';
+import {
+  consulAgentSelf,
+  type ConsulAgentSelf,
+  consulCatalogService,
+  type ConsulCatalogService,
+  consulNode,
+  type ConsulNode,
+  consulServiceEntry,
+  type ConsulServiceEntry,
+  consulServices,
+} from './dto/consul.view';
 
 type Query = z.output<typeof consulQuerySchema>;
 type ServiceQuery = z.output<typeof consulServiceQuery>;
@@ -26,37 +36,45 @@ export class ConsulController {
   constructor(private readonly catalog: ConsulCatalog) {}
 
   @Get('agent/self')
-  agentSelf(@Input(consulQuerySchema) _query: Query): Promise<Record<string, Record<string, unknown>>> {
+  @Returns(consulAgentSelf)
+  agentSelf(@Input(consulQuerySchema) _query: Query): Promise<ConsulAgentSelf> {
     return this.catalog.agentSelf();
   }
 
   @Get('catalog/datacenters')
+  @Returns(z.array(z.string()))
   datacenters(@Input(consulQuerySchema) _query: Query): string[] {
     return this.catalog.datacenters();
   }
 
   @Get('status/leader')
+  @Returns(z.string().meta({ description: "The leader's `host:port`, as a JSON string" }))
+  // Sent as made: a string answer would otherwise go out as text, unquoted.
   @Header('content-type', 'application/json; charset=utf-8')
   leader(@Input(consulQuerySchema) _query: Query): string {
     return JSON.stringify(this.catalog.leader());
   }
 
   @Get('catalog/services')
+  @Returns(consulServices)
   services(@Input(consulQuerySchema) query: Query): Promise<Record<string, string[]>> {
     return this.catalog.services(query);
   }
 
   @Get('catalog/nodes')
+  @Returns(z.array(consulNode))
   nodes(@Input(consulQuerySchema) query: Query): Promise<ConsulNode[]> {
     return this.catalog.nodes(query);
   }
 
   @Get('catalog/service/:name')
+  @Returns(z.array(consulCatalogService))
   catalogService(@Input(consulServiceQuery) query: ServiceQuery): Promise<ConsulCatalogService[]> {
     return this.catalog.catalogService(query.name, query);
   }
 
   @Get('health/service/:name')
+  @Returns(z.array(consulServiceEntry))
   healthService(@Input(consulServiceQuery) query: ServiceQuery): Promise<ConsulServiceEntry[]> {
     return this.catalog.healthService(query.name, query);
   }

@@ -1,11 +1,11 @@
-import { Input } from '@app/http';
+import { ApiResponses, Input, Returns } from '@app/http';
 import { Controller, Get, NotFoundException, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { Blocking } from '../watch/blocking.decorator';
 import { DashboardService } from './dashboard.service';
 import { loadDashboardAssets } from './dashboard-assets';
-import type { DashboardView } from './dto/dashboard.view';
+import { dashboardView, type DashboardView } from './dto/dashboard.view';
 
 /** `GET /ui/assets/:file`: one of the page's files by name (anything else is a 404 naming it). */
 const assetParams = z.object({ file: z.string().min(1).max(100) });
@@ -21,17 +21,21 @@ export class DashboardController {
   constructor(private readonly dashboard: DashboardService) {}
 
   @Get()
+  @Returns(z.string(), ['text/html'])
   page(@Res() reply: FastifyReply): void {
     this.send(reply, 'index.html');
   }
 
   @Get('state')
+  @Returns(dashboardView)
   @Blocking()
   state(): Promise<DashboardView> {
     return this.dashboard.state();
   }
 
   @Get('assets/:file')
+  @ApiResponses({ 404: 'No such file.', 503: null })
+  @Returns(z.string(), ['text/html', 'text/css', 'text/javascript'])
   asset(@Input(assetParams) { file }: z.output<typeof assetParams>, @Res() reply: FastifyReply): void {
     this.send(reply, file);
   }

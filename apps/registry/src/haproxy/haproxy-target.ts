@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Mutex } from 'async-mutex';
 import { RuntimeApi } from './runtime-api';
 import { parseServerStats, type ServerStat } from './server-stats';
+import type { TargetStatus } from './dto/target-status.view';
 import {
   PARKED,
   parseBackends,
@@ -35,19 +36,6 @@ export interface SyncResult {
   emptied: number;
   /** Routable (passing) instances whose backend has no free slot. */
   unrouted: WantedServer[];
-}
-
-/** What the registry knows of one HAProxy, for /health-check, the dashboard and the metrics. */
-export interface TargetStatus {
-  address: string;
-  reachable: boolean;
-  /** The registry change index this HAProxy has applied (null: none yet, as after its restart). */
-  applied_index: number | null;
-  /** How long it has been behind the registry's change index, in ms (0 when current). */
-  lag_ms: number;
-  /** When this HAProxy process started (from `show info`), null until it answered. */
-  started_at: string | null;
-  last_error: string | null;
 }
 
 /** Answers of the Runtime API that mean a command was refused. */

@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RegistryMetrics } from '../metrics/registry-metrics';
 import { haproxyTargets, REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { ChangeIndex } from '../store/registry-store';
-import { HaproxyTarget, type TargetStatus } from './haproxy-target';
+import { HaproxyTarget } from './haproxy-target';
+import type { TargetStatus } from './dto/target-status.view';
 import { RuntimeApi } from './runtime-api';
 
 /** Every HAProxy the registry drives (HAPROXY_RUNTIME_ADDRS, or HAPROXY_RUNTIME_ADDR alone), in order. */

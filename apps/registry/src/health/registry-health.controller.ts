@@ -1,14 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { type HealthReport, StoreHealth } from '@app/discovery';
+import { Returns } from '@app/http';
+import { StoreHealth } from '@app/discovery';
 import type { z } from 'zod';
-import type { CheckView } from '../checker/dto/check.view';
 import { healthCheckQuery } from '../instances/dto/history.schema';
 import { CheckerLock } from '../checker/checker-lock';
 import { ChecksService } from '../checker/checks.service';
-import type { TargetStatus } from '../haproxy/haproxy-target';
 import { HaproxyTargets } from '../haproxy/haproxy-targets';
-
-type CheckerLeadership = Awaited<ReturnType<CheckerLock['leadership']>>;
+import { type HealthCheckView, healthCheckView } from './dto/registry-health.view';
 
 /**
  * `GET /health-check`: the registry's own health (its store answers), which registry leads the
@@ -25,12 +23,10 @@ export class RegistryHealthController {
   ) {}
 
   @Get('health-check')
+  @Returns(healthCheckView)
   async check(
     @Query({ schema: healthCheckQuery }) history: z.output<typeof healthCheckQuery>,
-  ): Promise<
-    | (HealthReport & { checker: CheckerLeadership; haproxy: TargetStatus[] })
-    | { service_name: string; checks: CheckView[] }
-  > {
+  ): Promise<HealthCheckView> {
     if (history === undefined) {
       const report = await this.health.check();
       return { ...report, checker: await this.lock.leadership(), haproxy: this.haproxy.statuses() };

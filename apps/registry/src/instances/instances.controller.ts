@@ -1,11 +1,18 @@
 import { Controller, Delete, Get, HttpCode, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
-import { ApiResponses, Input } from '@app/http';
+import { ApiResponses, Input, Returns } from '@app/http';
 import { TOKEN_REQUIRED } from '../auth/token.guard';
 import { healthyQuery, instanceParams, lookupSchema, registrationSchema } from './dto/registration.schema';
-import type { InstanceView } from './dto/instance.view';
-import type { PrometheusTargetGroup } from './dto/prometheus-target.view';
+import {
+  instanceView,
+  type InstanceView,
+  serviceInstancesView,
+  type ServiceInstancesView,
+  servicesView,
+  type ServicesView,
+} from './dto/instance.view';
+import { type PrometheusTargetGroup, prometheusTargetsView } from './dto/prometheus-target.view';
 import { Blocking } from '../watch/blocking.decorator';
 import { InstancesService } from './instances.service';
 
@@ -20,6 +27,7 @@ export class InstancesController {
   constructor(private readonly instances: InstancesService) {}
 
   @Post(['services', 'new/service'])
+  @Returns(instanceView)
   @ApiResponses({ ...TOKEN_REQUIRED, 200: 'Already registered: the record is refreshed.' })
   async register(
     @Input(registrationSchema) registration: z.output<typeof registrationSchema>,
@@ -31,6 +39,7 @@ export class InstancesController {
   }
 
   @Post('service/exists')
+  @Returns(instanceView)
   @ApiResponses({ ...TOKEN_REQUIRED, ...NO_INSTANCE })
   @HttpCode(200)
   exists(@Input(lookupSchema) { service_name, url }: z.output<typeof lookupSchema>): Promise<InstanceView> {
@@ -38,33 +47,37 @@ export class InstancesController {
   }
 
   @Get('services')
+  @Returns(servicesView)
   @Blocking()
-  async all(): Promise<{ services: InstanceView[] }> {
+  async all(): Promise<ServicesView> {
     return { services: await this.instances.all() };
   }
 
   @Get('services/:name/instances')
+  @Returns(serviceInstancesView)
   @Blocking()
-  async healthy(@Input(healthyQuery) { name, tag }: z.output<typeof healthyQuery>): Promise<{
-    service_name: string;
-    instances: InstanceView[];
-  }> {
+  async healthy(
+    @Input(healthyQuery) { name, tag }: z.output<typeof healthyQuery>,
+  ): Promise<ServiceInstancesView> {
     return { service_name: name, instances: await this.instances.healthy(name, tag) };
   }
 
   /** Prometheus's HTTP service discovery: the passing instances, labelled with service and instance_id. */
   @Get('prometheus/targets')
+  @Returns(prometheusTargetsView)
   prometheusTargets(): Promise<PrometheusTargetGroup[]> {
     return this.instances.prometheusTargets();
   }
 
   @Get('services/:name/instances/:id')
+  @Returns(instanceView)
   @ApiResponses(NO_INSTANCE)
   one(@Input(instanceParams) { name, id }: z.output<typeof instanceParams>): Promise<InstanceView> {
     return this.instances.get(name, id);
   }
 
   @Delete('services/:name/instances/:id')
+  @Returns(instanceView)
   @ApiResponses({ ...TOKEN_REQUIRED, ...NO_INSTANCE })
   deregister(@Input(instanceParams) { name, id }: z.output<typeof instanceParams>): Promise<InstanceView> {
     return this.instances.deregister(name, id);

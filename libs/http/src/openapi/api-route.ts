@@ -10,6 +10,7 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { z } from 'zod';
 import { API_QUERY } from './api-query.decorator';
 import { API_RESPONSES, type ResponseNotes } from './api-responses.decorator';
+import { RETURNS, type RouteAnswer } from './returns.decorator';
 
 /** One route as Nest maps it: method, path, the schemas that validate its input, its documented statuses. */
 export interface ApiRoute {
@@ -26,6 +27,8 @@ export interface ApiRoute {
   /** Query parameters read outside the input (`@ApiQuery`). */
   extraQuery?: z.ZodObject;
   successStatus: number;
+  /** What a success answers (`@Returns`); none for a route that answers no body. */
+  answer?: RouteAnswer;
   notes: ResponseNotes;
 }
 
@@ -70,6 +73,7 @@ export function apiRoutes(controllers: Type[]): ApiRoute[] {
             query: schemaOf(args, (key) => key.startsWith(`${RouteParamtypes.QUERY}:`)),
             extraQuery: Reflect.getMetadata(API_QUERY, fn) as z.ZodObject | undefined,
             successStatus,
+            answer: Reflect.getMetadata(RETURNS, fn) as RouteAnswer | undefined,
             notes,
           };
         }),

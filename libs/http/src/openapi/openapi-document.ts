@@ -70,7 +70,7 @@ function operation(route: ApiRoute, stores: string[]): ZodOpenApiOperationObject
 
 function responses(route: ApiRoute, validated: boolean, stores: string[]): ZodOpenApiResponsesObject {
   const answers: Record<string, ZodOpenApiResponseObject> = {
-    [route.successStatus]: { description: STATUS_CODES[route.successStatus]! },
+    [route.successStatus]: success(route, STATUS_CODES[route.successStatus]!),
   };
   const notes: Record<number, string | null | undefined> = {
     ...(validated && {
@@ -89,10 +89,17 @@ function responses(route: ApiRoute, validated: boolean, stores: string[]): ZodOp
     if (!description) continue;
     answers[status] =
       Number(status) < 400
-        ? { description }
+        ? success(route, description)
         : { description, content: { 'application/json': { schema: errorBody } } };
   }
   return answers;
+}
+
+/** A 2xx answer: the route's body under each media type it is served as. */
+function success(route: ApiRoute, description: string): ZodOpenApiResponseObject {
+  if (!route.answer) return { description };
+  const content = Object.entries(route.answer).map(([type, schema]) => [type, { schema }] as const);
+  return { description, content: Object.fromEntries(content) };
 }
 
 /**

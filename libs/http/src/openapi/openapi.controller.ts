@@ -1,9 +1,10 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { Input } from '../input.decorator';
 import { ApiResponses } from './api-responses.decorator';
 import { OpenApiDocument } from './openapi-document.service';
+import { Returns } from './returns.decorator';
 import { docsAsset, swaggerUiAsset, swaggerUiPage } from './swagger-ui';
 
 /** `GET /openapi.json`, and Swagger UI on it at `GET /docs`. */
@@ -14,17 +15,20 @@ export class OpenApiController {
   constructor(private readonly document: OpenApiDocument) {}
 
   @Get('openapi.json')
+  @Returns(z.looseObject({ openapi: z.string() }).meta({ description: 'This document' }))
   openApi(): Promise<object> {
     return this.document.get();
   }
 
   @Get('docs')
+  @Returns(z.string(), ['text/html'])
   @Header('Content-Type', 'text/html; charset=utf-8')
   docs(): string {
     return swaggerUiPage(this.document.title);
   }
 
   @Get('docs/:asset')
+  @Returns(z.string(), ['text/css', 'text/javascript', 'image/png'])
   @Header('Cache-Control', 'public, max-age=3600')
   asset(
     @Input(docsAsset) { asset }: z.output<typeof docsAsset>,

@@ -1,7 +1,23 @@
+import { z } from 'zod';
 import type { CheckRecord, RoundRecord } from '../../store/records';
 
+const count = z.number().int().min(0);
+const time = z.iso.datetime().meta({ description: 'ISO 8601, UTC' });
+
 /** A check as `GET /services/:name/health` shows it: times in ISO 8601, as everywhere in the API. */
-export type CheckView = Omit<CheckRecord, 'checked_at'> & { checked_at: string };
+export const checkView = z
+  .object({
+    service_name: z.string(),
+    instance_id: z.string(),
+    url: z.string(),
+    checked_at: time,
+    status_code: z.number().int().nullable().meta({ description: 'null when no answer came' }),
+    latency_ms: z.number().min(0),
+    error: z.string().nullable(),
+    passed: z.boolean(),
+  })
+  .meta({ id: 'Check', description: 'One health check of an instance.' });
+export type CheckView = z.infer<typeof checkView>;
 
 /** The API's view of a recorded check. */
 export const toCheckView = (record: CheckRecord): CheckView => ({
@@ -9,12 +25,30 @@ export const toCheckView = (record: CheckRecord): CheckView => ({
   checked_at: new Date(record.checked_at).toISOString(),
 });
 
+/** `GET /services/:name/health`, and `GET /health-check?service_name=`: a service's latest checks. */
+export const serviceChecksView = z
+  .object({ service_name: z.string(), checks: z.array(checkView) })
+  .meta({ id: 'ServiceChecks' });
+export type ServiceChecksView = z.infer<typeof serviceChecksView>;
+
 /** A round as `GET /rounds` shows it: ISO 8601 times (null while it runs) and its duration. */
-export type RoundView = Omit<RoundRecord, 'started_at' | 'finished_at'> & {
-  started_at: string;
-  finished_at: string | null;
-  duration_ms: number | null;
-};
+export const roundView = z
+  .object({
+    seq: count,
+    holder: z.string().meta({ description: 'The registry that ran it: `host/pid/address/nonce`' }),
+    epoch: count.meta({ description: 'The lease epoch it ran under' }),
+    started_at: time,
+    finished_at: time.nullable().meta({ description: 'null while it runs' }),
+    duration_ms: count.nullable(),
+    checked: count,
+    failed: count,
+    pruned: count,
+    unrouted: count.meta({ description: 'Passing instances whose backend had no free slot' }),
+    withheld: count.meta({ description: 'Prunes mass-failure protection held back' }),
+    withheld_reason: z.string().nullable(),
+  })
+  .meta({ id: 'Round', description: 'One health-check round.' });
+export type RoundView = z.infer<typeof roundView>;
 
 /** The API's view of a recorded round. */
 export const toRoundView = ({ started_at, finished_at, ...round }: RoundRecord): RoundView => ({
@@ -23,3 +57,7 @@ export const toRoundView = ({ started_at, finished_at, ...round }: RoundRecord):
   finished_at: finished_at === null ? null : new Date(finished_at).toISOString(),
   duration_ms: finished_at === null ? null : finished_at - started_at,
 });
+
+/** `GET /rounds`. */
+export const roundsView = z.object({ rounds: z.array(roundView) }).meta({ id: 'Rounds' });
+export type RoundsView = z.infer<typeof roundsView>;

@@ -1,79 +1,11 @@
 import { createHash } from 'node:crypto';
 import { type Instance, instanceAddress } from '../../instances/instance';
+import type { ConsulCatalogService, ConsulNode, ConsulServiceEntry } from './consul.view';
 
 /** Where the registry sits in Consul's terms: its datacenter, and the change index every record carries. */
 export interface ConsulScope {
   datacenter: string;
   index: number;
-}
-
-/** Consul's `Node`: one per host an instance runs on. */
-export interface ConsulNode {
-  ID: string;
-  Node: string;
-  Address: string;
-  Datacenter: string;
-  TaggedAddresses: Record<string, string>;
-  Meta: Record<string, string>;
-  CreateIndex: number;
-  ModifyIndex: number;
-}
-
-/** Consul's `AgentService` as `/v1/health/service` nests it. */
-export interface ConsulService {
-  ID: string;
-  Service: string;
-  Tags: string[];
-  Address: string;
-  Port: number;
-  Meta: Record<string, string>;
-  Weights: { Passing: number; Warning: number };
-  EnableTagOverride: boolean;
-  CreateIndex: number;
-  ModifyIndex: number;
-}
-
-/** Consul's `HealthCheck`: the registry's one check of an instance. */
-export interface ConsulCheck {
-  Node: string;
-  CheckID: string;
-  Name: string;
-  Status: 'passing' | 'critical';
-  Notes: string;
-  Output: string;
-  ServiceID: string;
-  ServiceName: string;
-  ServiceTags: string[];
-  Type: 'http';
-  CreateIndex: number;
-  ModifyIndex: number;
-}
-
-/** One entry of `/v1/health/service/:name`. */
-export interface ConsulServiceEntry {
-  Node: ConsulNode;
-  Service: ConsulService;
-  Checks: ConsulCheck[];
-}
-
-/** One row of `/v1/catalog/service/:name`: node and service flattened, as Consul's `CatalogService`. */
-export interface ConsulCatalogService {
-  ID: string;
-  Node: string;
-  Address: string;
-  Datacenter: string;
-  TaggedAddresses: Record<string, string>;
-  NodeMeta: Record<string, string>;
-  ServiceID: string;
-  ServiceName: string;
-  ServiceAddress: string;
-  ServiceTags: string[];
-  ServiceMeta: Record<string, string>;
-  ServicePort: number;
-  ServiceWeights: { Passing: number; Warning: number };
-  ServiceEnableTagOverride: boolean;
-  CreateIndex: number;
-  ModifyIndex: number;
 }
 
 const nodeIds = new Map<string, string>();

@@ -1,40 +1,52 @@
+import { z } from 'zod';
 import type { CheckRecord } from '../../store/records';
-import { type CheckView, type RoundView, toCheckView } from '../../checker/dto/check.view';
-import type { TargetStatus } from '../../haproxy/haproxy-target';
+import { checkView, roundView, type RoundView, toCheckView } from '../../checker/dto/check.view';
+import { type TargetStatus, targetStatusView } from '../../haproxy/dto/target-status.view';
 import type { ServerStat } from '../../haproxy/server-stats';
-import type { InstanceView } from '../../instances/dto/instance.view';
+import { instanceView, type InstanceView } from '../../instances/dto/instance.view';
 import { instanceAddress } from '../../instances/instance';
 
+const serverView = z.object({
+  server: z.string().meta({ description: '`backend/slot`' }),
+  addr: z.string(),
+  status: z.string().meta({ description: "HAProxy's status: UP, DOWN, MAINT, DRAIN, NOLB or no" }),
+  sessions: z.number().int().min(0),
+  rate: z.number().int().min(0).meta({ description: 'Sessions in the last second' }),
+});
 /** HAProxy's view of one server: its state, current sessions and requests in the last second. */
-export type HaproxyServerView = Pick<ServerStat, 'status' | 'sessions' | 'rate'> & {
-  server: string;
-  addr: string;
-};
+export type HaproxyServerView = z.infer<typeof serverView>;
 
 /** One instance on the dashboard: the registry's record beside HAProxy's view of the same server. */
-export type DashboardInstance = InstanceView & {
-  haproxy: HaproxyServerView | null;
-  /** Why the registry and HAProxy disagree about it, or null when they agree (or HAProxy is not read). */
-  disagreement: string | null;
-  last_check: Omit<CheckView, 'service_name' | 'instance_id' | 'url'> | null;
-  /** The latest checks' latencies (ms) and results, oldest first. */
-  history: Pick<CheckRecord, 'latency_ms' | 'passed'>[];
-};
+const dashboardInstance = instanceView.extend({
+  haproxy: serverView.nullable(),
+  disagreement: z
+    .string()
+    .nullable()
+    .meta({ description: 'Why the registry and HAProxy disagree about it; null when they agree' }),
+  last_check: checkView.omit({ service_name: true, instance_id: true, url: true }).nullable(),
+  history: z
+    .array(checkView.pick({ latency_ms: true, passed: true }))
+    .meta({ description: 'The latest checks, oldest first' }),
+});
+export type DashboardInstance = z.infer<typeof dashboardInstance>;
 
 /** What `GET /ui/state` answers: every service's instances, HAProxy's strays and the latest rounds. */
-export interface DashboardView {
-  /** False when HAProxy updates are off or its Runtime API does not answer. */
-  haproxy_reachable: boolean;
-  services: { name: string; instances: DashboardInstance[] }[];
-  /** Filled HAProxy slots that carry no registered instance (a drain in progress, or a stray). */
-  haproxy_only: (HaproxyServerView & { backend: string; disagreement: string | null })[];
-  rounds: RoundView[];
-  /** Every HAProxy the registry drives: its applied change index, its lag and its last error. */
-  haproxies: TargetStatus[];
-  /** The checker's settings the rounds are read against. */
-  check_interval_ms: number;
-  check_timeout_ms: number;
-}
+export const dashboardView = z
+  .object({
+    haproxy_reachable: z
+      .boolean()
+      .meta({ description: 'False when HAProxy updates are off or its Runtime API does not answer' }),
+    services: z.array(z.object({ name: z.string(), instances: z.array(dashboardInstance) })),
+    haproxy_only: z
+      .array(serverView.extend({ backend: z.string(), disagreement: z.string().nullable() }))
+      .meta({ description: 'Filled HAProxy slots that carry no registered instance' }),
+    rounds: z.array(roundView),
+    haproxies: z.array(targetStatusView),
+    check_interval_ms: z.number().int().positive(),
+    check_timeout_ms: z.number().int().positive(),
+  })
+  .meta({ id: 'Dashboard', description: "The dashboard's state: the registry beside HAProxy." });
+export type DashboardView = z.infer<typeof dashboardView>;
 
 /** What the dashboard's view is made from. */
 export interface DashboardSources {
@@ -47,7 +59,7 @@ export interface DashboardSources {
   check_timeout_ms: number;
 }
 
-const serverView = (s: ServerStat): HaproxyServerView => ({
+const toServerView = (s: ServerStat): HaproxyServerView => ({
   server: `${s.backend}/${s.name}`,
   addr: s.addr,
   status: s.status,
@@ -83,7 +95,7 @@ export function toDashboardView(sources: DashboardSources): DashboardView {
     const { host, port } = instanceAddress(instance.url);
     const stat = byAddress.get(`${instance.service_name}/${host}:${port}`);
     if (stat) matched.add(stat);
-    const haproxy = stat ? serverView(stat) : null;
+    const haproxy = stat ? toServerView(stat) : null;
     // Before issue 11's statuses every listed instance was passing.
     const status = (instance.status as string | undefined) ?? 'passing';
     const checks = checksOf.get(`${instance.service_name}/${instance.id}`) ?? [];
@@ -104,7 +116,7 @@ export function toDashboardView(sources: DashboardSources): DashboardView {
     haproxy_only: filled
       .filter((s) => !matched.has(s))
       .map((s) => ({
-        ...serverView(s),
+        ...toServerView(s),
         backend: s.backend,
         disagreement:
           s.status === 'UP' ? 'HAProxy sends it traffic, but the registry has no such instance' : null,

@@ -1,17 +1,38 @@
+import { z } from 'zod';
 import type { Instance } from '../instance';
+
+const count = z.number().int().min(0);
+const time = z.iso.datetime().meta({ description: 'ISO 8601, UTC' });
 
 /**
  * An instance as the API shows it: its health state (`status`, consecutive failures and successes,
  * `critical_since`), times in ISO 8601, the HAProxy server (`backend/slot`) carrying it or null when
  * it has none, and a warning when a registration could not be routed.
  */
-export type InstanceView = Omit<Instance, 'registered_at' | 'last_seen' | 'critical_since'> & {
-  critical_since: string | null;
-  registered_at: string;
-  last_seen: string;
-  haproxy_server: string | null;
-  warning?: string;
-};
+export const instanceView = z
+  .object({
+    id: z.string().meta({ description: '`host:port`, unique within its service' }),
+    service_name: z.string(),
+    url: z.url(),
+    http: z.enum(['GET', 'HEAD']),
+    health_path: z.string(),
+    tags: z.array(z.string()),
+    meta: z.record(z.string(), z.string()),
+    status: z.enum(['passing', 'critical']),
+    consecutive_failures: count,
+    consecutive_successes: count,
+    critical_since: time.nullable().meta({ description: 'When it last turned critical; null while passing' }),
+    last_output: z.string().meta({ description: 'What its last check saw; empty until checked' }),
+    registered_at: time,
+    last_seen: time,
+    haproxy_server: z
+      .string()
+      .nullable()
+      .meta({ description: 'The HAProxy server (`backend/slot`) carrying it; null when none does' }),
+    warning: z.string().optional().meta({ description: 'Why a registration is not routed' }),
+  })
+  .meta({ id: 'Instance', description: 'A registered instance and its health state.' });
+export type InstanceView = z.infer<typeof instanceView>;
 
 const iso = (millis: number) => new Date(millis).toISOString();
 
@@ -23,3 +44,13 @@ export const toInstanceView = (instance: Instance, haproxyServer: string | null)
   last_seen: iso(instance.last_seen),
   haproxy_server: haproxyServer,
 });
+
+/** `GET /services`: every instance of every service, whatever its state. */
+export const servicesView = z.object({ services: z.array(instanceView) }).meta({ id: 'Services' });
+export type ServicesView = z.infer<typeof servicesView>;
+
+/** `GET /services/:name/instances`: a service's passing instances. */
+export const serviceInstancesView = z
+  .object({ service_name: z.string(), instances: z.array(instanceView) })
+  .meta({ id: 'ServiceInstances' });
+export type ServiceInstancesView = z.infer<typeof serviceInstancesView>;
