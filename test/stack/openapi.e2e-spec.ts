@@ -1,8 +1,15 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { mappedRoutes, request, type TestApp, TestStack } from '../support';
 
 type Document = OpenAPIV3_1.Document;
+const run = promisify(execFile);
+// Where the documents are written for the tools below (git-ignored), and the typed client's folder.
+const WRITTEN = 'var/openapi';
+const GENERATED = 'test/client/generated';
 const APPS = ['likes', 'polls', 'registry'] as const;
 
 // The statuses the README names for each service (its Likes, Polls and registry sections).
@@ -43,6 +50,8 @@ describe('OpenAPI documents and Swagger UI, through HAProxy', () => {
       // The validator dereferences in place: it gets a copy.
       await expect(SwaggerParser.validate(structuredClone(body) as never)).resolves.toBeDefined();
       documents.set(app, body);
+      mkdirSync(WRITTEN, { recursive: true });
+      writeFileSync(`${WRITTEN}/${app}.json`, JSON.stringify(body, null, 2));
     });
 
     it('documents every route the running app maps, and nothing else', () => {
@@ -174,5 +183,47 @@ describe('OpenAPI documents and Swagger UI, through HAProxy', () => {
     const { status, body } = await request(through('likes'), '/docs/..%2Fpackage.json');
     expect(status).toBe(400);
     expect(body).toMatchObject({ error: 'Bad Request', message: expect.stringMatching(/^asset: /) });
+  });
+
+  it("passes Redocly's recommended rules, with no error and no warning", async () => {
+    const files = APPS.map((app) => `${WRITTEN}/${app}.json`);
+    const lint = await run(process.execPath, [
+      'node_modules/@redocly/cli/bin/cli.js',
+      'lint',
+      '--config',
+      'redocly.yaml',
+      '--format',
+      'stylish',
+      ...files,
+    ]).catch((error: { stdout: string; stderr: string }) => error);
+    expect(lint.stdout + lint.stderr).not.toMatch(/\b(error|warning)\b/i);
+    expect(lint.stderr).toMatch(/Your API descriptions are valid/);
+  });
+
+  it('types a client from each document (openapi-typescript) that compiles and runs against the seed routes', async () => {
+    mkdirSync(GENERATED, { recursive: true });
+    for (const app of APPS) {
+      await run(process.execPath, [
+        'node_modules/openapi-typescript/bin/cli.js',
+        `${WRITTEN}/${app}.json`,
+        '--output',
+        `${GENERATED}/${app}.ts`,
+      ]);
+    }
+    // A type error fails the run (execFile rejects), with tsc's message in the failure.
+    await run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'test/client/tsconfig.json']);
+    const { stdout } = await run(process.execPath, [
+      'test/client/seed-client.mts',
+      ...APPS.map((app) => through(app)),
+    ]);
+    expect(JSON.parse(stdout)).toMatchObject({
+      liked_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      likes: 1,
+      my_likes: [3],
+      voted: 'yes',
+      total_votes: 1,
+      registered: '127.0.0.1:9',
+      services: expect.arrayContaining(['typed/passing', 'registry/passing']),
+    });
   });
 });

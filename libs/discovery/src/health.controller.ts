@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { Returns } from '@app/http';
+import { ApiSummary, Returns } from '@app/http';
 import { type HealthReport, healthReportView } from './health-report.view';
 import { StoreHealth } from './store-health';
 
@@ -9,6 +9,7 @@ export class HealthController {
   constructor(private readonly health: StoreHealth) {}
 
   @Get('health-check')
+  @ApiSummary("Whether the app's stores answer")
   @Returns(healthReportView)
   check(): Promise<HealthReport> {
     return this.health.check();

@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, Post } from '@nestjs/common';
 import type { z } from 'zod';
-import { ApiResponses, Input, Returns } from '@app/http';
+import { ApiResponses, ApiSummary, Input, Returns } from '@app/http';
 import {
   likeInput,
   postInput,
@@ -30,6 +30,7 @@ export class LikesController {
   constructor(private readonly likes: LikesService) {}
 
   @Post('new/likes')
+  @ApiSummary("Like a post (the seed's route: posts_id and username)")
   @Returns(likeView)
   @ApiResponses(LIKE)
   likeSeed(@Input(seedLikeInput) { posts_id, username }: z.output<typeof seedLikeInput>): Promise<LikeView> {
@@ -37,6 +38,7 @@ export class LikesController {
   }
 
   @Post('posts/:id/likes')
+  @ApiSummary('Like a post')
   @Returns(likeView)
   @ApiResponses(LIKE)
   like(@Input(likeInput) { id, username }: z.output<typeof likeInput>): Promise<LikeView> {
@@ -44,6 +46,7 @@ export class LikesController {
   }
 
   @Delete('posts/:id/likes/:username')
+  @ApiSummary('Take a like back')
   @Returns(likeView)
   @ApiResponses({ 404: 'No such post, or the user does not like it.' })
   unlike(@Input(likeInput) { id, username }: z.output<typeof likeInput>): Promise<LikeView> {
@@ -51,6 +54,7 @@ export class LikesController {
   }
 
   @Get('likes')
+  @ApiSummary("A post's like count (the seed's route)")
   @Returns(postLikesView)
   @ApiResponses(NO_POST)
   countSeed(@Input(seedPostInput) { posts_id }: z.output<typeof seedPostInput>): Promise<PostLikes> {
@@ -58,6 +62,7 @@ export class LikesController {
   }
 
   @Get('posts/:id/likes')
+  @ApiSummary("A post's like count")
   @Returns(postLikesView)
   @ApiResponses(NO_POST)
   count(@Input(postInput) { id }: z.output<typeof postInput>): Promise<PostLikes> {
@@ -65,12 +70,14 @@ export class LikesController {
   }
 
   @Get(['user/likes', 'users/:username/likes'])
+  @ApiSummary("A user's likes, newest first, a page at a time")
   @Returns(userLikesView)
   userLikes(@Input(userLikesInput) q: z.output<typeof userLikesInput>): Promise<UserLikesView> {
     return this.likes.userLikes(q.username, q.cursor, q.limit);
   }
 
   @Get(['top/likes', 'likes/top'])
+  @ApiSummary('The most liked posts')
   @Returns(topView)
   top(@Input(topInput) { limit }: z.output<typeof topInput>): Promise<TopView> {
     return this.likes.top(limit);

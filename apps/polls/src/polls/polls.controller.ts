@@ -1,7 +1,7 @@
 import { Controller, Get, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
-import { ApiResponses, Input, Returns } from '@app/http';
+import { ApiResponses, ApiSummary, Input, Returns } from '@app/http';
 import {
   type CreatePoll,
   createPollSchema,
@@ -39,6 +39,7 @@ export class PollsController {
   constructor(private readonly polls: PollsService) {}
 
   @Post('create/poll')
+  @ApiSummary("Create a poll (the seed's route)")
   @Returns(pollView)
   create(@Input(createPollSchema) input: CreatePoll): Promise<Poll> {
     return this.polls.create(input);
@@ -46,6 +47,7 @@ export class PollsController {
 
   /** Create (resource route, 201), or the seed's lookup `POST /polls?polls_id=` (200). */
   @Post('polls')
+  @ApiSummary("Create a poll, or look one up by polls_id (the seed's lookup)")
   @Returns(pollView)
   @ApiResponses({ 200: "The poll looked up (the seed's `polls_id`).", 404: 'No such poll.' })
   async createOrLookUp(
@@ -58,6 +60,7 @@ export class PollsController {
   }
 
   @Get('polls/:polls_id')
+  @ApiSummary('A poll with its results')
   @Returns(pollView)
   @ApiResponses(NO_POLL)
   get(@Input(pollIdSchema) { polls_id }: z.output<typeof pollIdSchema>): Promise<Poll> {
@@ -65,12 +68,14 @@ export class PollsController {
   }
 
   @Get('polls')
+  @ApiSummary('Polls with a title, a page at a time')
   @Returns(pollsPageView)
   byTitle(@Input(titleQuerySchema) query: TitleQuery): Promise<Page<Poll>> {
     return this.polls.byTitle(query);
   }
 
   @Post(['poll/vote', 'polls/:polls_id/votes'])
+  @ApiSummary('Vote in a poll, once per user')
   @Returns(voteView)
   @ApiResponses({ ...NO_POLL, 409: 'The user has already voted in this poll.' })
   vote(@Input(voteSchema) input: VoteInput): Promise<VoteView> {
@@ -78,6 +83,7 @@ export class PollsController {
   }
 
   @Get(['vote/results', 'polls/:polls_id/results'])
+  @ApiSummary("A poll's results, or one response's")
   @Returns(pollResultsView.or(choiceResultsView))
   @ApiResponses(NO_POLL)
   results(@Input(resultsQuerySchema) query: ResultsQuery): Promise<PollResults | ChoiceResults> {
@@ -85,6 +91,7 @@ export class PollsController {
   }
 
   @Get(['allresults', 'results'])
+  @ApiSummary("Every poll's results, a page at a time")
   @Returns(resultsPageView)
   allResults(@Input(pageQuerySchema) query: PageQuery): Promise<Page<PollResults>> {
     return this.polls.allResults(query);

@@ -1,6 +1,6 @@
 import { Controller, Get, Post } from '@nestjs/common';
 import type { z } from 'zod';
-import { ApiResponses, Input, Returns } from '@app/http';
+import { ApiResponses, ApiSummary, Input, Returns } from '@app/http';
 import { TOKEN_REQUIRED } from '../auth/token.guard';
 import { historyQuery } from '../instances/dto/history.schema';
 import { reportedHealthSchema } from '../instances/dto/registration.schema';
@@ -13,6 +13,7 @@ export class ChecksController {
   constructor(private readonly checks: ChecksService) {}
 
   @Get('services/:name/health')
+  @ApiSummary("A service's latest health checks")
   @Returns(serviceChecksView)
   async health(
     @Input(historyQuery) { name, limit }: z.output<typeof historyQuery>,
@@ -21,6 +22,7 @@ export class ChecksController {
   }
 
   @Post('urls/healths')
+  @ApiSummary("Record a check result by hand (the seed's route)")
   @Returns(checkView)
   @ApiResponses(TOKEN_REQUIRED)
   report(@Input(reportedHealthSchema) input: z.output<typeof reportedHealthSchema>): Promise<CheckView> {

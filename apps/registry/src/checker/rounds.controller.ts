@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { z } from 'zod';
-import { Input, integerIn, Returns } from '@app/http';
+import { ApiSummary, Input, integerIn, Returns } from '@app/http';
 import { ChecksService } from './checks.service';
 import { roundsView, type RoundsView } from './dto/check.view';
 
@@ -12,6 +12,7 @@ export class RoundsController {
   constructor(private readonly checks: ChecksService) {}
 
   @Get()
+  @ApiSummary('The latest health-check rounds, newest first')
   @Returns(roundsView)
   async recent(@Input(roundsQuery) { limit }: z.output<typeof roundsQuery>): Promise<RoundsView> {
     return { rounds: await this.checks.recentRounds(limit) };

@@ -1,4 +1,4 @@
-import { ApiResponses, Input, Returns } from '@app/http';
+import { ApiResponses, ApiSummary, Input, Returns } from '@app/http';
 import { Controller, Get, Header, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ConsulAclGuard } from './consul-acl.guard';
 import { ConsulCatalog } from './consul-catalog';
@@ -36,18 +36,21 @@ export class ConsulController {
   constructor(private readonly catalog: ConsulCatalog) {}
 
   @Get('agent/self')
+  @ApiSummary('This agent, as Consul describes one')
   @Returns(consulAgentSelf)
   agentSelf(@Input(consulQuerySchema) _query: Query): Promise<ConsulAgentSelf> {
     return this.catalog.agentSelf();
   }
 
   @Get('catalog/datacenters')
+  @ApiSummary("The datacenters (this registry's one)")
   @Returns(z.array(z.string()))
   datacenters(@Input(consulQuerySchema) _query: Query): string[] {
     return this.catalog.datacenters();
   }
 
   @Get('status/leader')
+  @ApiSummary("The leader's address (this registry)")
   @Returns(z.string().meta({ description: "The leader's `host:port`, as a JSON string" }))
   // Sent as made: a string answer would otherwise go out as text, unquoted.
   @Header('content-type', 'application/json; charset=utf-8')
@@ -56,24 +59,28 @@ export class ConsulController {
   }
 
   @Get('catalog/services')
+  @ApiSummary('Every service with its tags')
   @Returns(consulServices)
   services(@Input(consulQuerySchema) query: Query): Promise<Record<string, string[]>> {
     return this.catalog.services(query);
   }
 
   @Get('catalog/nodes')
+  @ApiSummary('The nodes (hosts) instances run on')
   @Returns(z.array(consulNode))
   nodes(@Input(consulQuerySchema) query: Query): Promise<ConsulNode[]> {
     return this.catalog.nodes(query);
   }
 
   @Get('catalog/service/:name')
+  @ApiSummary("A service's instances, as Consul's catalog lists them")
   @Returns(z.array(consulCatalogService))
   catalogService(@Input(consulServiceQuery) query: ServiceQuery): Promise<ConsulCatalogService[]> {
     return this.catalog.catalogService(query.name, query);
   }
 
   @Get('health/service/:name')
+  @ApiSummary("A service's instances with their checks, as Consul's health API lists them")
   @Returns(z.array(consulServiceEntry))
   healthService(@Input(consulServiceQuery) query: ServiceQuery): Promise<ConsulServiceEntry[]> {
     return this.catalog.healthService(query.name, query);

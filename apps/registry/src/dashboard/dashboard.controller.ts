@@ -1,4 +1,4 @@
-import { ApiResponses, Input, Returns } from '@app/http';
+import { ApiResponses, ApiSummary, Input, Returns } from '@app/http';
 import { Controller, Get, NotFoundException, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -21,12 +21,14 @@ export class DashboardController {
   constructor(private readonly dashboard: DashboardService) {}
 
   @Get()
+  @ApiSummary('The dashboard page')
   @Returns(z.string(), ['text/html'])
   page(@Res() reply: FastifyReply): void {
     this.send(reply, 'index.html');
   }
 
   @Get('state')
+  @ApiSummary('What the dashboard shows')
   @Returns(dashboardView)
   @Blocking()
   state(): Promise<DashboardView> {
@@ -34,9 +36,10 @@ export class DashboardController {
   }
 
   @Get('assets/:file')
+  @ApiSummary("One of the dashboard's files")
   @ApiResponses({ 404: 'No such file.', 503: null })
   @Returns(z.string(), ['text/html', 'text/css', 'text/javascript'])
-  asset(@Input(assetParams) { file }: z.output<typeof assetParams>, @Res() reply: FastifyReply): void {
+  file(@Input(assetParams) { file }: z.output<typeof assetParams>, @Res() reply: FastifyReply): void {
     this.send(reply, file);
   }
 

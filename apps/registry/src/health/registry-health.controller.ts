@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { Returns } from '@app/http';
+import { ApiSummary, Returns } from '@app/http';
 import { StoreHealth } from '@app/discovery';
 import type { z } from 'zod';
 import { healthCheckQuery } from '../instances/dto/history.schema';
@@ -23,6 +23,7 @@ export class RegistryHealthController {
   ) {}
 
   @Get('health-check')
+  @ApiSummary("The registry's health, or with service_name that service's checks")
   @Returns(healthCheckView)
   async check(
     @Query({ schema: healthCheckQuery }) history: z.output<typeof healthCheckQuery>,

@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
-import { ApiResponses, Input, Returns } from '@app/http';
+import { ApiResponses, ApiSummary, Input, Returns } from '@app/http';
 import { TOKEN_REQUIRED } from '../auth/token.guard';
 import { healthyQuery, instanceParams, lookupSchema, registrationSchema } from './dto/registration.schema';
 import {
@@ -27,6 +27,7 @@ export class InstancesController {
   constructor(private readonly instances: InstancesService) {}
 
   @Post(['services', 'new/service'])
+  @ApiSummary('Register an instance, or refresh its record')
   @Returns(instanceView)
   @ApiResponses({ ...TOKEN_REQUIRED, 200: 'Already registered: the record is refreshed.' })
   async register(
@@ -39,6 +40,7 @@ export class InstancesController {
   }
 
   @Post('service/exists')
+  @ApiSummary("Look an instance up by service and URL (the seed's route)")
   @Returns(instanceView)
   @ApiResponses({ ...TOKEN_REQUIRED, ...NO_INSTANCE })
   @HttpCode(200)
@@ -47,6 +49,7 @@ export class InstancesController {
   }
 
   @Get('services')
+  @ApiSummary('Every instance of every service, whatever its state')
   @Returns(servicesView)
   @Blocking()
   async all(): Promise<ServicesView> {
@@ -54,6 +57,7 @@ export class InstancesController {
   }
 
   @Get('services/:name/instances')
+  @ApiSummary("A service's passing instances")
   @Returns(serviceInstancesView)
   @Blocking()
   async healthy(
@@ -64,12 +68,14 @@ export class InstancesController {
 
   /** Prometheus's HTTP service discovery: the passing instances, labelled with service and instance_id. */
   @Get('prometheus/targets')
+  @ApiSummary('The passing instances as Prometheus http_sd target groups')
   @Returns(prometheusTargetsView)
   prometheusTargets(): Promise<PrometheusTargetGroup[]> {
     return this.instances.prometheusTargets();
   }
 
   @Get('services/:name/instances/:id')
+  @ApiSummary('One instance')
   @Returns(instanceView)
   @ApiResponses(NO_INSTANCE)
   one(@Input(instanceParams) { name, id }: z.output<typeof instanceParams>): Promise<InstanceView> {
@@ -77,6 +83,7 @@ export class InstancesController {
   }
 
   @Delete('services/:name/instances/:id')
+  @ApiSummary('Deregister an instance')
   @Returns(instanceView)
   @ApiResponses({ ...TOKEN_REQUIRED, ...NO_INSTANCE })
   deregister(@Input(instanceParams) { name, id }: z.output<typeof instanceParams>): Promise<InstanceView> {

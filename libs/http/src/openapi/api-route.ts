@@ -10,12 +10,17 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { z } from 'zod';
 import { API_QUERY } from './api-query.decorator';
 import { API_RESPONSES, type ResponseNotes } from './api-responses.decorator';
+import { API_SUMMARY } from './api-summary.decorator';
 import { RETURNS, type RouteAnswer } from './returns.decorator';
 
 /** One route as Nest maps it: method, path, the schemas that validate its input, its documented statuses. */
 export interface ApiRoute {
   controller: Type;
   handler: string;
+  /** Unique in the app: the handler's name, with the path's words when it serves several paths. */
+  operationId: string;
+  /** What it does, in a line (`@ApiSummary`). */
+  summary?: string;
   method: string;
   /** OpenAPI's form: `/posts/{id}/likes`. */
   path: string;
@@ -60,27 +65,35 @@ export function apiRoutes(controllers: Type[]): ApiRoute[] {
       const successStatus =
         (Reflect.getMetadata(HTTP_CODE_METADATA, fn) as number | undefined) ??
         (method === Methods.POST ? 201 : 200);
-      return prefixes.flatMap((prefix) =>
-        paths(Reflect.getMetadata(PATH_METADATA, fn)).map((route): ApiRoute => {
-          const path = openApiPath(prefix, route);
-          return {
-            controller,
-            handler,
-            method: verb,
-            path,
-            pathParams: [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]),
-            input: schemaOf(args, (key) => key.includes(CUSTOM_ROUTE_ARGS_METADATA)),
-            query: schemaOf(args, (key) => key.startsWith(`${RouteParamtypes.QUERY}:`)),
-            extraQuery: Reflect.getMetadata(API_QUERY, fn) as z.ZodObject | undefined,
-            successStatus,
-            answer: Reflect.getMetadata(RETURNS, fn) as RouteAnswer | undefined,
-            notes,
-          };
-        }),
+      const routes = prefixes.flatMap((prefix) =>
+        paths(Reflect.getMetadata(PATH_METADATA, fn)).map((route) => openApiPath(prefix, route)),
       );
+      return routes.map((path): ApiRoute => ({
+        controller,
+        handler,
+        operationId: routes.length === 1 ? handler : `${handler}${pascalWords(path)}`,
+        summary: Reflect.getMetadata(API_SUMMARY, fn) as string | undefined,
+        method: verb,
+        path,
+        pathParams: [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]),
+        input: schemaOf(args, (key) => key.includes(CUSTOM_ROUTE_ARGS_METADATA)),
+        query: schemaOf(args, (key) => key.startsWith(`${RouteParamtypes.QUERY}:`)),
+        extraQuery: Reflect.getMetadata(API_QUERY, fn) as z.ZodObject | undefined,
+        successStatus,
+        answer: Reflect.getMetadata(RETURNS, fn) as RouteAnswer | undefined,
+        notes,
+      }));
     });
   });
 }
+
+/** A path's words run together: `/users/{username}/likes` is `UsersUsernameLikes`. */
+const pascalWords = (path: string) =>
+  path
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((word) => word[0].toUpperCase() + word.slice(1))
+    .join('');
 
 function paths(value: unknown): string[] {
   if (value === undefined) return ['/'];

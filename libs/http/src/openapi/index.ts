@@ -2,3 +2,4 @@ export * from './api-responses.decorator';
 export * from './api-query.decorator';
 export * from './openapi.module';
 export * from './returns.decorator';
+export * from './api-summary.decorator';

@@ -4,6 +4,8 @@ import type { OpenAPIV3_1 } from 'openapi-types';
 import { z } from 'zod';
 import { Input } from '../input.decorator';
 import { ApiResponses } from './api-responses.decorator';
+import { ApiSummary } from './api-summary.decorator';
+import { Returns } from './returns.decorator';
 import { apiRoutes } from './api-route';
 import { openApiDocument } from './openapi-document';
 
@@ -13,7 +15,9 @@ const item = z.object({ id: name, note: z.string().max(10), size: z.coerce.numbe
 @Controller('items')
 class ItemsController {
   @Post(['', ':id'])
-  @ApiResponses({ 409: 'Taken.' })
+  @ApiSummary('Create an item')
+  @Returns(z.object({ id: z.string(), note: z.string() }).meta({ id: 'Item' }))
+  @ApiResponses({ 409: 'Taken.', 200: 'Already there.', 401: 'No token.' })
   create(@Input(item) input: unknown) {
     return input;
   }
@@ -31,13 +35,14 @@ class ItemsController {
   }
 
   @Get()
-  @ApiResponses({ 503: null })
+  @ApiResponses({ 503: null, 403: 'A wrong token.' })
+  @Returns(z.string(), ['text/html'])
   list(@Query({ schema: z.object({ prefix: name.optional() }) }) query: unknown) {
     return query;
   }
 }
 
-const info = { title: 'Items', description: 'Test items.', stores: ['redis'] };
+const info = { title: 'Items', description: 'Test items.', stores: ['redis'], token: 'ITEMS_TOKEN' };
 type Operation = OpenAPIV3_1.OperationObject;
 
 describe(openApiDocument.name, () => {
@@ -92,8 +97,10 @@ describe(openApiDocument.name, () => {
 
   it('gives each route its success status, the shared errors and its own, in the error shape', () => {
     expect(Object.keys(operation('/items', 'post').responses!)).toEqual([
+      '200',
       '201',
       '400',
+      '401',
       '409',
       '413',
       '415',
@@ -118,7 +125,14 @@ describe(openApiDocument.name, () => {
   });
 
   it('leaves out a status a route marks as never given', () => {
-    expect(Object.keys(operation('/items', 'get').responses!)).toEqual(['200', '400', '413', '415', '431']);
+    expect(Object.keys(operation('/items', 'get').responses!)).toEqual([
+      '200',
+      '400',
+      '403',
+      '413',
+      '415',
+      '431',
+    ]);
   });
 
   it('refuses to document a query that is no object rather than leave it out', async () => {
@@ -132,5 +146,39 @@ describe(openApiDocument.name, () => {
     await expect(openApiDocument(info, apiRoutes([Opaque]))).rejects.toThrow(
       /Opaque.get: only an object schema/,
     );
+  });
+
+  it('describes every success answer with its schema, under each media type it is served as', () => {
+    const created = operation('/items', 'post').responses!;
+    for (const status of ['200', '201']) {
+      expect((created[status] as OpenAPIV3_1.ResponseObject).content).toEqual({
+        'application/json': { schema: { $ref: '#/components/schemas/Item' } },
+      });
+    }
+    expect((operation('/items', 'get').responses!['200'] as OpenAPIV3_1.ResponseObject).content).toEqual({
+      'text/html': { schema: { type: 'string' } },
+    });
+    // A 204 has no body to describe.
+    expect(
+      (operation('/items/{id}', 'delete').responses!['204'] as OpenAPIV3_1.ResponseObject).content,
+    ).toBeUndefined();
+  });
+
+  it("names each operation uniquely, a handler on several paths by each path's words", () => {
+    expect(operation('/items', 'post')).toMatchObject({
+      operationId: 'createItems',
+      summary: 'Create an item',
+    });
+    expect(operation('/items/{id}', 'post').operationId).toBe('createItemsId');
+    expect(operation('/items/{id}', 'get').operationId).toBe('one');
+  });
+
+  it('asks for the token where a route answers 401, takes it optionally where a wrong one is a 403', () => {
+    expect(sut.components!.securitySchemes).toEqual({
+      token: { type: 'http', scheme: 'bearer', description: 'ITEMS_TOKEN' },
+    });
+    expect(operation('/items', 'post').security).toEqual([{ token: [] }]);
+    expect(operation('/items', 'get').security).toEqual([{}, { token: [] }]);
+    expect(operation('/items/{id}', 'get').security).toEqual([]);
   });
 });

@@ -16,7 +16,14 @@ export interface OpenApiInfo {
   description: string;
   /** The stores a 503 names (`redis unavailable`). */
   stores: string[];
+  /**
+   * The bearer token changes need, described; the routes that can answer 401 require it, those that
+   * answer a wrong one with 403 take it optionally. Without it no route asks for one.
+   */
+  token?: string;
 }
+
+const TOKEN = 'token';
 
 const WITHOUT_BODY = new Set(['GET', 'HEAD', 'DELETE']);
 const BODY_TYPES = ['application/json', 'application/x-www-form-urlencoded'] as const;
@@ -27,19 +34,31 @@ export async function openApiDocument(info: OpenApiInfo, routes: ApiRoute[]): Pr
   for (const route of routes) {
     paths[route.path] = {
       ...paths[route.path],
-      [route.method.toLowerCase()]: operation(route, info.stores),
+      [route.method.toLowerCase()]: operation(route, info),
     };
   }
   // Loaded here, not at boot: it is needed once, when the document is first asked for.
   const { createDocument } = await import('zod-openapi');
   return createDocument({
     openapi: '3.1.0',
-    info: { title: info.title, description: info.description, version: '1' },
+    info: {
+      title: info.title,
+      description: info.description,
+      version: '1',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    // Relative: the document is served by the API it describes, through HAProxy or by one instance.
+    servers: [{ url: '/', description: 'Where this document is served from' }],
     paths,
+    ...(info.token && {
+      components: {
+        securitySchemes: { [TOKEN]: { type: 'http', scheme: 'bearer', description: info.token } },
+      },
+    }),
   });
 }
 
-function operation(route: ApiRoute, stores: string[]): ZodOpenApiOperationObject {
+function operation(route: ApiRoute, info: OpenApiInfo): ZodOpenApiOperationObject {
   const schema = route.input ?? route.query;
   const fields = schema && objectOf(schema);
   const inPath = fields?.pick(keys(route.pathParams)).required();
@@ -53,7 +72,10 @@ function operation(route: ApiRoute, stores: string[]): ZodOpenApiOperationObject
   const extra = route.extraQuery;
   const query = extra ? (inputQuery?.extend(extra.shape) ?? extra) : inputQuery;
   return {
+    operationId: route.operationId,
+    ...(route.summary && { summary: route.summary }),
     tags: [route.controller.name.replace(/Controller$/, '')],
+    security: security(route, info),
     requestParams: {
       ...(inPath && route.pathParams.length > 0 && { path: inPath }),
       ...(query && { query }),
@@ -64,7 +86,7 @@ function operation(route: ApiRoute, stores: string[]): ZodOpenApiOperationObject
         content: Object.fromEntries(BODY_TYPES.map((type) => [type, { schema: body }])),
       },
     }),
-    responses: responses(route, schema !== undefined || extra !== undefined, stores),
+    responses: responses(route, schema !== undefined || extra !== undefined, info.stores),
   };
 }
 
@@ -93,6 +115,14 @@ function responses(route: ApiRoute, validated: boolean, stores: string[]): ZodOp
         : { description, content: { 'application/json': { schema: errorBody } } };
   }
   return answers;
+}
+
+/** The token a route asks for: required where it can answer 401, optional where a wrong one is a 403. */
+function security(route: ApiRoute, info: OpenApiInfo): Record<string, string[]>[] {
+  if (!info.token) return [];
+  if (route.notes[401]) return [{ [TOKEN]: [] }];
+  if (route.notes[403]) return [{}, { [TOKEN]: [] }];
+  return [];
 }
 
 /** A 2xx answer: the route's body under each media type it is served as. */

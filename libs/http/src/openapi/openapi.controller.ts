@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { Input } from '../input.decorator';
 import { ApiResponses } from './api-responses.decorator';
+import { ApiSummary } from './api-summary.decorator';
 import { OpenApiDocument } from './openapi-document.service';
 import { Returns } from './returns.decorator';
 import { docsAsset, swaggerUiAsset, swaggerUiPage } from './swagger-ui';
@@ -15,12 +16,14 @@ export class OpenApiController {
   constructor(private readonly document: OpenApiDocument) {}
 
   @Get('openapi.json')
+  @ApiSummary('This document')
   @Returns(z.looseObject({ openapi: z.string() }).meta({ description: 'This document' }))
   openApi(): Promise<object> {
     return this.document.get();
   }
 
   @Get('docs')
+  @ApiSummary('Swagger UI on this document')
   @Returns(z.string(), ['text/html'])
   @Header('Content-Type', 'text/html; charset=utf-8')
   docs(): string {
@@ -28,6 +31,7 @@ export class OpenApiController {
   }
 
   @Get('docs/:asset')
+  @ApiSummary("One of Swagger UI's files")
   @Returns(z.string(), ['text/css', 'text/javascript', 'image/png'])
   @Header('Cache-Control', 'public, max-age=3600')
   asset(
