@@ -84,6 +84,12 @@ const badInput: [string, Call, number][] = [
   ['wrong method', { method: 'PUT', url: '/services' }, 405],
   // The router's limit on a path parameter, which the documents declare.
   ['an id over 100 characters', { method: 'GET', url: `/services/likes/instances/${'a'.repeat(101)}` }, 414],
+  // Past that limit a Consul read falls to the /v1 catch-all, which gave a 405 ("GET is not served").
+  [
+    'a Consul service name over 100 characters',
+    { method: 'GET', url: `/v1/health/service/${'a'.repeat(101)}` },
+    414,
+  ],
 ];
 
 describe('registry API bad input', () => {

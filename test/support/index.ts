@@ -15,3 +15,4 @@ export * from './browser';
 export * from './redis-cluster';
 export * from './go-json';
 export * from './contract';
+export * from './schema-arbitrary';

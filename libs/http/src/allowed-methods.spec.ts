@@ -17,4 +17,9 @@ describe(AllowedMethods.name, () => {
     expect(allowed.of('/posts')).toEqual([]);
     expect(allowed.of('/posts/7/likes/ana/more')).toEqual([]);
   });
+
+  it('takes an empty last segment for no parameter, as Fastify does (a 404, not a 405)', () => {
+    // `/posts/7/likes/.` reaches a server as `/posts/7/likes/` once a client resolves the dot.
+    expect(allowed.of('/posts/7/likes/')).toEqual([]);
+  });
 });

@@ -21,7 +21,13 @@ export class AllowedMethods {
 
   /** The methods `path` (no query string) is served on, in a stable order; `[]` for an unknown path. */
   of(path: string): HTTPMethod[] {
-    return [...this.methods].filter((method) => this.router.find(method, path) !== null).sort();
+    return [...this.methods].filter((method) => this.serves(method, path)).sort();
+  }
+
+  // find-my-way's `find` takes an empty last segment for a parameter (`/items/`); Fastify's routes do not.
+  private serves(method: HTTPMethod, path: string): boolean {
+    const found = this.router.find(method, path);
+    return found !== null && Object.values(found.params).every((value) => value !== '');
   }
 }
 

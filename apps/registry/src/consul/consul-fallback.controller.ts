@@ -1,5 +1,6 @@
 import { All, Controller, HttpException, HttpStatus, NotFoundException, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { MAX_PARAM_LENGTH } from '@app/http/limits';
 import { ChangesNothing } from '../auth/token.guard';
 
 /** The `/v1` reads served, for the one line a 404 or 405 answers with. */
@@ -18,7 +19,8 @@ const served = (path: string) =>
 
 /**
  * Everything else under `/v1`: a read path with another method is 405 with `Allow: GET, HEAD`, any
- * other path 404, each naming what is served. (Routed after the reads: a static route wins.)
+ * other path 404, each naming what is served; a read whose name is too long for the router, 414.
+ * (Routed after the reads: a static route wins.)
  */
 @Controller('v1')
 export class ConsulFallbackController {
@@ -26,6 +28,13 @@ export class ConsulFallbackController {
   @ChangesNothing()
   notServed(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): never {
     const path = request.url.split('?')[0];
+    // A read of a served path lands here only when its name is past the router's limit.
+    if (served(path) && (request.method === 'GET' || request.method === 'HEAD')) {
+      throw new HttpException(
+        `a path parameter is longer than ${MAX_PARAM_LENGTH} characters`,
+        HttpStatus.URI_TOO_LONG,
+      );
+    }
     if (served(path)) {
       void reply.header('allow', 'GET, HEAD');
       throw new HttpException(
