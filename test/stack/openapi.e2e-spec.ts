@@ -172,6 +172,18 @@ describe('OpenAPI documents and Swagger UI, through HAProxy', () => {
     expect(consulIndex?.schema).toMatchObject({ type: 'integer', minimum: 0 });
   });
 
+  it("documents an instance's meta as a client sends it: an object of strings, or key:value pairs", () => {
+    const body = documents.get('registry')!.paths!['/services']!.post!
+      .requestBody as OpenAPIV3_1.RequestBodyObject;
+    const meta = (body.content['application/json'].schema as OpenAPIV3_1.SchemaObject).properties!.meta;
+    expect(meta).toMatchObject({
+      anyOf: [
+        { type: 'object', additionalProperties: { type: 'string', maxLength: 512 } },
+        { type: 'string' },
+      ],
+    });
+  });
+
   it("declares the dashboard's file parameter", () => {
     const operation = documents.get('registry')!.paths!['/ui/assets/{file}']!.get!;
     expect(operation.parameters).toContainEqual(

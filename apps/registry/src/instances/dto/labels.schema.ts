@@ -54,4 +54,21 @@ export const metaSchema = z
       error: `at most ${MAX_META_KEYS} keys`,
     }),
   )
-  .transform((entries): Record<string, string> => Object.fromEntries(entries));
+  .transform((entries): Record<string, string> => Object.fromEntries(entries))
+  .meta({
+    // Documented as what a client sends (the entries are how it is read), not as the entries.
+    override: ({ jsonSchema }: { jsonSchema: Record<string, unknown> }) => {
+      for (const key of Object.keys(jsonSchema)) delete jsonSchema[key];
+      Object.assign(jsonSchema, {
+        anyOf: [
+          {
+            type: 'object',
+            maxProperties: MAX_META_KEYS,
+            propertyNames: { pattern: META_KEY.source },
+            additionalProperties: { type: 'string', maxLength: META_VALUE_MAX },
+          },
+          { type: 'string', description: '`key:value` pairs, comma-separated (a query or a form)' },
+        ],
+      });
+    },
+  });
