@@ -6,11 +6,12 @@ import { parseArgs } from 'node:util';
 
 /**
  * The command-line options the likes benchmarks share (`--duration 5 --warmup 2 --connections 32
- * --rounds 3 --posts 10000`), as strings like parseArgs gives them.
+ * --rounds 3 --posts 10000`) and a script's `more`, as strings like parseArgs gives them.
  */
-export const likesLoadOptions = () =>
+export const likesLoadOptions = (more = {}) =>
   parseArgs({
     options: {
+      ...more,
       duration: { type: 'string', default: '5' },
       warmup: { type: 'string', default: '2' },
       connections: { type: 'string', default: '32' },
