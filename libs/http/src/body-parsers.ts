@@ -31,11 +31,15 @@ export function registerBodyParsers(fastify: FastifyInstance, bodyLimit: number)
     { parseAs: 'string' },
     (_request, body, done) => done(null, parseForm(body as string)),
   );
-  fastify.addHook('preValidation', async (request) => {
+  // A callback hook, not an async one: every request passes here, and only a GET with a body waits.
+  fastify.addHook('preValidation', (request, _reply, done) => {
     const length = Number(request.headers['content-length'] ?? 0);
-    if (request.method !== 'GET' || !(length > 0)) return;
-    if (length > bodyLimit) throw httpError(413, BODY_TOO_LARGE);
-    request.body = await parseGetBody(request, json);
+    if (request.method !== 'GET' || !(length > 0)) return done();
+    if (length > bodyLimit) return done(httpError(413, BODY_TOO_LARGE));
+    parseGetBody(request, json).then((body) => {
+      request.body = body;
+      done();
+    }, done);
   });
 }
 
