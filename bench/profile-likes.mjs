@@ -3,7 +3,8 @@
 // It is how the per-request cost was taken apart (issue 27's notes).
 //
 //   npm run build && bin/node bench/profile-likes.mjs [--operation top|like] [--duration 5] [--connections 32]
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
+import { SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLikesApp, startLikesStores, stopAll } from './processes.mjs';
@@ -38,6 +39,8 @@ function withSettings([url, options], duration) {
   return [url, { ...options, ...settings, duration }];
 }
 
+const maps = new Map();
+
 // Self time per sample, attributed to the innermost frame, grouped by package (or node's internals).
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -47,13 +50,22 @@ const byPackage = new Map();
 const byFunction = new Map();
 let busy = 0;
 for (const [id, count] of counts) {
-  const { functionName, url, lineNumber } = nodes.get(id).callFrame;
+  const { functionName, url, lineNumber, columnNumber } = nodes.get(id).callFrame;
   if (functionName === '(idle)') continue;
   busy += count;
-  const pkg = packageOf(url, functionName);
+  const pkg = packageOf(sourceOf(url, lineNumber, columnNumber), functionName);
   byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + count);
   const name = `${functionName || '(anonymous)'} ${pkg}:${lineNumber + 1}`;
   byFunction.set(name, (byFunction.get(name) ?? 0) + count);
+}
+
+// The build bundles node_modules into main.js: its source map says which package a line came from.
+function sourceOf(url, line, column) {
+  if (!url.includes('/dist/')) return url;
+  const file = `${url.replace(/^file:\/\//, '')}.map`;
+  if (!maps.has(file))
+    maps.set(file, existsSync(file) ? new SourceMap(JSON.parse(readFileSync(file, 'utf8'))) : null);
+  return maps.get(file)?.findEntry(line, column)?.originalSource ?? url;
 }
 
 function packageOf(url, functionName) {
@@ -61,7 +73,7 @@ function packageOf(url, functionName) {
   const inModules = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
   if (inModules) return inModules[1];
   if (url.startsWith('node:')) return 'node:' + url.slice(5).split('/')[0];
-  if (url.includes('/dist/')) return 'chirp (dist)';
+  if (url.includes('/dist/') || /\/(apps|libs)\//.test(url)) return 'chirp';
   return url;
 }
 
@@ -72,3 +84,4 @@ console.log('| package | self time |\n|---|---:|');
 for (const [name, n] of top(byPackage, 25)) console.log(`| ${name} | ${share(n)} |`);
 console.log('\n| function | self time |\n|---|---:|');
 for (const [name, n] of top(byFunction, 40)) console.log(`| ${name} | ${share(n)} |`);
+process.exit(0);
