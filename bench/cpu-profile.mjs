@@ -1,5 +1,6 @@
 // Reads a V8 CPU profile (bench/cpu-profiler.js) as shares of the process's busy time.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { SourceMap } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Starts the profiler preloaded into `pid`; its profile will be written to `file`. */
@@ -31,7 +32,8 @@ export function shareOf(file, owns, passes) {
   const owner = new Map(); // node id -> owning function name, or null
   const ownerOf = (id, leaf = false) => {
     if (!leaf && owner.has(id)) return owner.get(id);
-    const { functionName, url } = nodes.get(id).callFrame;
+    const { functionName } = nodes.get(id).callFrame;
+    const url = sourceOf(nodes.get(id).callFrame);
     let result = null;
     if (owns(functionName, url, leaf)) result = functionName || url.replace(/.*node_modules\//, '');
     else if (!passes(functionName, url) && parent.has(id)) result = ownerOf(parent.get(id));
@@ -50,4 +52,19 @@ export function shareOf(file, owns, passes) {
     byFunction[name] = (byFunction[name] ?? 0) + 1;
   }
   return { share: owned / busy, samples: busy, byFunction };
+}
+
+const maps = new Map();
+
+/**
+ * Where a profiled frame's code came from. The build bundles node_modules into each app's main.js,
+ * so a frame there is named by the bundle's source map (`.../node_modules/fastify/lib/hooks.js`).
+ */
+export function sourceOf({ url, lineNumber, columnNumber }) {
+  if (!url.includes('/dist/')) return url;
+  const file = `${url.replace(/^file:\/\//, '')}.map`;
+  if (!maps.has(file)) {
+    maps.set(file, existsSync(file) ? new SourceMap(JSON.parse(readFileSync(file, 'utf8'))) : null);
+  }
+  return maps.get(file)?.findEntry(lineNumber, columnNumber)?.originalSource ?? url;
 }

@@ -90,7 +90,9 @@ writeFileSync(
     `$1    server static ${at(first)}\n`,
   ),
 );
+// Its relative paths (errorfiles, the registry's applied-index map) as beside haproxy.cfg.
 symlinkSync(resolve('errors'), join(dir, 'errors'));
+symlinkSync(resolve('maps'), join(dir, 'maps'));
 const fixed = await startHaproxy('haproxy-static', staticConfig);
 await waitFor('the static server UP', async () => (await likesServers(fixed.runtime))[0]?.status === 'UP');
 

@@ -3,12 +3,11 @@
 // It is how the per-request cost was taken apart (issue 27's notes).
 //
 //   npm run build && bin/node bench/profile-likes.mjs [--operation top|like] [--duration 5] [--connections 32]
-import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
-import { SourceMap } from 'node:module';
+import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLikesApp, startLikesStores, stopAll } from './processes.mjs';
-import { startProfiler, stopProfiler } from './cpu-profile.mjs';
+import { sourceOf, startProfiler, stopProfiler } from './cpu-profile.mjs';
 import { likesLoadOptions, wrk } from './wrk.mjs';
 
 const { operation = 'top', ...opts } = likesLoadOptions({ operation: { type: 'string' } });
@@ -39,8 +38,6 @@ function withSettings([url, options], duration) {
   return [url, { ...options, ...settings, duration }];
 }
 
-const maps = new Map();
-
 // Self time per sample, attributed to the innermost frame, grouped by package (or node's internals).
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -53,19 +50,10 @@ for (const [id, count] of counts) {
   const { functionName, url, lineNumber, columnNumber } = nodes.get(id).callFrame;
   if (functionName === '(idle)') continue;
   busy += count;
-  const pkg = packageOf(sourceOf(url, lineNumber, columnNumber), functionName);
+  const pkg = packageOf(sourceOf({ url, lineNumber, columnNumber }), functionName);
   byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + count);
   const name = `${functionName || '(anonymous)'} ${pkg}:${lineNumber + 1}`;
   byFunction.set(name, (byFunction.get(name) ?? 0) + count);
-}
-
-// The build bundles node_modules into main.js: its source map says which package a line came from.
-function sourceOf(url, line, column) {
-  if (!url.includes('/dist/')) return url;
-  const file = `${url.replace(/^file:\/\//, '')}.map`;
-  if (!maps.has(file))
-    maps.set(file, existsSync(file) ? new SourceMap(JSON.parse(readFileSync(file, 'utf8'))) : null);
-  return maps.get(file)?.findEntry(line, column)?.originalSource ?? url;
 }
 
 function packageOf(url, functionName) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds every app under apps/ with the Nest CLI (rspack, node_modules left external).
+# Builds every app under apps/ with the Nest CLI (rspack; node_modules bundled in, see rspack.config.js).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bin/env.sh

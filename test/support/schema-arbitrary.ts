@@ -41,11 +41,16 @@ export function valid(schema: Schema): Arbitrary<unknown> {
       return text(schema);
     case 'integer':
       return fc.integer({
-        min: bound(schema.minimum ?? schema.exclusiveMinimum, -1000),
+        min: bound(schema.exclusiveMinimum === undefined ? schema.minimum : schema.exclusiveMinimum + 1, -1000),
         max: bound(schema.maximum, 1000),
       });
     case 'number':
-      return fc.double({ min: schema.minimum ?? -1000, max: schema.maximum ?? 1000, noNaN: true });
+      return fc.double({
+        min: schema.exclusiveMinimum ?? schema.minimum ?? -1000,
+        minExcluded: schema.exclusiveMinimum !== undefined,
+        max: schema.maximum ?? 1000,
+        noNaN: true,
+      });
     case 'boolean':
       return fc.boolean();
     case 'null':

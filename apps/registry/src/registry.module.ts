@@ -38,8 +38,11 @@ export class RegistryModule {
           title: 'Chirp registry',
           description: `Service instances and their health checks in ${config.REGISTRY_STORE === 'sqlite' ? 'SQLite' : 'DynamoDB'}, kept in step with HAProxy.`,
           stores: [config.REGISTRY_STORE],
-          token:
-            "REGISTRY_TOKEN, as `Authorization: Bearer <token>` (Consul's reads also take X-Consul-Token or ?token=). Asked for only when the registry has one set.",
+          // Asked for in the document only where the registry asks for it.
+          ...(config.REGISTRY_TOKEN && {
+            bearer:
+              "REGISTRY_TOKEN, as `Authorization: Bearer <token>` (Consul's reads also take X-Consul-Token or ?token=).",
+          }),
         }),
         DashboardModule,
         ConsulModule,

@@ -14,6 +14,7 @@ import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
 import { methodsAllowedFor } from './allowed-methods';
 import { BODY_TOO_LARGE, unsupportedType } from './body-parsers';
+import { PARAM_TOO_LONG } from './limits';
 import { keepReadingOversizedBody } from './oversized-bodies';
 
 /** The JSON body of every error response: a reason phrase and a sentence for humans (OpenAPI's `Error`). */
@@ -106,6 +107,7 @@ export function toErrorResponse(exception: unknown): { status: number; body: Err
 /** Fastify's words for a refused body, in Chirp's: what the limit is, which types are taken. */
 function fastifyMessage(error: FastifyError): string {
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return BODY_TOO_LARGE;
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return PARAM_TOO_LONG;
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
     return unsupportedType(/^Unsupported Media Type: (.*)$/.exec(error.message)?.[1] ?? '');
   return error.message;

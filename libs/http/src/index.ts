@@ -4,3 +4,4 @@ export * from './input.decorator';
 export * from './seed-quotes';
 export * from './integer';
 export * from './openapi';
+export * from './limits';

@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError, StoreUnavailableError } from '@app/errors';
+import { toIso } from '@app/http';
 import { Injectable } from '@nestjs/common';
 import { type Post, PostsRepository } from '../posts/posts.repository';
 import { formatCursor, type PageCursor } from './cursor';
@@ -24,7 +25,7 @@ export class LikesService {
     // A second like follows too: a retry after a crash between the two steps heals that like.
     await this.indexes.follow(postId, username, change);
     if (!change.created) throw new ConflictError(`${username} already likes post ${postId}`);
-    return { username, ...post, liked_at: iso(change.likedAt), likes: change.likes };
+    return { username, ...post, liked_at: toIso(change.likedAt), likes: change.likes };
   }
 
   async unlike(postId: number, username: string): Promise<LikeView> {
@@ -32,7 +33,7 @@ export class LikesService {
     const change = await this.likes.unlike(postId, username).catch(this.checkLater(postId, username));
     if (!change) throw new NotFoundError(`${username} does not like post ${postId}`);
     await this.indexes.follow(postId, username, { ...change, likedAt: null });
-    return { username, ...post, liked_at: iso(change.likedAt), likes: change.likes };
+    return { username, ...post, liked_at: toIso(change.likedAt), likes: change.likes };
   }
 
   async count(postId: number): Promise<PostLikes> {
@@ -55,7 +56,7 @@ export class LikesService {
     return {
       username,
       total,
-      likes: page.flatMap((l) => withPost(posts.get(l.postId), { liked_at: iso(l.likedAt) })),
+      likes: page.flatMap((l) => withPost(posts.get(l.postId), { liked_at: toIso(l.likedAt) })),
       next_cursor: likes.length > limit && last ? formatCursor(last) : null,
     };
   }
@@ -74,8 +75,6 @@ export class LikesService {
     return post;
   }
 }
-
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 // A liked post missing from posts.db (a smaller re-seed) is left out rather than shown half-empty.
 function withPost<T extends object>(post: Post | undefined, extra: T): (Post & T)[] {

@@ -1,6 +1,6 @@
 import { All, Controller, HttpException, HttpStatus, NotFoundException, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { MAX_PARAM_LENGTH } from '@app/http/limits';
+import { PARAM_TOO_LONG } from '@app/http';
 import { ChangesNothing } from '../auth/token.guard';
 
 /** The `/v1` reads served, for the one line a 404 or 405 answers with. */
@@ -14,8 +14,8 @@ export const CONSUL_READS = [
   '/v1/status/leader',
 ];
 const SERVED = `served: GET ${CONSUL_READS.join(', ')} (writes stay on the registry's own routes)`;
-const served = (path: string) =>
-  CONSUL_READS.some((route) => new RegExp(`^${route.replace(':name', '[^/]+')}$`).test(path));
+const READ_PATHS = CONSUL_READS.map((route) => new RegExp(`^${route.replace(':name', '[^/]+')}$`));
+const served = (path: string) => READ_PATHS.some((read) => read.test(path));
 
 /**
  * Everything else under `/v1`: a read path with another method is 405 with `Allow: GET, HEAD`, any
@@ -28,14 +28,11 @@ export class ConsulFallbackController {
   @ChangesNothing()
   notServed(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): never {
     const path = request.url.split('?')[0];
-    // A read of a served path lands here only when its name is past the router's limit.
-    if (served(path) && (request.method === 'GET' || request.method === 'HEAD')) {
-      throw new HttpException(
-        `a path parameter is longer than ${MAX_PARAM_LENGTH} characters`,
-        HttpStatus.URI_TOO_LONG,
-      );
-    }
     if (served(path)) {
+      // A read of a served path lands here only when its name is past the router's limit.
+      if (request.method === 'GET' || request.method === 'HEAD') {
+        throw new HttpException(PARAM_TOO_LONG, HttpStatus.URI_TOO_LONG);
+      }
       void reply.header('allow', 'GET, HEAD');
       throw new HttpException(
         `${request.method} ${path} is not served; ${SERVED}`,

@@ -13,6 +13,9 @@ const TYPES: Record<string, string> = {
   'dashboard.js': 'text/javascript; charset=utf-8',
 };
 
+/** The media types the page's files are served as (the document lists them). */
+export const ASSET_MEDIA_TYPES = [...new Set(Object.values(TYPES).map((type) => type.split(';')[0]))];
+
 // Beside this file in the sources (tests boot the module from them); the build copies the folder to
 // the same path under dist/ (nest-cli.json's assets), and there __dirname is the bundle's, dist/apps/registry.
 const folder = [join(__dirname, 'public'), join(__dirname, 'src', 'dashboard', 'public')].find(existsSync);

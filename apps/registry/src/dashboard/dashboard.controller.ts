@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { Blocking } from '../watch/blocking.decorator';
 import { DashboardService } from './dashboard.service';
-import { loadDashboardAssets } from './dashboard-assets';
+import { ASSET_MEDIA_TYPES, loadDashboardAssets } from './dashboard-assets';
 import { dashboardView, type DashboardView } from './dto/dashboard.view';
 
 /** `GET /ui/assets/:file`: one of the page's files by name (anything else is a 404 naming it). */
@@ -38,7 +38,7 @@ export class DashboardController {
   @Get('assets/:file')
   @ApiSummary("One of the dashboard's files")
   @ApiResponses({ 404: 'No such file.', 503: null })
-  @Returns(z.string(), ['text/html', 'text/css', 'text/javascript'])
+  @Returns(z.string(), ASSET_MEDIA_TYPES)
   file(@Input(assetParams) { file }: z.output<typeof assetParams>, @Res() reply: FastifyReply): void {
     this.send(reply, file);
   }

@@ -42,7 +42,7 @@ class ItemsController {
   }
 }
 
-const info = { title: 'Items', description: 'Test items.', stores: ['redis'], token: 'ITEMS_TOKEN' };
+const info = { title: 'Items', description: 'Test items.', stores: ['redis'], bearer: 'ITEMS_TOKEN' };
 type Operation = OpenAPIV3_1.OperationObject;
 
 describe(openApiDocument.name, () => {
@@ -171,6 +171,19 @@ describe(openApiDocument.name, () => {
     });
     expect(operation('/items/{id}', 'post').operationId).toBe('createItemsId');
     expect(operation('/items/{id}', 'get').operationId).toBe('one');
+  });
+
+  it('refuses two operations with one operationId', async () => {
+    @Controller('other')
+    class Other {
+      @Get()
+      one() {
+        return {};
+      }
+    }
+    await expect(openApiDocument(info, apiRoutes([ItemsController, Other]))).rejects.toThrow(
+      /Other.one: operationId one is taken/,
+    );
   });
 
   it('asks for the token where a route answers 401, takes it optionally where a wrong one is a 403', () => {

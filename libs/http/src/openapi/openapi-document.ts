@@ -7,7 +7,7 @@ import type {
   ZodOpenApiResponsesObject,
 } from 'zod-openapi';
 import { errorBody } from '../error.filter';
-import { HEADER_LIMIT_KIB, MAX_PARAM_LENGTH } from '../limits';
+import { HEADER_LIMIT_KIB, PARAM_TOO_LONG } from '../limits';
 import type { ApiRoute } from './api-route';
 
 /** What a document says about its app as a whole. */
@@ -17,10 +17,11 @@ export interface OpenApiInfo {
   /** The stores a 503 names (`redis unavailable`). */
   stores: string[];
   /**
-   * The bearer token changes need, described; the routes that can answer 401 require it, those that
-   * answer a wrong one with 403 take it optionally. Without it no route asks for one.
+   * Where the app asks for a bearer token, what that token is (a description, never the token): the
+   * routes that can answer 401 require it, those that answer a wrong one with 403 take it optionally.
+   * Without it no route asks for one.
    */
-  token?: string;
+  bearer?: string;
 }
 
 const TOKEN = 'token';
@@ -31,7 +32,13 @@ const BODY_TYPES = ['application/json', 'application/x-www-form-urlencoded'] as 
 /** The OpenAPI 3.1 document of `routes`, every schema in it rendered from the zod schema that validates. */
 export async function openApiDocument(info: OpenApiInfo, routes: ApiRoute[]): Promise<object> {
   const paths: NonNullable<ZodOpenApiObject['paths']> = {};
+  const ids = new Set<string>();
   for (const route of routes) {
+    // Clients name their methods by it (openapi-generator, Orval): two routes cannot share one.
+    if (ids.has(route.operationId)) {
+      throw new Error(`${route.controller.name}.${route.handler}: operationId ${route.operationId} is taken`);
+    }
+    ids.add(route.operationId);
     paths[route.path] = {
       ...paths[route.path],
       [route.method.toLowerCase()]: operation(route, info),
@@ -50,9 +57,9 @@ export async function openApiDocument(info: OpenApiInfo, routes: ApiRoute[]): Pr
     // Relative: the document is served by the API it describes, through HAProxy or by one instance.
     servers: [{ url: '/', description: 'Where this document is served from' }],
     paths,
-    ...(info.token && {
+    ...(info.bearer && {
       components: {
-        securitySchemes: { [TOKEN]: { type: 'http', scheme: 'bearer', description: info.token } },
+        securitySchemes: { [TOKEN]: { type: 'http', scheme: 'bearer', description: info.bearer } },
       },
     }),
   });
@@ -101,7 +108,7 @@ function responses(route: ApiRoute, validated: boolean, stores: string[]): ZodOp
       415: 'The body is neither JSON nor a form.',
     }),
     ...(route.pathParams.length > 0 && {
-      414: `A path parameter is longer than ${MAX_PARAM_LENGTH} characters.`,
+      414: `${PARAM_TOO_LONG}.`,
     }),
     431: `The request headers are larger than ${HEADER_LIMIT_KIB} KiB (through HAProxy, whose buffer is smaller, a 400).`,
     ...(stores.length > 0 && { 503: `A store is down: the message names it (${stores.join(', ')}).` }),
@@ -119,7 +126,7 @@ function responses(route: ApiRoute, validated: boolean, stores: string[]): ZodOp
 
 /** The token a route asks for: required where it can answer 401, optional where a wrong one is a 403. */
 function security(route: ApiRoute, info: OpenApiInfo): Record<string, string[]>[] {
-  if (!info.token) return [];
+  if (!info.bearer) return [];
   if (route.notes[401]) return [{ [TOKEN]: [] }];
   if (route.notes[403]) return [{}, { [TOKEN]: [] }];
   return [];

@@ -6,7 +6,7 @@ import { ApiResponses } from './api-responses.decorator';
 import { ApiSummary } from './api-summary.decorator';
 import { OpenApiDocument } from './openapi-document.service';
 import { Returns } from './returns.decorator';
-import { docsAsset, swaggerUiAsset, swaggerUiPage } from './swagger-ui';
+import { DOCS_MEDIA_TYPES, docsAsset, swaggerUiAsset, swaggerUiPage } from './swagger-ui';
 
 /** `GET /openapi.json`, and Swagger UI on it at `GET /docs`. */
 @Controller()
@@ -32,7 +32,7 @@ export class OpenApiController {
 
   @Get('docs/:asset')
   @ApiSummary("One of Swagger UI's files")
-  @Returns(z.string(), ['text/css', 'text/javascript', 'image/png'])
+  @Returns(z.string(), DOCS_MEDIA_TYPES)
   @Header('Cache-Control', 'public, max-age=3600')
   asset(
     @Input(docsAsset) { asset }: z.output<typeof docsAsset>,

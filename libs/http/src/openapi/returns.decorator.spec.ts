@@ -8,6 +8,8 @@ import { ErrorFilter } from '../error.filter';
 import { Returns } from './returns.decorator';
 
 const user = z.object({ name: z.string(), nickname: z.string().nullable(), joined: z.iso.datetime() });
+const lag = z.object({ lag_ms: z.number().min(0), since: z.iso.datetime().nullable() });
+const either = z.union([lag, z.object({ name: z.string().max(3) })]);
 
 @Controller()
 class UsersController {
@@ -15,6 +17,13 @@ class UsersController {
   @Returns(user)
   leaky() {
     return { name: 'ana', nickname: null, joined: '2026-01-01T00:00:00.000Z', password_hash: 'x' };
+  }
+
+  @Get('skewed')
+  @Returns(either)
+  skewed() {
+    // A clock stepped back: out of the documented bounds, and still an answer to give.
+    return { lag_ms: -3, since: 'not a time' };
   }
 
   @Get('incomplete')
@@ -46,6 +55,12 @@ describe(Returns.name, () => {
     expect(answer.statusCode).toBe(200);
     expect(answer.headers['content-type']).toMatch(/^application\/json/);
     expect(answer.json()).toEqual({ name: 'ana', nickname: null, joined: '2026-01-01T00:00:00.000Z' });
+  });
+
+  it('serializes by shape: a value out of its documented bounds still goes out (the tests check bounds)', async () => {
+    const answer = await app.inject({ method: 'GET', url: '/skewed' });
+    expect(answer.statusCode).toBe(200);
+    expect(answer.json()).toEqual({ lag_ms: -3, since: 'not a time' });
   });
 
   it('fails an answer missing a required field loudly (a 500 in the error shape), never drops it', async () => {

@@ -26,11 +26,53 @@ export function Returns(schema: z.ZodType, mediaTypes: string[] = [JSON_TYPE]): 
 }
 
 /**
- * The JSON Schema fast-json-stringify compiles for `schema`'s output: draft-07, the draft its Ajv
- * reads (a nullable field is then `type: [T, "null"]`, which it writes without trying branches).
+ * The JSON Schema fast-json-stringify compiles for `schema`'s output: its shape only. Formats, patterns,
+ * bounds and lengths are for the document and the tests; a serializer that checked them would turn a
+ * value slightly off (a lag gone negative when the clock stepped back) into a 500, or, on a union,
+ * pick no branch. A nullable field is `nullable` (written without trying branches); a union's branches
+ * stay apart by their required fields and `additionalProperties: false`.
  */
 export function serializationSchema(schema: z.ZodType): object {
   const json = z.toJSONSchema(schema, { io: 'output', target: 'draft-7', unrepresentable: 'any' });
   delete json.$schema; // fast-json-stringify's Ajv knows the draft without being told
-  return json;
+  return shapeOnly(json) as object;
 }
+
+const CHECKS_ONLY = [
+  'format',
+  'pattern',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'propertyNames',
+];
+
+/** `node` without the keywords that only check a value, and with `anyOf: [X, null]` as a nullable X. */
+function shapeOnly(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(shapeOnly);
+  if (node === null || typeof node !== 'object') return node;
+  const copy = Object.fromEntries(
+    Object.entries(node)
+      .filter(([key]) => !CHECKS_ONLY.includes(key))
+      .map(([key, value]) => [
+        key,
+        key === 'properties' || key === 'definitions' ? mapValues(value) : shapeOnly(value),
+      ]),
+  );
+  const branches = copy.anyOf as Record<string, unknown>[] | undefined;
+  if (branches?.length === 2 && branches.some((b) => b.type === 'null')) {
+    delete copy.anyOf;
+    return { ...copy, ...branches.find((b) => b.type !== 'null'), nullable: true };
+  }
+  return copy;
+}
+
+// Under `properties` and `definitions` the keys are names, never keywords: only their values are walked.
+const mapValues = (record: unknown) =>
+  Object.fromEntries(Object.entries(record as object).map(([name, value]) => [name, shapeOnly(value)]));

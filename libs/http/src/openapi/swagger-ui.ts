@@ -11,7 +11,11 @@ const TYPES = {
   'favicon-16x16.png': 'image/png',
 } as const;
 
+/** The media types Swagger UI's files are served as (the document lists them). */
+export const DOCS_MEDIA_TYPES = [...new Set(Object.values(TYPES).map((type) => type.split(';')[0]))];
+
 /** `GET /docs/:asset`: one of the Swagger UI files the page loads, from the local swagger-ui-dist package. */
+
 export const docsAsset = z.object({ asset: z.enum(Object.keys(TYPES) as [keyof typeof TYPES]) });
 
 /** A Swagger UI file with its content type. */

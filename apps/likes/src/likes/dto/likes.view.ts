@@ -1,7 +1,5 @@
+import { count, isoTime } from '@app/http';
 import { z } from 'zod';
-
-const count = z.number().int().min(0);
-const time = z.iso.datetime().meta({ description: 'ISO 8601, UTC' });
 
 /** A post as seeded into posts.db. */
 export const postView = z.object({
@@ -18,7 +16,7 @@ export type PostLikes = z.infer<typeof postLikesView>;
 
 /** A like as a like or an unlike answers it: who, which post, when, and the post's count after it. */
 export const likeView = z
-  .object({ username: z.string(), ...postView.shape, liked_at: time, likes: count })
+  .object({ username: z.string(), ...postView.shape, liked_at: isoTime, likes: count })
   .meta({ id: 'Like', description: "A like, with the post's count after the change." });
 export type LikeView = z.infer<typeof likeView>;
 
@@ -31,7 +29,7 @@ export const userLikesView = z
   .object({
     username: z.string(),
     total: count,
-    likes: z.array(postView.extend({ liked_at: time })),
+    likes: z.array(postView.extend({ liked_at: isoTime })),
     next_cursor: z.string().nullable(),
   })
   .meta({ id: 'UserLikesPage', description: "A page of a user's likes, newest first." });

@@ -1,8 +1,6 @@
+import { count, isoTime } from '@app/http';
 import { z } from 'zod';
 import { type PollItem, resultsOf } from '../poll';
-
-const count = z.number().int().min(0);
-const time = z.iso.datetime().meta({ description: 'ISO 8601, UTC' });
 
 /** The votes one response received. */
 const choiceCount = z.object({ choice: z.string(), votes: count });
@@ -14,7 +12,7 @@ export const pollView = z
     polls_title: z.string(),
     username: z.string(),
     responses: z.array(z.string()),
-    created_at: time,
+    created_at: isoTime,
     total_votes: count,
     results: z.array(choiceCount),
   })
@@ -35,7 +33,7 @@ export type ChoiceResults = z.infer<typeof choiceResultsView>;
 
 /** One user's vote in one poll (one per poll and user). */
 export const voteView = z
-  .object({ polls_id: z.uuid(), username: z.string(), choice: z.string(), voted_at: time })
+  .object({ polls_id: z.uuid(), username: z.string(), choice: z.string(), voted_at: isoTime })
   .meta({ id: 'Vote', description: "One user's vote in one poll." });
 export type VoteView = z.infer<typeof voteView>;
 

@@ -1,8 +1,6 @@
+import { count, isoTime, toIso } from '@app/http';
 import { z } from 'zod';
 import type { CheckRecord, RoundRecord } from '../../store/records';
-
-const count = z.number().int().min(0);
-const time = z.iso.datetime().meta({ description: 'ISO 8601, UTC' });
 
 /** A check as `GET /services/:name/health` shows it: times in ISO 8601, as everywhere in the API. */
 export const checkView = z
@@ -10,7 +8,7 @@ export const checkView = z
     service_name: z.string(),
     instance_id: z.string(),
     url: z.string(),
-    checked_at: time,
+    checked_at: isoTime,
     status_code: z.number().int().nullable().meta({ description: 'null when no answer came' }),
     latency_ms: z.number().min(0),
     error: z.string().nullable(),
@@ -22,7 +20,7 @@ export type CheckView = z.infer<typeof checkView>;
 /** The API's view of a recorded check. */
 export const toCheckView = (record: CheckRecord): CheckView => ({
   ...record,
-  checked_at: new Date(record.checked_at).toISOString(),
+  checked_at: toIso(record.checked_at),
 });
 
 /** `GET /services/:name/health`, and `GET /health-check?service_name=`: a service's latest checks. */
@@ -37,8 +35,8 @@ export const roundView = z
     seq: count,
     holder: z.string().meta({ description: 'The registry that ran it: `host/pid/address/nonce`' }),
     epoch: count.meta({ description: 'The lease epoch it ran under' }),
-    started_at: time,
-    finished_at: time.nullable().meta({ description: 'null while it runs' }),
+    started_at: isoTime,
+    finished_at: isoTime.nullable().meta({ description: 'null while it runs' }),
     duration_ms: count.nullable(),
     checked: count,
     failed: count,
@@ -53,8 +51,8 @@ export type RoundView = z.infer<typeof roundView>;
 /** The API's view of a recorded round. */
 export const toRoundView = ({ started_at, finished_at, ...round }: RoundRecord): RoundView => ({
   ...round,
-  started_at: new Date(started_at).toISOString(),
-  finished_at: finished_at === null ? null : new Date(finished_at).toISOString(),
+  started_at: toIso(started_at),
+  finished_at: finished_at === null ? null : toIso(finished_at),
   duration_ms: finished_at === null ? null : finished_at - started_at,
 });
 

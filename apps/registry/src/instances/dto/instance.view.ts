@@ -1,8 +1,6 @@
+import { count, isoTime, toIso } from '@app/http';
 import { z } from 'zod';
 import type { Instance } from '../instance';
-
-const count = z.number().int().min(0);
-const time = z.iso.datetime().meta({ description: 'ISO 8601, UTC' });
 
 /**
  * An instance as the API shows it: its health state (`status`, consecutive failures and successes,
@@ -21,10 +19,12 @@ export const instanceView = z
     status: z.enum(['passing', 'critical']),
     consecutive_failures: count,
     consecutive_successes: count,
-    critical_since: time.nullable().meta({ description: 'When it last turned critical; null while passing' }),
+    critical_since: isoTime
+      .nullable()
+      .meta({ description: 'When it last turned critical; null while passing' }),
     last_output: z.string().meta({ description: 'What its last check saw; empty until checked' }),
-    registered_at: time,
-    last_seen: time,
+    registered_at: isoTime,
+    last_seen: isoTime,
     haproxy_server: z
       .string()
       .nullable()
@@ -34,14 +34,12 @@ export const instanceView = z
   .meta({ id: 'Instance', description: 'A registered instance and its health state.' });
 export type InstanceView = z.infer<typeof instanceView>;
 
-const iso = (millis: number) => new Date(millis).toISOString();
-
 /** The API's view of an instance record. */
 export const toInstanceView = (instance: Instance, haproxyServer: string | null): InstanceView => ({
   ...instance,
-  critical_since: instance.critical_since === null ? null : iso(instance.critical_since),
-  registered_at: iso(instance.registered_at),
-  last_seen: iso(instance.last_seen),
+  critical_since: instance.critical_since === null ? null : toIso(instance.critical_since),
+  registered_at: toIso(instance.registered_at),
+  last_seen: toIso(instance.last_seen),
   haproxy_server: haproxyServer,
 });
 
