@@ -17,8 +17,8 @@ function body<T>(answer: { data?: T; error?: { message: string } }, what: string
   return answer.data;
 }
 
-const like = body(await likes.POST('/new/likes', { body: { username: 'typed', posts_id: '3' } }), 'like');
-const count = body(await likes.GET('/likes', { params: { query: { posts_id: '3' } } }), 'count');
+const like = body(await likes.POST('/new/likes', { body: { username: 'typed', posts_id: 3 } }), 'like');
+const count = body(await likes.GET('/likes', { params: { query: { posts_id: 3 } } }), 'count');
 const mine = body(await likes.GET('/user/likes', { params: { query: { username: 'typed' } } }), 'user likes');
 const top = body(await likes.GET('/top/likes', { params: { query: { limit: 3 } } }), 'top');
 

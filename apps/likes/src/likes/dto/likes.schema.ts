@@ -18,12 +18,20 @@ export const username = z.preprocess(
 );
 
 /** A post id: a positive integer of at most 12 digits, as a number or a string. */
-export const postId = z.preprocess(
-  numeric,
-  text('a post id')
-    .regex(/^[1-9][0-9]{0,11}$/, 'must be a positive integer post id')
-    .transform(Number),
-);
+export const postId = z
+  .preprocess(
+    numeric,
+    text('a post id')
+      .regex(/^[1-9][0-9]{0,11}$/, 'must be a positive integer post id')
+      .transform(Number),
+  )
+  .meta({
+    // Documented as the integer it means (a typed client sends a number), not as the text it is read as.
+    override: ({ jsonSchema }: { jsonSchema: Record<string, unknown> }) => {
+      for (const key of Object.keys(jsonSchema)) delete jsonSchema[key];
+      Object.assign(jsonSchema, { type: 'integer', minimum: 1, maximum: 999_999_999_999 });
+    },
+  });
 
 /** A page size, 1-100, `fallback` when it is missing; the seed may quote it. */
 const limit = (fallback: number) => z.preprocess(unquote, integerIn(1, 100, fallback));
