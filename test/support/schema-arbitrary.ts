@@ -41,7 +41,10 @@ export function valid(schema: Schema): Arbitrary<unknown> {
       return text(schema);
     case 'integer':
       return fc.integer({
-        min: bound(schema.exclusiveMinimum === undefined ? schema.minimum : schema.exclusiveMinimum + 1, -1000),
+        min: bound(
+          schema.exclusiveMinimum === undefined ? schema.minimum : schema.exclusiveMinimum + 1,
+          -1000,
+        ),
         max: bound(schema.maximum, 1000),
       });
     case 'number':
