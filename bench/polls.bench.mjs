@@ -50,6 +50,17 @@ function cpuByLabel() {
   for (const child of children) used[child.label] = (used[child.label] ?? 0) + (cpuSeconds(child.pid) || 0);
   return used;
 }
+/**
+ * The CPU the server under test used per request, in µs: the polls instances for `app`, the bare
+ * server for `bare` (none for `direct`, which has no server). DynamoDB Local shares the two cores and
+ * moves req/s by tens of percent between rounds; the server's own CPU per request does not depend on it.
+ */
+function serverCpuPerRequest(who, before, after, requests) {
+  // Children are labelled by their name's first word: every `polls N` instance counts as `polls`.
+  const label = { app: 'polls', bare: 'bare' }[who];
+  if (!label || requests === 0) return undefined;
+  return ((after[label] - (before[label] ?? 0)) / requests) * 1e6;
+}
 const cpuDelta = (before, after) =>
   Object.entries(after)
     .map(([k, v]) => `${k} ${(v - (before[k] ?? 0)).toFixed(1)}s`)
@@ -193,19 +204,27 @@ for (const [name, runs] of Object.entries(scenarios)) {
     for (const [who, run] of Object.entries(runs)) {
       const before = cpuByLabel();
       figures[who] = await run(duration);
+      const after = cpuByLabel();
       const { rps, errors, p99, generator } = figures[who];
+      figures[who].serverCpu = serverCpuPerRequest(who, before, after, rps * duration);
       const wrkCpu = generator
         ? `  wrk CPU ${Math.round(generator.generatorCpu * 100)}%${generatorFlag(generator)}`
         : '';
+      const cpu =
+        figures[who].serverCpu === undefined
+          ? ''
+          : `  server CPU ${figures[who].serverCpu.toFixed(0)} µs/req`;
       console.log(
         `  round ${round} ${name.padEnd(7)} ${who.padEnd(6)} ${rps.toFixed(0).padStart(5)} req/s  ` +
-          `p99 ${String(p99).padStart(4)} ms  ${errors} errors/non-2xx${wrkCpu}`,
+          `p99 ${String(p99).padStart(4)} ms  ${errors} errors/non-2xx${wrkCpu}${cpu}`,
       );
-      if (opts.cpu) console.log(`    cpu: ${cpuDelta(before, cpuByLabel())}`);
+      if (opts.cpu) console.log(`    cpu: ${cpuDelta(before, after)}`);
     }
     rounds.push(figures);
   }
   const ratio = (a, b) => median(rounds.map((r) => r[a].rps / r[b].rps));
+  const cpuRatio = median(rounds.map((r) => r.bare.serverCpu / r.app.serverCpu));
+  const cpu = (who) => median(rounds.map((r) => r[who].serverCpu)).toFixed(0);
   const rps = (who) => median(rounds.map((r) => r[who].rps)).toFixed(0);
   const p99 = (who) => median(rounds.map((r) => r[who].p99));
   summary.push([
@@ -219,22 +238,28 @@ for (const [name, runs] of Object.entries(scenarios)) {
     p99('app'),
     p99('bare'),
     p99('direct'),
+    cpu('app'),
+    cpu('bare'),
+    cpuRatio,
   ]);
 }
 console.log(
   '\nmedians over rounds  app req/s  bare req/s  direct req/s  app/direct*  bare/direct*  app/bare*  ' +
-    'p99 app  p99 bare  p99 direct',
+    'p99 app  p99 bare  p99 direct  CPU µs/req app  bare  bare/app*',
 );
-for (const [name, app, bareRps, direct, ad, bd, ab, pa, pb, pd] of summary) {
+for (const [name, app, bareRps, direct, ad, bd, ab, pa, pb, pd, ca, cb, cr] of summary) {
   console.log(
     `${name.padEnd(20)} ${app.padStart(9)}  ${bareRps.padStart(10)}  ${direct.padStart(12)}  ` +
       `${ad.toFixed(2).padStart(10)}x  ${bd.toFixed(2).padStart(11)}x  ${ab.toFixed(2).padStart(8)}x  ` +
-      `${String(pa).padStart(4)} ms  ${String(pb).padStart(5)} ms  ${String(pd).padStart(7)} ms`,
+      `${String(pa).padStart(4)} ms  ${String(pb).padStart(5)} ms  ${String(pd).padStart(7)} ms  ` +
+      `${ca.padStart(14)}  ${cb.padStart(4)}  ${cr.toFixed(2).padStart(8)}x`,
   );
 }
 console.log(
-  "* median of per-round throughput ratios. app/direct is the issue's target (0.9x); bare/direct is what\n" +
-    '  a service with no framework at all reaches through the same HAProxy on this machine.',
+  "* median of per-round ratios. app/direct is the issue's target (0.9x); bare/direct is what\n" +
+    '  a service with no framework at all reaches through the same HAProxy on this machine. CPU µs/req is\n' +
+    "  the server's own CPU (all app instances, or the bare server) per request answered: DynamoDB Local\n" +
+    '  shares the cores and moves req/s between rounds, not what a request costs the server.',
 );
 stopAll();
 db.destroy();
