@@ -68,3 +68,36 @@ export function sourceOf({ url, lineNumber, columnNumber }) {
   }
   return maps.get(file)?.findEntry(lineNumber, columnNumber)?.originalSource ?? url;
 }
+
+/**
+ * Self time by package (or Node's internals, or native code) and by function, from the profile in
+ * `file`: each busy sample goes to its innermost frame. `busy` counts the samples that were not idle.
+ */
+export function selfTime(file) {
+  const profile = JSON.parse(readFileSync(file, 'utf8'));
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const counts = new Map();
+  for (const id of profile.samples) counts.set(id, (counts.get(id) ?? 0) + 1);
+  const byPackage = new Map();
+  const byFunction = new Map();
+  let busy = 0;
+  for (const [id, count] of counts) {
+    const frame = nodes.get(id).callFrame;
+    if (frame.functionName === '(idle)') continue;
+    busy += count;
+    const pkg = packageOf(sourceOf(frame), frame.functionName);
+    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + count);
+    const name = `${frame.functionName || '(anonymous)'} ${pkg}`;
+    byFunction.set(name, (byFunction.get(name) ?? 0) + count);
+  }
+  return { busy, byPackage, byFunction };
+}
+
+function packageOf(url, functionName) {
+  if (!url) return functionName.startsWith('(') ? functionName : '(native)';
+  const inModules = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+  if (inModules) return inModules[1];
+  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
+  if (url.includes('/dist/') || /\/(apps|libs)\//.test(url)) return 'chirp';
+  return url;
+}

@@ -28,6 +28,7 @@ import {
   stopAll,
   waitFor,
 } from './processes.mjs';
+import { selfTime, startProfiler, stopProfiler } from './cpu-profile.mjs';
 import { generatorFlag, wrk } from './wrk.mjs';
 
 const { values: opts } = parseArgs({
@@ -88,9 +89,17 @@ start('registry', process.execPath, ['dist/apps/registry/main.js'], {
   LOG_LEVEL: 'warn',
 });
 await waitFor('registry', () => listening(registryPort));
+// The first instance and the bare server carry V8's profiler, idle until the profiled runs at the end.
+const profiles = mkdtempSync(join(tmpdir(), 'chirp-bench-'));
+const profiled = (name) => ({
+  NODE_OPTIONS: `--require ${join(process.cwd(), 'bench/cpu-profiler.js')}`,
+  CPU_PROFILE_FILE: join(profiles, `${name}.cpuprofile`),
+});
+const servers = {};
 for (let i = 0; i < Number(opts.instances); i++) {
-  start(`polls ${i}`, process.execPath, ['dist/apps/polls/main.js'], {
+  servers[`app${i}`] = start(`polls ${i}`, process.execPath, ['dist/apps/polls/main.js'], {
     ...env,
+    ...(i === 0 && profiled('app')),
     DYNAMODB_CONCURRENCY: String(connections),
     PORT: String(await freePort()),
     REGISTRY_URL: `http://${at(registryPort)}`,
@@ -98,8 +107,9 @@ for (let i = 0; i < Number(opts.instances); i++) {
 }
 // The bare server goes into the likes backend, which this benchmark leaves otherwise empty.
 const barePort = await freePort();
-start('bare', process.execPath, ['bench/baseline-polls.mjs'], {
+servers.bare = start('bare', process.execPath, ['bench/baseline-polls.mjs'], {
   ...env,
+  ...profiled('bare'),
   DYNAMODB_ENDPOINT: endpoint,
   PORT: String(barePort),
 });
@@ -261,6 +271,38 @@ console.log(
     "  the server's own CPU (all app instances, or the bare server) per request answered: DynamoDB Local\n" +
     '  shares the cores and moves req/s between rounds, not what a request costs the server.',
 );
+
+// Where each server's CPU goes on `results`: one more run each, profiled (the first instance stands
+// for the app). Per request, by package, so the two servers' costs compare line by line.
+const profile = async (who, url, pollsId, instances) => {
+  const file = join(profiles, `${who}.cpuprofile`);
+  const pid = servers[who === 'app' ? 'app0' : 'bare'].pid;
+  startProfiler(pid, file);
+  const run = await resultsOver(url, pollsId, duration);
+  await stopProfiler(pid, file);
+  return { ...selfTime(file), requests: (run.rps * duration) / instances };
+};
+const app0 = await profile('app', app, appPoll, Number(opts.instances));
+const bareProfile = await profile('bare', bare, barePoll, 1);
+// V8 samples every 200 µs (bench/cpu-profiler.js): a sample stands for 200 µs of that server's CPU.
+const perRequest = (p, pkg) => (((p.byPackage.get(pkg) ?? 0) * 200) / p.requests).toFixed(0);
+const packages = [...new Set([...app0.byPackage.keys(), ...bareProfile.byPackage.keys()])]
+  .map((pkg) => [pkg, Number(perRequest(app0, pkg)) - Number(perRequest(bareProfile, pkg))])
+  .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+  .slice(0, 15);
+console.log(
+  `\nProfiled (one more ${duration} s results run of each; V8's sampler every 200 µs; the app's first instance):` +
+    ` CPU µs per request by package (self time), largest differences first. Total: app ` +
+    `${((app0.busy * 200) / app0.requests).toFixed(0)}, bare ${((bareProfile.busy * 200) / bareProfile.requests).toFixed(0)}.`,
+);
+console.log(
+  `${'package'.padEnd(28)} ${'app'.padStart(6)} ${'bare'.padStart(6)} ${'app - bare'.padStart(11)}`,
+);
+for (const [pkg, difference] of packages) {
+  console.log(
+    `${pkg.slice(0, 28).padEnd(28)} ${perRequest(app0, pkg).padStart(6)} ${perRequest(bareProfile, pkg).padStart(6)} ${String(difference).padStart(11)}`,
+  );
+}
 stopAll();
 db.destroy();
 process.exit(0);

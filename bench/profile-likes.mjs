@@ -1,13 +1,14 @@
 // Where one likes instance spends its CPU under wrk (not a benchmark: no baseline, no target): a V8
 // CPU profile of the app during one run of `like` or `top`, as self time by package and by function.
-// It is how the per-request cost was taken apart (issue 27's notes).
+// It is how the per-request cost was taken apart (issue 27's notes); bench/polls.bench.mjs profiles
+// its two servers the same way at its end.
 //
 //   npm run build && bin/node bench/profile-likes.mjs [--operation top|like] [--duration 5] [--connections 32]
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLikesApp, startLikesStores, stopAll } from './processes.mjs';
-import { sourceOf, startProfiler, stopProfiler } from './cpu-profile.mjs';
+import { selfTime, startProfiler, stopProfiler } from './cpu-profile.mjs';
 import { likesLoadOptions, wrk } from './wrk.mjs';
 
 const { operation = 'top', ...opts } = likesLoadOptions({ operation: { type: 'string' } });
@@ -38,33 +39,7 @@ function withSettings([url, options], duration) {
   return [url, { ...options, ...settings, duration }];
 }
 
-// Self time per sample, attributed to the innermost frame, grouped by package (or node's internals).
-const profile = JSON.parse(readFileSync(file, 'utf8'));
-const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
-const counts = new Map();
-for (const id of profile.samples) counts.set(id, (counts.get(id) ?? 0) + 1);
-const byPackage = new Map();
-const byFunction = new Map();
-let busy = 0;
-for (const [id, count] of counts) {
-  const { functionName, url, lineNumber, columnNumber } = nodes.get(id).callFrame;
-  if (functionName === '(idle)') continue;
-  busy += count;
-  const pkg = packageOf(sourceOf({ url, lineNumber, columnNumber }), functionName);
-  byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + count);
-  const name = `${functionName || '(anonymous)'} ${pkg}:${lineNumber + 1}`;
-  byFunction.set(name, (byFunction.get(name) ?? 0) + count);
-}
-
-function packageOf(url, functionName) {
-  if (!url) return functionName.startsWith('(') ? functionName : '(native)';
-  const inModules = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
-  if (inModules) return inModules[1];
-  if (url.startsWith('node:')) return 'node:' + url.slice(5).split('/')[0];
-  if (url.includes('/dist/') || /\/(apps|libs)\//.test(url)) return 'chirp';
-  return url;
-}
-
+const { busy, byPackage, byFunction } = selfTime(file);
 const share = (n) => `${((n / busy) * 100).toFixed(1)}%`;
 const top = (map, n) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n);
 console.log(`## likes \`${operation}\`: ${run.rps.toFixed(0)} req/s, ${busy} busy samples\n`);
