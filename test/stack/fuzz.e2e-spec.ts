@@ -1,4 +1,3 @@
-import SwaggerParser from '@apidevtools/swagger-parser';
 import fc, { type Arbitrary } from 'fast-check';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { Contract, mutated, objectOf, request, type Schema, TestStack, valid } from '../support';
@@ -56,13 +55,9 @@ describe('Each route, fuzzed from its own document, answers only what the docume
 
   it.each(['likes', 'polls', 'registry'] as const)('%s', async (app: App) => {
     const base = `http://127.0.0.1:${stack.haproxy[app]}`;
-    const document = (await request(base, '/openapi.json')).body;
-    const contract = await Contract.of(document);
-    const resolved = (await SwaggerParser.dereference(
-      structuredClone(document) as never,
-    )) as unknown as OpenAPIV3_1.Document;
+    const contract = await Contract.of((await request(base, '/openapi.json')).body);
     let sent = 0;
-    for (const [template, item] of Object.entries(resolved.paths ?? {})) {
+    for (const [template, item] of Object.entries(contract.document.paths ?? {})) {
       for (const [method, op] of Object.entries(item ?? {})) {
         const operation = op as OpenAPIV3_1.OperationObject;
         const parameters = ((operation.parameters ?? []) as Parameter[]).filter(

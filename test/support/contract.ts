@@ -27,7 +27,11 @@ export class Contract {
   private readonly validators = new Map<object, ValidateFunction>();
   private readonly ajv = new Ajv2020({ strict: false, allErrors: true });
 
-  private constructor(private readonly routes: DocumentedRoute[]) {
+  private constructor(
+    /** The document, dereferenced: every schema in place of its `$ref`. */
+    readonly document: OpenAPIV3_1.Document,
+    private readonly routes: DocumentedRoute[],
+  ) {
     addFormats(this.ajv);
   }
 
@@ -46,7 +50,7 @@ export class Contract {
         operation: operation as Operation,
       })),
     );
-    return new Contract(routes);
+    return new Contract(resolved, routes);
   }
 
   /** Every operation the document lists (`GET /polls/{polls_id}`). */

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mediaTypesOf } from '@app/http';
 
 /** One static file of the page, read once at boot. */
 export interface Asset {
@@ -14,7 +15,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** The media types the page's files are served as (the document lists them). */
-export const ASSET_MEDIA_TYPES = [...new Set(Object.values(TYPES).map((type) => type.split(';')[0]))];
+export const ASSET_MEDIA_TYPES = mediaTypesOf(TYPES);
 
 // Beside this file in the sources (tests boot the module from them); the build copies the folder to
 // the same path under dist/ (nest-cli.json's assets), and there __dirname is the bundle's, dist/apps/registry.

@@ -4,3 +4,4 @@ export * from './openapi.module';
 export * from './returns.decorator';
 export * from './api-summary.decorator';
 export * from './view-fields';
+export * from './documented-as';

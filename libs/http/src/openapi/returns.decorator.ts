@@ -10,6 +10,11 @@ export type RouteAnswer = Record<string, z.ZodType>;
 
 const JSON_TYPE = 'application/json';
 
+/** The media types of a file-name → content-type map, parameters (`; charset=…`) left off. */
+export const mediaTypesOf = (types: Record<string, string>): string[] => [
+  ...new Set(Object.values(types).map((type) => type.split(';')[0])),
+];
+
 /**
  * Declares a route's successful answer. A JSON answer is also serialized from its schema: Fastify
  * compiles it with fast-json-stringify at boot, so a field the schema does not name never leaves,

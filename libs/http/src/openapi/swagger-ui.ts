@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { mediaTypesOf } from './returns.decorator';
 // The path helper alone: the package's index would load the whole bundle into this process.
 import swaggerUiPath from 'swagger-ui-dist/absolute-path.js';
 
@@ -12,7 +13,7 @@ const TYPES = {
 } as const;
 
 /** The media types Swagger UI's files are served as (the document lists them). */
-export const DOCS_MEDIA_TYPES = [...new Set(Object.values(TYPES).map((type) => type.split(';')[0]))];
+export const DOCS_MEDIA_TYPES = mediaTypesOf(TYPES);
 
 /** `GET /docs/:asset`: one of the Swagger UI files the page loads, from the local swagger-ui-dist package. */
 

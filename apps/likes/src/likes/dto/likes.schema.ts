@@ -1,4 +1,4 @@
-import { integerIn, unquoteIdentifier as unquote } from '@app/http';
+import { documentedAs, integerIn, unquoteIdentifier as unquote } from '@app/http';
 import { z } from 'zod';
 import { parseCursor } from '../cursor';
 
@@ -25,13 +25,8 @@ export const postId = z
       .regex(/^[1-9][0-9]{0,11}$/, 'must be a positive integer post id')
       .transform(Number),
   )
-  .meta({
-    // Documented as the integer it means (a typed client sends a number), not as the text it is read as.
-    override: ({ jsonSchema }: { jsonSchema: Record<string, unknown> }) => {
-      for (const key of Object.keys(jsonSchema)) delete jsonSchema[key];
-      Object.assign(jsonSchema, { type: 'integer', minimum: 1, maximum: 999_999_999_999 });
-    },
-  });
+  // Documented as the integer it means (a typed client sends a number), not as the text it is read as.
+  .meta(documentedAs({ type: 'integer', minimum: 1, maximum: 999_999_999_999 }));
 
 /** A page size, 1-100, `fallback` when it is missing; the seed may quote it. */
 const limit = (fallback: number) => z.preprocess(unquote, integerIn(1, 100, fallback));

@@ -27,7 +27,11 @@ export type PollResults = z.infer<typeof pollResultsView>;
 
 /** The results of one response of a poll (`choice=`). */
 export const choiceResultsView = z
-  .object({ polls_id: z.uuid(), polls_title: z.string(), ...choiceCount.shape, total_votes: count })
+  .object({
+    ...pollView.pick({ polls_id: true, polls_title: true }).shape,
+    ...choiceCount.shape,
+    total_votes: count,
+  })
   .meta({ id: 'ChoiceResults', description: "One response's votes, with its poll's total." });
 export type ChoiceResults = z.infer<typeof choiceResultsView>;
 

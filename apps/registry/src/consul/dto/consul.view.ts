@@ -57,13 +57,14 @@ export const consulServiceEntry = z
 export type ConsulServiceEntry = z.infer<typeof consulServiceEntry>;
 
 /** One row of `/v1/catalog/service/:name`: node and service flattened, as Consul's `CatalogService`. */
+const { ID, Node, Address, Datacenter, TaggedAddresses } = consulNode.shape;
 export const consulCatalogService = z
   .object({
-    ID: z.string(),
-    Node: z.string(),
-    Address: z.string(),
-    Datacenter: z.string(),
-    TaggedAddresses: strings,
+    ID,
+    Node,
+    Address,
+    Datacenter,
+    TaggedAddresses,
     NodeMeta: strings,
     ServiceID: z.string(),
     ServiceName: z.string(),

@@ -1,3 +1,4 @@
+import { documentedAs } from '@app/http';
 import { z } from 'zod';
 
 // Consul's limits: https://developer.hashicorp.com/consul/docs/services/configuration/services-configuration-reference
@@ -55,20 +56,17 @@ export const metaSchema = z
     }),
   )
   .transform((entries): Record<string, string> => Object.fromEntries(entries))
-  .meta({
-    // Documented as what a client sends (the entries are how it is read), not as the entries.
-    override: ({ jsonSchema }: { jsonSchema: Record<string, unknown> }) => {
-      for (const key of Object.keys(jsonSchema)) delete jsonSchema[key];
-      Object.assign(jsonSchema, {
-        anyOf: [
-          {
-            type: 'object',
-            maxProperties: MAX_META_KEYS,
-            propertyNames: { pattern: META_KEY.source },
-            additionalProperties: { type: 'string', maxLength: META_VALUE_MAX },
-          },
-          { type: 'string', description: '`key:value` pairs, comma-separated (a query or a form)' },
-        ],
-      });
-    },
-  });
+  // Documented as what a client sends (the entries are how it is read), not as the entries.
+  .meta(
+    documentedAs({
+      anyOf: [
+        {
+          type: 'object',
+          maxProperties: MAX_META_KEYS,
+          propertyNames: { pattern: META_KEY.source },
+          additionalProperties: { type: 'string', maxLength: META_VALUE_MAX },
+        },
+        { type: 'string', description: '`key:value` pairs, comma-separated (a query or a form)' },
+      ],
+    }),
+  );
