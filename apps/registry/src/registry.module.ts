@@ -12,6 +12,7 @@ import { DashboardModule } from './dashboard/dashboard.module';
 import { HaproxyModule } from './haproxy/haproxy.module';
 import { RegistryHealthController } from './health/registry-health.controller';
 import { InstancesModule } from './instances/instances.module';
+import { MaintenanceModule } from './maintenance/maintenance.module';
 import { REGISTRY_CONFIG, type RegistryConfig } from './registry.config';
 import { StorePing } from './store/registry-store';
 import { StoreModule } from './store/store.module';
@@ -33,6 +34,7 @@ export class RegistryModule {
         StoreModule.forRoot(config),
         InstancesModule,
         CheckerModule,
+        MaintenanceModule,
         HaproxyModule,
         OpenApiModule.forRoot({
           title: 'Chirp registry',

@@ -35,9 +35,12 @@ export function checkerFixture(env: Record<string, string> = {}) {
   const fixture = { unrouted: 0 };
   const haproxy = createMock<HaproxyMembership>({
     reconcile: jest.fn(async () => {
-      const wanted = (await instances.all()).map(haproxyServer);
+      const wanted = (await instances.all()).map((i) => haproxyServer(i));
       reconciledWith.push(wanted.filter((server) => server.routable).map((server) => server.id));
-      const server: WantedServer = { backend: 'likes', id: 'x', host: '127.0.0.1', port: 9, routable: true };
+      const server: WantedServer = {
+        ...{ backend: 'likes', id: 'x', host: '127.0.0.1', port: 9 },
+        ...{ routable: true, weight: 1, hold: null },
+      };
       return { filled: 0, emptied: 0, unrouted: Array<WantedServer>(fixture.unrouted).fill(server) };
     }),
   });

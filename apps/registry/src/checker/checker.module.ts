@@ -15,6 +15,6 @@ import { RoundsController } from './rounds.controller';
   imports: [RegistryMetricsModule, InstancesModule, HaproxyModule],
   controllers: [ChecksController, RoundsController],
   providers: [HealthProbe, CheckerLock, HealthChecker, CriticalRecheck, ChecksService],
-  exports: [ChecksService, CheckerLock],
+  exports: [ChecksService, CheckerLock, HealthProbe],
 })
 export class CheckerModule {}

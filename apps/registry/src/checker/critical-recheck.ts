@@ -66,6 +66,6 @@ export class CriticalRecheck implements OnApplicationBootstrap {
   }
 
   private async critical() {
-    return (await this.instances.all()).filter((i) => i.status === 'critical');
+    return (await this.instances.all()).filter((i) => i.status === 'critical' && i.maintenance === null);
   }
 }

@@ -16,7 +16,7 @@ const FIRST_ROUND = 'first-health-check-round';
 const FIRST_ROUND_AFTER_MS = 5_000;
 
 /**
- * Every HEALTH_CHECK_INTERVAL_MS, probes every instance, records the results, marks failing ones
+ * Every HEALTH_CHECK_INTERVAL_MS, probes every instance not in maintenance, records the results, marks failing ones
  * critical, prunes as the thresholds and mass-failure protection say, and reconciles HAProxy
  * (counting the passing instances its backends have no free slot for). Rounds never overlap each
  * other or a recheck ({@link CheckerLock}); a round due while a recheck runs waits for it.
@@ -98,7 +98,10 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
 
   private async checkAll(seq: number): Promise<RoundTally> {
     const probedAt = Date.now();
-    const probed = await this.probe.probeAll(await this.instances.all());
+    // Instances in maintenance are never checked while it lasts (nor pruned: see afterCheck).
+    const probed = await this.probe.probeAll(
+      (await this.instances.all()).filter((i) => i.maintenance === null),
+    );
     for (const { instance, result } of probed) this.metrics.check(instance.service_name, result.passed);
     if (this.config.REGISTRY_DRILL_HOLD_MS > 0 && probed.some((p) => !p.result.passed)) {
       this.logger.warn(

@@ -1,7 +1,7 @@
 import { advertiseUrl } from '@app/config';
 import { APP_VERSION } from '@app/discovery';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Instance } from '../instances/instance';
+import { type Instance, inTraffic } from '../instances/instance';
 import { InstancesService } from '../instances/instances.service';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { ChangeWatchService } from '../watch/change-watch.service';
@@ -116,7 +116,7 @@ export class ConsulCatalog {
   private matching(instances: Instance[], { tag, passing, 'node-meta': nodeMeta }: Filters): Instance[] {
     if (!nodeMetaMatches(nodeMeta)) return [];
     return instances.filter(
-      (i) => (!passing || i.status === 'passing') && tag.every((wanted) => i.tags.includes(wanted)),
+      (i) => (!passing || inTraffic(i)) && tag.every((wanted) => i.tags.includes(wanted)),
     );
   }
 

@@ -39,6 +39,8 @@ export class HaproxyMembership {
   /** Deregistered instances finishing their requests: their slots stay theirs until drained. */
   private readonly logger = new Logger(HaproxyMembership.name);
   private readonly draining = new Map<string, { server: WantedServer; token: symbol }>();
+  /** Servers in maintenance whose drain has ended here: they go to HAProxy's maintenance at once. */
+  private readonly drained = new Set<string>();
 
   constructor(
     private readonly targets: HaproxyTargets,
@@ -64,12 +66,34 @@ export class HaproxyMembership {
   }
 
   /**
+   * Takes a server an operator put in maintenance out of traffic: its slot drains on every HAProxy
+   * until its requests are done (bounded by HAPROXY_DRAIN_TIMEOUT_MS), then goes to HAProxy's
+   * maintenance (no checks, no traffic). A sync meanwhile never puts it back.
+   */
+  async holdOut(server: WantedServer): Promise<void> {
+    const key = serverKey(server);
+    this.drained.delete(key);
+    await this.reconcile();
+    const deadline = Date.now() + this.config.HAPROXY_DRAIN_TIMEOUT_MS;
+    await Promise.all(this.targets.all.map((target) => this.drainOn(target, key, () => true, deadline)));
+    this.drained.add(key);
+    await this.reconcile();
+  }
+
+  /** Routes a server again once its maintenance has ended (and it passed the check that ended it). */
+  async release(server: WantedServer): Promise<void> {
+    this.drained.delete(serverKey(server));
+    await this.reconcile();
+  }
+
+  /**
    * Deregisters a server: `forget` (which deletes its record) runs at once, then the server's slot
    * drains on every HAProxy (bounded by HAPROXY_DRAIN_TIMEOUT_MS) and is emptied.
    */
   async drainAndRemove(server: WantedServer, forget: () => Promise<unknown>): Promise<void> {
     const key = serverKey(server);
     const token = Symbol(key);
+    this.drained.delete(key);
     // Marked before the record goes: a sync never sees it neither wanted nor draining.
     this.draining.set(key, { server, token });
     try {
@@ -136,7 +160,14 @@ export class HaproxyMembership {
   private async snapshot(): Promise<Snapshot> {
     // The index first: the instances read after it are at least that new, so a label never overstates.
     const index = await this.changes.current();
-    const servers = (await this.instances.all()).map(haproxyServer);
+    const now = Date.now();
+    const servers = (await this.instances.all()).map((instance) => {
+      // In maintenance: drains, then (drained here, or for long enough by whoever drove it) maint.
+      const server = haproxyServer(instance, this.config.HAPROXY_DRAIN_TIMEOUT_MS, now);
+      return server.hold && this.drained.has(serverKey(server))
+        ? { ...server, hold: 'maint' as const }
+        : server;
+    });
     return { index, servers, draining: [...this.draining.values()].map((d) => d.server) };
   }
 

@@ -10,7 +10,7 @@ const HEADER =
  * slots and its applied-index map. Pure logic only: the real HAProxy is in test/registry.
  */
 class FakeHaproxy {
-  slots = [1, 2, 3].map((n) => ({ name: `s${n}`, addr: '127.0.0.1', port: 1, admin: 1 }));
+  slots = [1, 2, 3].map((n) => ({ name: `s${n}`, addr: '127.0.0.1', port: 1, admin: 1, weight: 1 }));
   map = new Map<string, string>();
   private staged = new Map<string, Map<string, string>>();
   private versions = 0;
@@ -42,7 +42,7 @@ class FakeHaproxy {
     if (command === 'show servers state') {
       const rows = this.slots.map(
         (s, i) =>
-          `3 likes ${i + 1} ${s.name} ${s.addr} 2 ${s.admin} 1 1 4 15 3 4 6 0 0 0 - ${s.port} - 0 0 - - 0`,
+          `3 likes ${i + 1} ${s.name} ${s.addr} 2 ${s.admin} ${s.weight} 1 4 15 3 4 6 0 0 0 - ${s.port} - 0 0 - - 0`,
       );
       return ['1', HEADER, ...rows].join('\n');
     }
@@ -66,6 +66,7 @@ class FakeHaproxy {
     const slot = this.slots.find((s) => `likes/${s.name}` === rest[0]);
     if (verb === 'set' && what === 'server' && slot) {
       if (rest[1] === 'addr') Object.assign(slot, { addr: rest[2], port: Number(rest[4]) });
+      if (rest[1] === 'weight') slot.weight = Number(rest[2]);
       if (rest[1] === 'state') slot.admin = rest[2] === 'ready' ? 0 : rest[2] === 'drain' ? 8 : 1;
     }
     return '';
@@ -78,6 +79,8 @@ const server = (port: number): WantedServer => ({
   host: '127.0.0.1',
   port,
   routable: true,
+  weight: 1,
+  hold: null,
 });
 const snapshot = (index: number, ...ports: number[]): Snapshot => ({
   index,

@@ -231,8 +231,18 @@ export class HaproxyTarget {
       if (await this.fill(slot, server)) filled++;
       else refused++;
     }
+    for (const { slot, weight } of plan.weigh) {
+      if (!(await this.command(slot, [`set server ${slotId(slot)} weight ${weight}`]))) refused++;
+    }
     for (const slot of plan.ready) {
-      if (!(await this.command(slot, [`set server ${slotId(slot)} state ready`]))) refused++;
+      // Passing by the registry's own check (after a recovery, or the check that ended a maintenance).
+      const id = slotId(slot);
+      if (!(await this.command(slot, [`set server ${id} health up`, `set server ${id} state ready`]))) {
+        refused++;
+      }
+    }
+    for (const { slot, state } of plan.hold) {
+      if (!(await this.command(slot, [`set server ${slotId(slot)} state ${state}`]))) refused++;
     }
     const done = refused === 0;
     // A refused command left it short of the snapshot: its index stays behind, so it shows as lagging
@@ -245,11 +255,12 @@ export class HaproxyTarget {
     return { filled, emptied, unrouted: plan.unrouted };
   }
 
-  private fill(slot: Slot, { host, port }: WantedServer): Promise<boolean> {
+  private fill(slot: Slot, { host, port, weight }: WantedServer): Promise<boolean> {
     const id = slotId(slot);
     // It just registered or passed a check: take it as up rather than wait for HAProxy's first check.
     return this.command(slot, [
       `set server ${id} addr ${host} port ${port}`,
+      `set server ${id} weight ${weight}`,
       `set server ${id} health up`,
       `set server ${id} state ready`,
     ]);

@@ -13,6 +13,7 @@ const slot = (name: string, port: number, admin: Slot['admin'] = 'ready', backen
   host: '127.0.0.1',
   port,
   admin,
+  weight: 1,
 });
 const parked = (name: string, backend = 'likes') => slot(name, 1, 'maint', backend);
 const wanted = (port: number, backend = 'likes', routable = true): WantedServer => ({
@@ -21,6 +22,8 @@ const wanted = (port: number, backend = 'likes', routable = true): WantedServer 
   host: '127.0.0.1',
   port,
   routable,
+  weight: 1,
+  hold: null,
 });
 const critical = (port: number) => wanted(port, 'likes', false);
 
@@ -118,5 +121,39 @@ describe(planSlots.name, () => {
     );
     expect(sut).toMatchObject({ fill: [], empty: [], ready: [], unrouted: [] });
     expect([...sut.held.keys()]).toEqual(['likes/127.0.0.1:7400']);
+  });
+
+  it('weighs every held slot as its server asks, and fills a slot with its weight', () => {
+    const heavy = { ...wanted(7400), weight: 3 };
+    const sut = planSlots(
+      ['likes'],
+      [slot('s1', 7400), parked('s2')],
+      [heavy, { ...wanted(7401), weight: 0 }],
+    );
+    expect(sut.weigh).toEqual([{ slot: slot('s1', 7400), weight: 3 }]);
+    expect(sut.fill).toEqual([{ slot: parked('s2'), server: { ...wanted(7401), weight: 0 } }]);
+  });
+
+  it('holds a server in maintenance further out of traffic only: drain, then maint, never back', () => {
+    const held = (hold: WantedServer['hold']) => [{ ...wanted(7400), hold }];
+    expect(planSlots(['likes'], [slot('s1', 7400)], held('drain')).hold).toEqual([
+      { slot: slot('s1', 7400), state: 'drain' },
+    ]);
+    expect(planSlots(['likes'], [slot('s1', 7400, 'maint')], held('drain'))).toMatchObject({
+      hold: [],
+      ready: [],
+    });
+    expect(planSlots(['likes'], [slot('s1', 7400, 'drain')], held('maint')).hold).toEqual([
+      { slot: slot('s1', 7400, 'drain'), state: 'maint' },
+    ]);
+    // Out of maintenance and passing: ready again.
+    expect(planSlots(['likes'], [slot('s1', 7400, 'maint')], held(null)).ready).toEqual([
+      slot('s1', 7400, 'maint'),
+    ]);
+  });
+
+  it('gives no slot to a server in maintenance', () => {
+    const sut = planSlots(['likes'], [parked('s1')], [{ ...wanted(7400), hold: 'drain' }]);
+    expect(sut).toMatchObject({ fill: [], unrouted: [], empty: [] });
   });
 });

@@ -16,12 +16,16 @@ export interface Slot {
   host: string;
   port: number;
   admin: 'ready' | 'drain' | 'maint';
+  /** Its user weight (`set server ... weight`). */
+  weight: number;
 }
 
 /**
  * A server the registry keeps in HAProxy: an instance (its id) of the service named like the backend.
  * One that is not `routable` (critical) keeps the slot it has, as HAProxy's own check left it (down,
  * so out of traffic, and up again the moment it answers), but is never given a slot or made ready.
+ * One an operator put in maintenance is `hold` in its slot: `drain` first (its requests finish), then
+ * `maint` (HAProxy stops checking it); it is never given a slot either.
  */
 export interface WantedServer {
   backend: string;
@@ -29,6 +33,8 @@ export interface WantedServer {
   host: string;
   port: number;
   routable: boolean;
+  weight: number;
+  hold: 'drain' | 'maint' | null;
 }
 
 /** What one sync does, and what it finds. */
@@ -39,6 +45,10 @@ export interface SlotPlan {
   fill: { slot: Slot; server: WantedServer }[];
   /** Slots that hold a wanted server but are not taking traffic. */
   ready: Slot[];
+  /** Slots to hold out of traffic (maintenance), in the state each should reach. */
+  hold: { slot: Slot; state: 'drain' | 'maint' }[];
+  /** Slots whose weight differs from their server's. */
+  weigh: { slot: Slot; weight: number }[];
   /** Slots holding what nobody wants any more. */
   empty: Slot[];
   /** Routable servers whose backend has no free slot. */
@@ -78,6 +88,7 @@ export function parseSlots(text: string): Slot[] {
         host: f[at('srv_addr')],
         port: Number(f[at('srv_port')]),
         admin: admin & MAINT ? 'maint' : admin & DRAIN ? 'drain' : 'ready',
+        weight: Number(f[at('srv_uweight')]),
       };
     });
 }
@@ -94,7 +105,9 @@ export function parseBackends(text: string): string[] {
  * Compares HAProxy's slots with what the registry wants. A wanted server keeps the slot that already
  * carries its address (so a registry restart drops no connection); one without gets the lowest free
  * slot; slots of servers nobody wants are emptied, except those of `draining` servers, which finish
- * their requests first. A server that is not routable keeps its slot untouched and gets none.
+ * their requests first. A server that is not routable keeps its slot untouched and gets none; one held
+ * in maintenance moves only further out of traffic (ready, drain, maint) and gets none. Every held
+ * slot takes its server's weight.
  * Services with no backend in HAProxy are left alone.
  */
 export function planSlots(
@@ -110,18 +123,29 @@ export function planSlots(
     const at = address(slot.backend, slot.host, slot.port);
     if (!isParked(slot) && !slotAt.has(at)) slotAt.set(at, slot);
   }
-  const plan: SlotPlan = { held: new Map(), fill: [], ready: [], empty: [], unrouted: [] };
+  const plan: SlotPlan = {
+    held: new Map(),
+    fill: [],
+    ready: [],
+    hold: [],
+    weigh: [],
+    empty: [],
+    unrouted: [],
+  };
   const taken = new Set<Slot>();
   const homeless: WantedServer[] = [];
   for (const server of wanted.filter((w) => known.has(w.backend))) {
     const slot = slotAt.get(address(server.backend, server.host, server.port));
     if (!slot || taken.has(slot)) {
-      if (server.routable) homeless.push(server);
+      if (server.routable && server.hold === null) homeless.push(server);
       continue;
     }
     taken.add(slot);
     plan.held.set(serverKey(server), slot);
-    if (server.routable && slot.admin !== 'ready') plan.ready.push(slot);
+    if (server.hold === 'maint' && slot.admin !== 'maint') plan.hold.push({ slot, state: 'maint' });
+    else if (server.hold === 'drain' && slot.admin === 'ready') plan.hold.push({ slot, state: 'drain' });
+    else if (server.hold === null && server.routable && slot.admin !== 'ready') plan.ready.push(slot);
+    if (slot.weight !== server.weight) plan.weigh.push({ slot, weight: server.weight });
   }
   for (const server of draining) {
     const slot = slotAt.get(address(server.backend, server.host, server.port));

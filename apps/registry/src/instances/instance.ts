@@ -3,6 +3,15 @@ import type { WantedServer } from '../haproxy/slots';
 /** `passing` instances receive traffic; `critical` ones failed their last check and receive none. */
 export type InstanceStatus = 'passing' | 'critical';
 
+/** An operator took the instance out of traffic (Consul's maintenance mode), why and since when. */
+export interface Maintenance {
+  reason: string;
+  since: number;
+}
+
+/** HAProxy's range of server weights; 0 takes no new traffic. */
+export const WEIGHT = { min: 0, max: 256, default: 1 } as const;
+
 /** One registered instance of a service, as the registry records it (times in epoch milliseconds). */
 export interface Instance {
   id: string;
@@ -15,6 +24,10 @@ export interface Instance {
   /** Free-form key/value pairs (Consul's `Service.Meta`), such as the app's version. */
   meta: Record<string, string>;
   status: InstanceStatus;
+  /** Its share of its backend's traffic in HAProxy (0-256; 0: checked and listed, given no new requests). */
+  weight: number;
+  /** Set while it is out of traffic by an operator's choice: never checked nor pruned meanwhile. */
+  maintenance: Maintenance | null;
   consecutive_failures: number;
   consecutive_successes: number;
   /** When it last turned critical; null while passing. */
@@ -25,8 +38,35 @@ export interface Instance {
   last_seen: number;
 }
 
-/** What a caller supplies to register an instance. */
-export type Registration = Pick<Instance, 'service_name' | 'url' | 'http' | 'health_path' | 'tags' | 'meta'>;
+/**
+ * What a caller supplies to register an instance. Without a `weight`, a new instance weighs
+ * {@link WEIGHT}.default and a known one keeps the weight it had (set by an operator since, perhaps).
+ */
+export type Registration = Pick<
+  Instance,
+  'service_name' | 'url' | 'http' | 'health_path' | 'tags' | 'meta'
+> & {
+  weight?: number;
+};
+
+/** What an operator changes on a registered instance, or a check made outside a round records. */
+export type InstanceChanges = Partial<
+  Pick<
+    Instance,
+    | 'weight'
+    | 'maintenance'
+    | 'status'
+    | 'consecutive_failures'
+    | 'consecutive_successes'
+    | 'critical_since'
+    | 'last_output'
+    | 'last_seen'
+  >
+>;
+
+/** Whether traffic may go to it: passing, and not in maintenance. */
+export const inTraffic = (instance: Pick<Instance, 'status' | 'maintenance'>): boolean =>
+  instance.status === 'passing' && instance.maintenance === null;
 
 /** An instance's id within its service: `host:port`, which is also its HAProxy server name. */
 export function instanceId(url: string): string {
@@ -36,16 +76,22 @@ export function instanceId(url: string): string {
 
 /**
  * The HAProxy server that should carry an instance (its backend is named like its service), routable
- * while the instance is passing.
+ * while the instance is passing, with its weight. One in maintenance drains for `drainMs` after it
+ * entered it, then is put in HAProxy's maintenance.
  */
 export function haproxyServer(
-  instance: Pick<Instance, 'service_name' | 'id' | 'url' | 'status'>,
+  instance: Pick<Instance, 'service_name' | 'id' | 'url' | 'status' | 'weight' | 'maintenance'>,
+  drainMs = 0,
+  now = Date.now(),
 ): WantedServer {
+  const { maintenance } = instance;
   return {
     backend: instance.service_name,
     id: instance.id,
     ...instanceAddress(instance.url),
     routable: instance.status === 'passing',
+    weight: instance.weight,
+    hold: maintenance === null ? null : now - maintenance.since < drainMs ? 'drain' : 'maint',
   };
 }
 

@@ -1,9 +1,15 @@
-import { Controller, Delete, Get, HttpCode, Post, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Post, Put, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { ApiResponses, ApiSummary, Input, Returns } from '@app/http';
 import { TOKEN_REQUIRED } from '../auth/token.guard';
-import { healthyQuery, instanceParams, lookupSchema, registrationSchema } from './dto/registration.schema';
+import {
+  healthyQuery,
+  instanceParams,
+  lookupSchema,
+  registrationSchema,
+  weightSchema,
+} from './dto/registration.schema';
 import {
   instanceView,
   type InstanceView,
@@ -80,6 +86,14 @@ export class InstancesController {
   @ApiResponses(NO_INSTANCE)
   one(@Input(instanceParams) { name, id }: z.output<typeof instanceParams>): Promise<InstanceView> {
     return this.instances.get(name, id);
+  }
+
+  @Put('services/:name/instances/:id/weight')
+  @ApiSummary("Set an instance's weight in HAProxy (0 takes no new requests)")
+  @Returns(instanceView)
+  @ApiResponses({ ...TOKEN_REQUIRED, ...NO_INSTANCE })
+  weigh(@Input(weightSchema) { name, id, weight }: z.output<typeof weightSchema>): Promise<InstanceView> {
+    return this.instances.setWeight(name, id, weight);
   }
 
   @Delete('services/:name/instances/:id')

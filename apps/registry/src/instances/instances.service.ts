@@ -6,7 +6,7 @@ import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { isAllowedHost } from './allowed-hosts';
 import { type InstanceView, toInstanceView } from './dto/instance.view';
 import { type PrometheusTargetGroup, toPrometheusTargetGroup } from './dto/prometheus-target.view';
-import { haproxyServer, type Instance, instanceId, type Registration } from './instance';
+import { haproxyServer, type Instance, instanceId, inTraffic, type Registration } from './instance';
 import { InstanceStore } from '../store/registry-store';
 
 /** Registration, lookup and deregistration of instances, keeping HAProxy in step. */
@@ -61,12 +61,24 @@ export class InstancesService implements OnModuleInit {
     return this.get(serviceName, instanceId(url));
   }
 
-  /** The seed's `service/exists`: the instance registered for this service and URL if it is passing, or 404. */
+  /**
+   * The seed's `service/exists`: the instance registered for this service and URL if it is passing
+   * and not in maintenance, or 404.
+   */
   async exists(serviceName: string, url: string): Promise<InstanceView> {
     const instance = await this.find(serviceName, instanceId(url));
-    if (instance.status !== 'passing') {
-      throw new NotFoundError(`instance ${instance.id} of service ${serviceName} is critical`);
+    if (!inTraffic(instance)) {
+      const why = instance.maintenance ? 'in maintenance' : 'critical';
+      throw new NotFoundError(`instance ${instance.id} of service ${serviceName} is ${why}`);
     }
+    return this.routed(instance);
+  }
+
+  /** Sets the instance's weight, in the store and then in HAProxy. */
+  async setWeight(serviceName: string, id: string, weight: number): Promise<InstanceView> {
+    const instance = await this.instances.update(serviceName, id, { weight });
+    if (!instance) throw new NotFoundError(`no instance ${id} of service ${serviceName}`);
+    await this.haproxy.reconcile();
     return this.routed(instance);
   }
 
@@ -74,10 +86,13 @@ export class InstancesService implements OnModuleInit {
     return (await this.instances.all()).map((i) => this.routed(i));
   }
 
-  /** The instances that passed their last check (where traffic may go), carrying every tag in `tags`. */
+  /**
+   * The instances that passed their last check and are not in maintenance (where traffic may go),
+   * carrying every tag in `tags`.
+   */
   async healthy(serviceName: string, tags: string[] = []): Promise<InstanceView[]> {
     return (await this.instances.byService(serviceName))
-      .filter((i) => i.status === 'passing' && tags.every((tag) => i.tags.includes(tag)))
+      .filter((i) => inTraffic(i) && tags.every((tag) => i.tags.includes(tag)))
       .map((i) => this.routed(i));
   }
 

@@ -12,6 +12,8 @@ const failed = (port: number, failures = 1, criticalSince = 1_000, service_name 
   http: 'GET',
   health_path: '/health-check',
   status: 'critical',
+  weight: 1,
+  maintenance: null,
   consecutive_failures: failures,
   consecutive_successes: 0,
   critical_since: criticalSince,

@@ -16,7 +16,8 @@ export interface CheckOutcome {
  *   nothing (the usual case: `last_seen` then stays the time of its last registration or recovery);
  * - any other pass counts a success, and brings a critical instance back to passing after
  *   `successesBeforePassing` of them in a row;
- * - a failure counts only if the instance gave no sign of life (a re-registration) since the probe.
+ * - a failure counts only if the instance gave no sign of life (a re-registration) since the probe;
+ * - an instance in maintenance is left as it is (it entered maintenance while the round ran).
  */
 export function afterCheck(
   instance: Instance,
@@ -25,6 +26,7 @@ export function afterCheck(
   probedAt: number,
   now: number,
 ): Instance | undefined {
+  if (instance.maintenance !== null) return undefined;
   const last_output = outcome.output;
   if (outcome.passed) {
     const steady = instance.status === 'passing' && instance.consecutive_failures === 0;

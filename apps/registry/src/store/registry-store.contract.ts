@@ -90,6 +90,35 @@ export function registryStoreContract(open: () => Promise<StoreUnderTest>): void
       expect(await store.instances.find('likes', '127.0.0.1:9')).toBeUndefined();
     });
 
+    it('weighs a new instance 1 unless told; a re-registration keeps the weight unless it names one', async () => {
+      expect((await store.instances.register(likes(1))).instance.weight).toBe(1);
+      expect((await store.instances.register({ ...likes(2), weight: 0 })).instance.weight).toBe(0);
+      await store.instances.update('likes', '127.0.0.1:1', { weight: 7 });
+      expect((await store.instances.register(likes(1))).instance.weight).toBe(7);
+      expect((await store.instances.register({ ...likes(1), weight: 3 })).instance.weight).toBe(3);
+      expect(await store.instances.find('likes', '127.0.0.1:1')).toMatchObject({ weight: 3 });
+    });
+
+    it('updates the settings it is given, bumping the index; nothing for an instance it does not know', async () => {
+      await store.instances.register(likes(1, ['eu']), 1_000);
+      const maintenance = { reason: 'kernel upgrade', since: 2_000 };
+      expect(await bumps(() => store.instances.update('likes', '127.0.0.1:1', { maintenance }))).toBe(1);
+      const held = await store.instances.find('likes', '127.0.0.1:1');
+      expect(held).toMatchObject({ maintenance, weight: 1, status: 'passing', tags: ['eu'] });
+      // A re-registration is a sign of life, not the end of an operator's maintenance.
+      expect((await store.instances.register(likes(1), 3_000)).instance.maintenance).toEqual(maintenance);
+      const ended = {
+        maintenance: null,
+        status: 'critical' as const,
+        critical_since: 4_000,
+        last_output: 'down',
+      };
+      expect(await store.instances.update('likes', '127.0.0.1:1', ended)).toMatchObject(ended);
+      expect(await store.instances.find('likes', '127.0.0.1:1')).toMatchObject(ended);
+      expect(await bumps(() => store.instances.update('likes', '127.0.0.1:9', { weight: 2 }))).toBe(0);
+      expect(await store.instances.update('likes', '127.0.0.1:9', { weight: 2 })).toBeUndefined();
+    });
+
     it('lists by service, then registration time', async () => {
       await store.instances.register(likes(2), 2);
       await store.instances.register({ ...likes(3), service_name: 'polls' }, 1);
@@ -160,6 +189,19 @@ export function registryStoreContract(open: () => Promise<StoreUnderTest>): void
         critical_since: null,
         last_output: 'HTTP GET: 200 OK',
         last_seen: 3_500,
+      });
+    });
+
+    it('leaves an instance in maintenance as it is: never marked critical, never pruned', async () => {
+      await store.instances.register(likes(1), 1_000);
+      await store.instances.register(likes(2), 1_000);
+      await store.instances.register(likes(3), 1_000);
+      await store.instances.update('likes', '127.0.0.1:1', { maintenance: { reason: 'r', since: 1_500 } });
+      const changes = await store.instances.applyRound([outcome(1, false)], policy, 2_000, fence, 2_500);
+      expect(changes.pruned).toEqual([]);
+      expect(await store.instances.find('likes', '127.0.0.1:1')).toMatchObject({
+        status: 'passing',
+        consecutive_failures: 0,
       });
     });
 

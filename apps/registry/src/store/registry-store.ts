@@ -1,4 +1,4 @@
-import type { Instance, Registration } from '../instances/instance';
+import type { Instance, InstanceChanges, Registration } from '../instances/instance';
 import type { MassFailure, PrunePolicy } from '../instances/prune-plan';
 import type { CheckOutcome } from './check-transition';
 import type { CheckRecord, LeaseRecord, RoundRecord, RoundTally } from './records';
@@ -55,6 +55,13 @@ export abstract class InstanceStore {
     registration: Registration,
     now?: number,
   ): Promise<{ instance: Instance; created: boolean }>;
+
+  /**
+   * Changes an instance's operator settings (weight, maintenance) or records a check made outside a
+   * round (the one that ends a maintenance); returns the record after, or undefined when there is no
+   * such instance. Atomic with its index bump.
+   */
+  abstract update(serviceName: string, id: string, changes: InstanceChanges): Promise<Instance | undefined>;
 
   /** Removes an instance; false when there was none. Atomic with its index bump. */
   abstract deregister(serviceName: string, id: string): Promise<boolean>;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Instance, instanceAddress } from '../../instances/instance';
-import type { ConsulCatalogService, ConsulNode, ConsulServiceEntry } from './consul.view';
+import type { ConsulCatalogService, ConsulCheck, ConsulNode, ConsulServiceEntry } from './consul.view';
 
 /** Where the registry sits in Consul's terms: its datacenter, and the change index every record carries. */
 export interface ConsulScope {
@@ -35,8 +35,8 @@ export const toConsulNode = (host: string, scope: ConsulScope): ConsulNode => ({
   ModifyIndex: scope.index,
 });
 
-// Every instance weighs the same to HAProxy's round robin.
-const WEIGHTS = { Passing: 1, Warning: 1 };
+/** The name Consul gives the critical check that marks a service instance in maintenance. */
+const MAINTENANCE_CHECK = 'Service Maintenance Mode';
 
 /** The instance's meta, with where the registry reaches it (`url`, `health_path`) added. */
 const serviceMeta = (instance: Instance): Record<string, string> => ({
@@ -57,12 +57,14 @@ export function toConsulServiceEntry(instance: Instance, scope: ConsulScope): Co
       Address: host,
       Port: port,
       Meta: serviceMeta(instance),
-      Weights: WEIGHTS,
+      // HAProxy's weight; Consul's Warning weight has no counterpart here (no warning state).
+      Weights: { Passing: instance.weight, Warning: 1 },
       EnableTagOverride: false,
       CreateIndex: scope.index,
       ModifyIndex: scope.index,
     },
     Checks: [
+      ...maintenanceChecks(instance, host, scope),
       {
         Node: host,
         CheckID: `service:${instance.id}`,
@@ -79,6 +81,27 @@ export function toConsulServiceEntry(instance: Instance, scope: ConsulScope): Co
       },
     ],
   };
+}
+
+/** Consul's `_service_maintenance:<id>` check, critical while the instance is in maintenance. */
+function maintenanceChecks(instance: Instance, host: string, scope: ConsulScope): ConsulCheck[] {
+  if (instance.maintenance === null) return [];
+  return [
+    {
+      Node: host,
+      CheckID: `_service_maintenance:${instance.id}`,
+      Name: MAINTENANCE_CHECK,
+      Status: 'critical',
+      Notes: instance.maintenance.reason,
+      Output: '',
+      ServiceID: instance.id,
+      ServiceName: instance.service_name,
+      ServiceTags: instance.tags,
+      Type: 'maintenance',
+      CreateIndex: scope.index,
+      ModifyIndex: scope.index,
+    },
+  ];
 }
 
 export function toConsulCatalogService(instance: Instance, scope: ConsulScope): ConsulCatalogService {

@@ -34,7 +34,10 @@ const consulService = z.object({
   ModifyIndex: index,
 });
 
-/** Consul's `HealthCheck`: the registry's one check of an instance. */
+/**
+ * Consul's `HealthCheck`: the registry's check of an instance, and Consul's maintenance check
+ * (`_service_maintenance:<id>`, critical) while it is in maintenance.
+ */
 const consulCheck = z.object({
   Node: z.string(),
   CheckID: z.string(),
@@ -45,10 +48,11 @@ const consulCheck = z.object({
   ServiceID: z.string(),
   ServiceName: z.string(),
   ServiceTags: z.array(z.string()),
-  Type: z.literal('http'),
+  Type: z.enum(['http', 'maintenance']),
   CreateIndex: index,
   ModifyIndex: index,
 });
+export type ConsulCheck = z.infer<typeof consulCheck>;
 
 /** One entry of `/v1/health/service/:name`. */
 export const consulServiceEntry = z

@@ -72,8 +72,18 @@ const lastCheck = (check: CheckRecord) => {
   return { checked_at, status_code, latency_ms, error, passed };
 };
 
-/** Why a registry status and HAProxy's view of the same instance disagree; null when they agree. */
-export function disagreement(status: string, server: HaproxyServerView | null): string | null {
+/**
+ * Why a registry status and HAProxy's view of the same instance disagree; null when they agree. One in
+ * maintenance is out of traffic whatever its status (HAProxy has it DRAIN, then MAINT).
+ */
+export function disagreement(
+  status: string,
+  server: HaproxyServerView | null,
+  inMaintenance = false,
+): string | null {
+  if (inMaintenance) {
+    return server?.status === 'UP' ? 'in maintenance, but HAProxy still sends it traffic' : null;
+  }
   if (status === 'passing' && !server) return 'passing, but HAProxy does not route it';
   if (status === 'passing' && server!.status !== 'UP') return `passing, but HAProxy has it ${server!.status}`;
   if (status !== 'passing' && server?.status === 'UP') return `${status}, but HAProxy still sends it traffic`;
@@ -104,7 +114,7 @@ export function toDashboardView(sources: DashboardSources): DashboardView {
       ...instance,
       status: status as InstanceView['status'],
       haproxy,
-      disagreement: sources.servers ? disagreement(status, haproxy) : null,
+      disagreement: sources.servers ? disagreement(status, haproxy, Boolean(instance.maintenance)) : null,
       last_check: last ? lastCheck(last) : null,
       history: checks.map(({ latency_ms, passed }) => ({ latency_ms, passed })),
     };

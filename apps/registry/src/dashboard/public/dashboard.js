@@ -80,12 +80,16 @@ function instanceCard(instance, reachable) {
   const check = instance.last_check;
   const card = el(
     'li',
-    `instance ${instance.status}${instance.disagreement ? ' disagrees' : ''}`,
+    `instance ${instance.status}${instance.maintenance ? ' maintenance' : ''}${instance.disagreement ? ' disagrees' : ''}`,
     el('div', 'id', instance.id, el('span', 'url', instance.url)),
     field(
       'registry',
       badge(instance.status),
       instance.consecutive_failures ? ` ${instance.consecutive_failures} failed` : null,
+      ` · weight ${instance.weight}`,
+      instance.maintenance ? el('br') : null,
+      instance.maintenance ? badge('maintenance') : null,
+      instance.maintenance ? el('span', 'reason', ` ${instance.maintenance.reason}`) : null,
     ),
     ...haproxyFields(instance.haproxy, reachable),
     fieldOf(

@@ -1,10 +1,10 @@
 import { count, isoTime, toIso } from '@app/http';
 import { z } from 'zod';
-import type { Instance } from '../instance';
+import { type Instance, WEIGHT } from '../instance';
 
 /**
  * An instance as the API shows it: its health state (`status`, consecutive failures and successes,
- * `critical_since`), times in ISO 8601, the HAProxy server (`backend/slot`) carrying it or null when
+ * `critical_since`), its weight and maintenance, times in ISO 8601, the HAProxy server (`backend/slot`) carrying it or null when
  * it has none, and a warning when a registration could not be routed.
  */
 export const instanceView = z
@@ -17,6 +17,15 @@ export const instanceView = z
     tags: z.array(z.string()),
     meta: z.record(z.string(), z.string()),
     status: z.enum(['passing', 'critical']),
+    weight: z
+      .int()
+      .min(WEIGHT.min)
+      .max(WEIGHT.max)
+      .meta({ description: "Its share of its backend's traffic in HAProxy; 0 takes no new requests" }),
+    maintenance: z.object({ reason: z.string(), since: isoTime }).nullable().meta({
+      description:
+        'Set while an operator holds it out of traffic: it is neither checked nor pruned meanwhile',
+    }),
     consecutive_failures: count,
     consecutive_successes: count,
     critical_since: isoTime
@@ -38,6 +47,7 @@ export type InstanceView = z.infer<typeof instanceView>;
 export const toInstanceView = (instance: Instance, haproxyServer: string | null): InstanceView => ({
   ...instance,
   critical_since: instance.critical_since === null ? null : toIso(instance.critical_since),
+  maintenance: instance.maintenance && { ...instance.maintenance, since: toIso(instance.maintenance.since) },
   registered_at: toIso(instance.registered_at),
   last_seen: toIso(instance.last_seen),
   haproxy_server: haproxyServer,

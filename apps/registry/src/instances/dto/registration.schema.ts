@@ -1,6 +1,10 @@
 import { integerIn, unquoteIdentifier } from '@app/http';
 import { z } from 'zod';
+import { WEIGHT } from '../instance';
 import { metaSchema, tagFilterSchema, tagsSchema } from './labels.schema';
+
+/** HAProxy's server weight: 0 (no new traffic) to 256. */
+const weight = integerIn(WEIGHT.min, WEIGHT.max);
 
 /** Service names as HAProxy backends and URLs can carry them. */
 export const serviceName = z.preprocess(
@@ -62,6 +66,8 @@ export const registrationSchema = z.object({
   health_path: healthPath.default('/health-check'),
   tags: tagsSchema.default([]),
   meta: metaSchema.default({}),
+  // Absent: a new instance weighs 1 and a known one keeps its weight (see Registration).
+  weight: weight.optional(),
 });
 
 /** The seed's `POST /service/exists`: a service name and URL. */
@@ -70,6 +76,9 @@ export const lookupSchema = registrationSchema.pick({ service_name: true, url: t
 /** Path parameters naming one instance. */
 // An id past the router's 100-character limit on a path parameter never gets here (a 414).
 export const instanceParams = z.object({ name: serviceName, id: z.string().min(1).max(100) });
+
+/** `PUT /services/:name/instances/:id/weight`. */
+export const weightSchema = instanceParams.extend({ weight });
 
 /** Path parameters naming one service. */
 export const serviceParams = z.object({ name: serviceName });

@@ -1,6 +1,12 @@
 import { guard } from '@app/dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
-import { type Instance, instanceId, type Registration } from '../../instances/instance';
+import {
+  type Instance,
+  type InstanceChanges,
+  instanceId,
+  type Registration,
+  WEIGHT,
+} from '../../instances/instance';
 import { planPrunes } from '../../instances/prune-plan';
 import { afterCheck, type CheckOutcome } from '../check-transition';
 import {
@@ -23,7 +29,12 @@ const byServiceThenAge = (a: Instance, b: Instance) =>
   a.service_name.localeCompare(b.service_name) ||
   a.registered_at - b.registered_at ||
   a.id.localeCompare(b.id);
-const toInstance = ({ pk: _pk, sk: _sk, ...instance }: Item): Instance => instance;
+// Items written before weights and maintenance existed have neither attribute.
+const toInstance = ({ pk: _pk, sk: _sk, ...instance }: Item): Instance => ({
+  ...instance,
+  weight: instance.weight ?? WEIGHT.default,
+  maintenance: instance.maintenance ?? null,
+});
 
 /** One write a round wants: the record after its check, or its prune, and whether a watcher sees it. */
 interface RoundWrite {
@@ -75,12 +86,15 @@ export class DynamoInstances extends InstanceStore {
   ): Promise<{ instance: Instance; created: boolean }> {
     const id = instanceId(registration.url);
     const before = await this.find(registration.service_name, id);
+    const { weight = before?.weight ?? WEIGHT.default, ...fields } = registration;
     const instance: Instance = {
       consecutive_successes: 0,
       last_output: '',
       registered_at: now,
+      maintenance: null,
       ...before,
-      ...registration,
+      ...fields,
+      weight,
       id,
       status: 'passing',
       consecutive_failures: 0,
@@ -93,10 +107,13 @@ export class DynamoInstances extends InstanceStore {
         Update: {
           TableName: this.table,
           Key: KEYS.instance(service_name, id),
-          // A re-registration refreshes the record and counts as a passing sign of life.
+          // A re-registration refreshes the record and counts as a passing sign of life; it keeps the
+          // weight unless it names one, and never ends a maintenance (an operator's choice).
           UpdateExpression:
             'SET service_name = :service, id = :id, #url = :url, http = :http, health_path = :path, tags = :tags, ' +
             'meta = :meta, #status = :passing, consecutive_failures = :zero, critical_since = :null, ' +
+            `weight = ${registration.weight === undefined ? 'if_not_exists(weight, :weight)' : ':weight'}, ` +
+            'maintenance = if_not_exists(maintenance, :null), ' +
             'last_seen = :now, registered_at = if_not_exists(registered_at, :now), ' +
             'consecutive_successes = if_not_exists(consecutive_successes, :zero), ' +
             'last_output = if_not_exists(last_output, :empty)',
@@ -104,7 +121,7 @@ export class DynamoInstances extends InstanceStore {
           ExpressionAttributeValues: {
             ...{ ':service': service_name, ':id': id, ':url': url, ':http': http, ':path': health_path },
             ...{ ':tags': tags, ':meta': meta, ':passing': 'passing', ':zero': 0, ':null': null },
-            ...{ ':now': now, ':empty': '' },
+            ...{ ':now': now, ':empty': '', ':weight': weight },
           },
         },
       },
@@ -112,6 +129,34 @@ export class DynamoInstances extends InstanceStore {
     ]);
     this.index.changed();
     return { instance, created: !before };
+  }
+
+  async update(serviceName: string, id: string, changes: InstanceChanges): Promise<Instance | undefined> {
+    const names = Object.keys(changes);
+    if (names.length === 0) return this.find(serviceName, id);
+    try {
+      await transact(this.client, [
+        {
+          Update: {
+            TableName: this.table,
+            Key: KEYS.instance(serviceName, id),
+            ConditionExpression: 'attribute_exists(pk)',
+            // Attribute names by placeholder: `status` is one of DynamoDB's reserved words.
+            UpdateExpression: `SET ${names.map((_, i) => `#n${i} = :v${i}`).join(', ')}`,
+            ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#n${i}`, name])),
+            ExpressionAttributeValues: Object.fromEntries(
+              names.map((name, i) => [`:v${i}`, changes[name as keyof InstanceChanges]]),
+            ),
+          },
+        },
+        this.bump(),
+      ]);
+    } catch (error) {
+      if (reasonCodes(error)?.[0] === 'ConditionalCheckFailed') return undefined;
+      throw error;
+    }
+    this.index.changed();
+    return this.find(serviceName, id);
   }
 
   async deregister(serviceName: string, id: string): Promise<boolean> {

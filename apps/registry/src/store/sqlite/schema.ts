@@ -1,4 +1,7 @@
-/** The registry's tables; applied at every start, so each statement is idempotent. `tags` and `meta` hold JSON. */
+/**
+ * The registry's tables; applied at every start, so each statement is idempotent. `tags`, `meta` and
+ * `maintenance` (NULL when not in maintenance) hold JSON.
+ */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS instances (
   service_name         TEXT    NOT NULL,
@@ -9,6 +12,8 @@ CREATE TABLE IF NOT EXISTS instances (
   tags                 TEXT    NOT NULL DEFAULT '[]',
   meta                 TEXT    NOT NULL DEFAULT '{}',
   status               TEXT    NOT NULL CHECK (status IN ('passing', 'critical')),
+  weight               INTEGER NOT NULL DEFAULT 1,
+  maintenance          TEXT,
   consecutive_failures INTEGER NOT NULL DEFAULT 0,
   consecutive_successes INTEGER NOT NULL DEFAULT 0,
   critical_since       INTEGER,
@@ -74,4 +79,6 @@ export const ADDED_COLUMNS: [string, string, string][] = [
   ['instances', 'tags', "TEXT NOT NULL DEFAULT '[]'"],
   ['instances', 'meta', "TEXT NOT NULL DEFAULT '{}'"],
   ['instances', 'last_output', "TEXT NOT NULL DEFAULT ''"],
+  ['instances', 'weight', 'INTEGER NOT NULL DEFAULT 1'],
+  ['instances', 'maintenance', 'TEXT'],
 ];

@@ -1,5 +1,11 @@
 import type Database from 'better-sqlite3';
-import { type Instance, instanceId, type Registration } from '../../instances/instance';
+import {
+  type Instance,
+  type InstanceChanges,
+  instanceId,
+  type Registration,
+  WEIGHT,
+} from '../../instances/instance';
 import { planPrunes } from '../../instances/prune-plan';
 import { afterCheck, type CheckOutcome } from '../check-transition';
 import {
@@ -11,14 +17,31 @@ import {
 } from '../registry-store';
 import { sharedStatements, sqlite } from './sqlite';
 
-/** An `instances` row: tags and meta are JSON text. */
-type InstanceRow = Omit<Instance, 'tags' | 'meta'> & { tags: string; meta: string };
+/** An `instances` row: tags, meta and maintenance are JSON text. */
+type InstanceRow = Omit<Instance, 'tags' | 'meta' | 'maintenance'> & {
+  tags: string;
+  meta: string;
+  maintenance: string | null;
+};
 
 const fromRow = (row: InstanceRow): Instance => ({
   ...row,
   tags: JSON.parse(row.tags) as string[],
   meta: JSON.parse(row.meta) as Record<string, string>,
+  maintenance: row.maintenance === null ? null : (JSON.parse(row.maintenance) as Instance['maintenance']),
 });
+
+/** The columns {@link SqliteInstances.update} may set: InstanceChanges' keys, never a caller's string. */
+const CHANGEABLE = new Set<string>([
+  'weight',
+  'maintenance',
+  'status',
+  'consecutive_failures',
+  'consecutive_successes',
+  'critical_since',
+  'last_output',
+  'last_seen',
+] satisfies (keyof InstanceChanges)[]);
 
 /** The membership in the `instances` table; every change commits with the change index's bump. */
 export class SqliteInstances extends InstanceStore {
@@ -40,14 +63,16 @@ export class SqliteInstances extends InstanceStore {
         'SELECT * FROM instances WHERE service_name = ? ORDER BY registered_at, id',
       ),
       members: db.prepare<[string], number>('SELECT COUNT(*) FROM instances WHERE service_name = ?').pluck(),
-      // A re-registration refreshes the record and counts as a passing sign of life.
+      // A re-registration refreshes the record and counts as a passing sign of life; it keeps the
+      // weight unless it names one, and never ends a maintenance (an operator's choice).
       upsert: db.prepare(`
-        INSERT INTO instances (service_name, id, url, http, health_path, tags, meta, status,
+        INSERT INTO instances (service_name, id, url, http, health_path, tags, meta, status, weight,
           consecutive_failures, consecutive_successes, critical_since, registered_at, last_seen)
-        VALUES (@service_name, @id, @url, @http, @health_path, @tags, @meta, 'passing', 0, 0, NULL, @now, @now)
+        VALUES (@service_name, @id, @url, @http, @health_path, @tags, @meta, 'passing',
+          COALESCE(@weight, ${WEIGHT.default}), 0, 0, NULL, @now, @now)
         ON CONFLICT (service_name, id) DO UPDATE SET
           url = excluded.url, http = excluded.http, health_path = excluded.health_path,
-          tags = excluded.tags, meta = excluded.meta,
+          tags = excluded.tags, meta = excluded.meta, weight = COALESCE(@weight, weight),
           status = 'passing', consecutive_failures = 0, critical_since = NULL, last_seen = excluded.last_seen`),
       remove: db.prepare<[string, string]>('DELETE FROM instances WHERE service_name = ? AND id = ?'),
       checked: db.prepare<Instance>(`
@@ -86,6 +111,7 @@ export class SqliteInstances extends InstanceStore {
           ...registration,
           id,
           now,
+          weight: registration.weight ?? null,
           tags: JSON.stringify(tags),
           meta: JSON.stringify(meta),
         });
@@ -95,6 +121,28 @@ export class SqliteInstances extends InstanceStore {
     );
     this.index.changed();
     return result;
+  }
+
+  async update(serviceName: string, id: string, changes: InstanceChanges): Promise<Instance | undefined> {
+    const columns = Object.keys(changes).filter((c) => CHANGEABLE.has(c));
+    const values = {
+      ...changes,
+      service_name: serviceName,
+      id,
+      maintenance: changes.maintenance ? JSON.stringify(changes.maintenance) : null,
+    };
+    if (columns.length === 0) return this.find(serviceName, id);
+    const updated = await sqlite(
+      this.db.transaction(() => {
+        const set = columns.map((c) => `${c} = @${c}`).join(', ');
+        const statement = `UPDATE instances SET ${set} WHERE service_name = @service_name AND id = @id`;
+        if (this.db.prepare(statement).run(values).changes === 0) return undefined;
+        this.shared.bumpIndex.get();
+        return fromRow(this.statements.find.get(serviceName, id)!);
+      }),
+    );
+    if (updated) this.index.changed();
+    return updated;
   }
 
   async deregister(serviceName: string, id: string): Promise<boolean> {

@@ -1,0 +1,90 @@
+import { NotFoundError } from '@app/errors';
+import { Inject, Injectable } from '@nestjs/common';
+import { describeProbe, HealthProbe, toCheckRecords } from '../checker/health-probe';
+import { HaproxyMembership } from '../haproxy/haproxy-membership';
+import type { InstanceView, ServiceInstancesView } from '../instances/dto/instance.view';
+import { haproxyServer, type Instance, type InstanceChanges } from '../instances/instance';
+import { InstancesService } from '../instances/instances.service';
+import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
+import { CheckHistory, InstanceStore } from '../store/registry-store';
+
+/**
+ * Maintenance mode. Entering it records why and since when, then drains the instance's HAProxy slots
+ * (its requests finish) and puts them in HAProxy's maintenance; it is then out of every passing view,
+ * never checked and never pruned. Leaving it checks the instance at once: passing, it takes traffic
+ * again without waiting for a round; failing, it is critical and follows the prune rules from there.
+ */
+@Injectable()
+export class MaintenanceService {
+  constructor(
+    @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
+    private readonly instances: InstanceStore,
+    private readonly views: InstancesService,
+    private readonly probe: HealthProbe,
+    private readonly checks: CheckHistory,
+    private readonly haproxy: HaproxyMembership,
+  ) {}
+
+  /** Holds the instance out of traffic; returns it once its requests are done. A repeat changes the reason. */
+  async enter(serviceName: string, id: string, reason: string): Promise<InstanceView> {
+    const before = await this.find(serviceName, id);
+    const since = before.maintenance?.since ?? Date.now();
+    const instance = await this.update(serviceName, id, { maintenance: { reason, since } });
+    await this.haproxy.holdOut(haproxyServer(instance));
+    return this.views.get(serviceName, id);
+  }
+
+  /** Ends the maintenance after one check made now (a no-op for an instance not in maintenance). */
+  async leave(serviceName: string, id: string): Promise<InstanceView> {
+    const before = await this.find(serviceName, id);
+    if (before.maintenance === null) return this.views.get(serviceName, id);
+    const [probed] = await this.probe.probeAll([before]);
+    const now = Date.now();
+    const last_output = describeProbe(probed);
+    const after: InstanceChanges = probed.result.passed
+      ? { status: 'passing', consecutive_failures: 0, critical_since: null, last_seen: now }
+      : { status: 'critical', consecutive_failures: 1, critical_since: now };
+    const instance = await this.update(serviceName, id, {
+      ...after,
+      maintenance: null,
+      consecutive_successes: probed.result.passed ? 1 : 0,
+      last_output,
+    });
+    await this.checks.append(toCheckRecords([probed], now), this.config.HEALTH_HISTORY_LIMIT);
+    await this.haproxy.release(haproxyServer(instance));
+    return this.views.get(serviceName, id);
+  }
+
+  /** Holds every instance of the service out of traffic (those registering later are not). */
+  async enterService(serviceName: string, reason: string): Promise<ServiceInstancesView> {
+    const members = await this.members(serviceName);
+    const instances = await Promise.all(members.map((i) => this.enter(serviceName, i.id, reason)));
+    return { service_name: serviceName, instances };
+  }
+
+  /** Ends the maintenance of every instance of the service, each after its own check. */
+  async leaveService(serviceName: string): Promise<ServiceInstancesView> {
+    const members = await this.members(serviceName);
+    const instances = await Promise.all(members.map((i) => this.leave(serviceName, i.id)));
+    return { service_name: serviceName, instances };
+  }
+
+  private async find(serviceName: string, id: string): Promise<Instance> {
+    const instance = await this.instances.find(serviceName, id);
+    if (!instance) throw new NotFoundError(`no instance ${id} of service ${serviceName}`);
+    return instance;
+  }
+
+  /** Writes `changes`; 404 when the instance was deregistered meanwhile. */
+  private async update(serviceName: string, id: string, changes: InstanceChanges): Promise<Instance> {
+    const instance = await this.instances.update(serviceName, id, changes);
+    if (!instance) throw new NotFoundError(`no instance ${id} of service ${serviceName}`);
+    return instance;
+  }
+
+  private async members(serviceName: string): Promise<Instance[]> {
+    const members = await this.instances.byService(serviceName);
+    if (members.length === 0) throw new NotFoundError(`service ${serviceName} has no instances`);
+    return members;
+  }
+}
