@@ -74,6 +74,16 @@ const STEPS: Record<App, Step[]> = {
     ['GET', '/v1/catalog/nodes'],
     ['GET', '/v1/catalog/service/shop'],
     ['GET', '/v1/health/service/registry?passing=true'],
+    ['PUT', '/services/shop/instances/127.0.0.1:1/weight', { json: { weight: 2 } }],
+    ['PUT', '/services/shop/instances/127.0.0.1:1/weight', { json: { weight: 257 } }], // 400
+    ['PUT', '/services/shop/instances/127.0.0.1:9/weight', { json: { weight: 2 } }], // 404
+    ['PUT', '/services/shop/instances/127.0.0.1:1/maintenance', { json: { reason: 'upgrade' } }],
+    ['GET', '/v1/health/service/shop'],
+    ['DELETE', '/services/shop/instances/127.0.0.1:1/maintenance'],
+    ['PUT', '/services/shop/maintenance', { form: { reason: 'deploy' } }],
+    ['PUT', '/services/shop/maintenance', { json: { enable: false } }],
+    ['DELETE', '/services/shop/maintenance'],
+    ['DELETE', '/services/nobody/maintenance'], // 404
     ['DELETE', '/services/shop/instances/127.0.0.1:1'],
     ['DELETE', '/services/shop/instances/127.0.0.1:1'], // 404
   ],

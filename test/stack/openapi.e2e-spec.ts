@@ -84,7 +84,8 @@ describe('OpenAPI documents and Swagger UI, through HAProxy', () => {
       }
       for (const [path, methods] of methodsOf) {
         const concrete = path.replace(/\{\w+\}/g, '1');
-        const answer = await request(through(app), concrete, { method: 'PUT' });
+        // PATCH: the one method no route takes (PUT sets a weight and maintenance).
+        const answer = await request(through(app), concrete, { method: 'PATCH' });
         const allow = [...methods].sort().join(', ');
         expect({
           concrete,
@@ -97,7 +98,7 @@ describe('OpenAPI documents and Swagger UI, through HAProxy', () => {
           allow,
           body: {
             error: 'Method Not Allowed',
-            message: `PUT is not served on ${concrete}; it takes ${allow}`,
+            message: `PATCH is not served on ${concrete}; it takes ${allow}`,
           },
         });
       }
