@@ -3,7 +3,7 @@ import type { SchedulerRegistry } from '@nestjs/schedule';
 import { Registry } from 'prom-client';
 import type { HaproxyMembership } from '../haproxy/haproxy-membership';
 import type { WantedServer } from '../haproxy/slots';
-import { haproxyServer, type Instance } from '../instances/instance';
+import { DEFAULT_CHECK, haproxyServer, type Instance } from '../instances/instance';
 import { RegistryMetrics } from '../metrics/registry-metrics';
 import { loadRegistryConfig } from '../registry.config';
 import { sqliteStore } from '../store/sqlite/sqlite-store';
@@ -39,7 +39,7 @@ export function checkerFixture(env: Record<string, string> = {}) {
       reconciledWith.push(wanted.filter((server) => server.routable).map((server) => server.id));
       const server: WantedServer = {
         ...{ backend: 'likes', id: 'x', host: '127.0.0.1', port: 9 },
-        ...{ routable: true, weight: 1, hold: null },
+        ...{ routable: true, selfChecked: true, weight: 1, hold: null },
       };
       return { filled: 0, emptied: 0, unrouted: Array<WantedServer>(fixture.unrouted).fill(server) };
     }),
@@ -77,6 +77,7 @@ export function checkerFixture(env: Record<string, string> = {}) {
         url: url(port),
         http: 'GET',
         health_path: '/health-check',
+        check: DEFAULT_CHECK,
         tags: [],
         meta: {},
       },

@@ -79,6 +79,7 @@ const server = (port: number): WantedServer => ({
   host: '127.0.0.1',
   port,
   routable: true,
+  selfChecked: true,
   weight: 1,
   hold: null,
 });

@@ -234,6 +234,12 @@ export class HaproxyTarget {
     for (const { slot, weight } of plan.weigh) {
       if (!(await this.command(slot, [`set server ${slotId(slot)} weight ${weight}`]))) refused++;
     }
+    for (const { slot, enable } of plan.checks) {
+      if (!(await this.command(slot, [`${enable ? 'enable' : 'disable'} health ${slotId(slot)}`]))) refused++;
+    }
+    for (const { slot, up } of plan.health) {
+      if (!(await this.command(slot, [`set server ${slotId(slot)} health ${up ? 'up' : 'down'}`]))) refused++;
+    }
     for (const slot of plan.ready) {
       // Passing by the registry's own check (after a recovery, or the check that ended a maintenance).
       const id = slotId(slot);
@@ -255,12 +261,13 @@ export class HaproxyTarget {
     return { filled, emptied, unrouted: plan.unrouted };
   }
 
-  private fill(slot: Slot, { host, port, weight }: WantedServer): Promise<boolean> {
+  private fill(slot: Slot, { host, port, weight, selfChecked }: WantedServer): Promise<boolean> {
     const id = slotId(slot);
     // It just registered or passed a check: take it as up rather than wait for HAProxy's first check.
     return this.command(slot, [
       `set server ${id} addr ${host} port ${port}`,
       `set server ${id} weight ${weight}`,
+      `${selfChecked ? 'enable' : 'disable'} health ${id}`,
       `set server ${id} health up`,
       `set server ${id} state ready`,
     ]);

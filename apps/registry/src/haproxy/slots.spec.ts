@@ -14,6 +14,8 @@ const slot = (name: string, port: number, admin: Slot['admin'] = 'ready', backen
   port,
   admin,
   weight: 1,
+  checked: true,
+  up: admin !== 'maint',
 });
 const parked = (name: string, backend = 'likes') => slot(name, 1, 'maint', backend);
 const wanted = (port: number, backend = 'likes', routable = true): WantedServer => ({
@@ -22,6 +24,7 @@ const wanted = (port: number, backend = 'likes', routable = true): WantedServer 
   host: '127.0.0.1',
   port,
   routable,
+  selfChecked: true,
   weight: 1,
   hold: null,
 });

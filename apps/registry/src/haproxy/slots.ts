@@ -18,6 +18,10 @@ export interface Slot {
   admin: 'ready' | 'drain' | 'maint';
   /** Its user weight (`set server ... weight`). */
   weight: number;
+  /** Whether HAProxy runs its own check on it (`enable`/`disable health`). */
+  checked: boolean;
+  /** Whether HAProxy has it up (its operational state is running). */
+  up: boolean;
 }
 
 /**
@@ -25,7 +29,9 @@ export interface Slot {
  * One that is not `routable` (critical) keeps the slot it has, as HAProxy's own check left it (down,
  * so out of traffic, and up again the moment it answers), but is never given a slot or made ready.
  * One an operator put in maintenance is `hold` in its slot: `drain` first (its requests finish), then
- * `maint` (HAProxy stops checking it); it is never given a slot either.
+ * `maint` (HAProxy stops checking it); it is never given a slot either. One that is not
+ * `selfChecked` (a TCP or TTL check, which the backend's HTTP check cannot stand in for) has HAProxy's
+ * check disabled and is forced up or down as the registry's status says.
  */
 export interface WantedServer {
   backend: string;
@@ -33,6 +39,7 @@ export interface WantedServer {
   host: string;
   port: number;
   routable: boolean;
+  selfChecked: boolean;
   weight: number;
   hold: 'drain' | 'maint' | null;
 }
@@ -49,6 +56,10 @@ export interface SlotPlan {
   hold: { slot: Slot; state: 'drain' | 'maint' }[];
   /** Slots whose weight differs from their server's. */
   weigh: { slot: Slot; weight: number }[];
+  /** Slots whose HAProxy check must be turned on or off. */
+  checks: { slot: Slot; enable: boolean }[];
+  /** Slots without HAProxy's check to force up or down, as the registry's status says. */
+  health: { slot: Slot; up: boolean }[];
   /** Slots holding what nobody wants any more. */
   empty: Slot[];
   /** Routable servers whose backend has no free slot. */
@@ -59,6 +70,10 @@ export interface SlotPlan {
 // Config maint (0x04, from `disabled`) is left out: it stays set on a slot after `state ready`.
 const MAINT = 0x01 | 0x02 | 0x20 | 0x40;
 const DRAIN = 0x08 | 0x10;
+/** srv_check_state's CHK_ST_ENABLED: HAProxy's check runs (`disable health` clears it). */
+const CHECK_ENABLED = 0x04;
+/** srv_op_state's SRV_ST_RUNNING. */
+const RUNNING = 2;
 
 /** `backend/slot`, the name HAProxy's stats page and Runtime API use. */
 export const slotId = (slot: Pick<Slot, 'backend' | 'name'>): string => `${slot.backend}/${slot.name}`;
@@ -89,6 +104,8 @@ export function parseSlots(text: string): Slot[] {
         port: Number(f[at('srv_port')]),
         admin: admin & MAINT ? 'maint' : admin & DRAIN ? 'drain' : 'ready',
         weight: Number(f[at('srv_uweight')]),
+        checked: (Number(f[at('srv_check_state')]) & CHECK_ENABLED) !== 0,
+        up: Number(f[at('srv_op_state')]) === RUNNING,
       };
     });
 }
@@ -129,6 +146,8 @@ export function planSlots(
     ready: [],
     hold: [],
     weigh: [],
+    checks: [],
+    health: [],
     empty: [],
     unrouted: [],
   };
@@ -146,6 +165,10 @@ export function planSlots(
     else if (server.hold === 'drain' && slot.admin === 'ready') plan.hold.push({ slot, state: 'drain' });
     else if (server.hold === null && server.routable && slot.admin !== 'ready') plan.ready.push(slot);
     if (slot.weight !== server.weight) plan.weigh.push({ slot, weight: server.weight });
+    if (slot.checked !== server.selfChecked) plan.checks.push({ slot, enable: server.selfChecked });
+    if (!server.selfChecked && server.hold === null && slot.up !== server.routable) {
+      plan.health.push({ slot, up: server.routable });
+    }
   }
   for (const server of draining) {
     const slot = slotAt.get(address(server.backend, server.host, server.port));

@@ -9,6 +9,26 @@ export interface Maintenance {
   since: number;
 }
 
+/**
+ * How the registry checks an instance (Consul's check types). `http` and `tcp` are probed every
+ * `interval_ms`, each probe bounded by `timeout_ms` (null: the registry's HEALTH_CHECK_INTERVAL_MS and
+ * HEALTH_CHECK_TIMEOUT_MS); `ttl` is never probed: the instance reports, and is critical once `ttl_ms`
+ * passes without a passing report.
+ */
+export type CheckDefinition =
+  | { type: 'http' | 'tcp'; interval_ms: number | null; timeout_ms: number | null }
+  | { type: 'ttl'; ttl_ms: number };
+
+/** The check every instance had before there were others. */
+export const DEFAULT_CHECK: CheckDefinition = { type: 'http', interval_ms: null, timeout_ms: null };
+
+/** A TTL check's state: what the instance last reported, and when its last passing report lapses. */
+export interface TtlState {
+  status: InstanceStatus;
+  output: string;
+  expires_at: number;
+}
+
 /** HAProxy's range of server weights; 0 takes no new traffic. */
 export const WEIGHT = { min: 0, max: 256, default: 1 } as const;
 
@@ -23,6 +43,9 @@ export interface Instance {
   tags: string[];
   /** Free-form key/value pairs (Consul's `Service.Meta`), such as the app's version. */
   meta: Record<string, string>;
+  check: CheckDefinition;
+  /** A TTL check's state; null for the other types. */
+  ttl: TtlState | null;
   status: InstanceStatus;
   /** Its share of its backend's traffic in HAProxy (0-256; 0: checked and listed, given no new requests). */
   weight: number;
@@ -44,10 +67,14 @@ export interface Instance {
  */
 export type Registration = Pick<
   Instance,
-  'service_name' | 'url' | 'http' | 'health_path' | 'tags' | 'meta'
+  'service_name' | 'url' | 'http' | 'health_path' | 'tags' | 'meta' | 'check'
 > & {
   weight?: number;
 };
+
+/** A TTL instance's state once it has (re-)registered: passing, until `ttl_ms` from `now`. */
+export const registeredTtl = (check: CheckDefinition, now: number): TtlState | null =>
+  check.type === 'ttl' ? { status: 'passing', output: 'registered', expires_at: now + check.ttl_ms } : null;
 
 /** What an operator changes on a registered instance, or a check made outside a round records. */
 export type InstanceChanges = Partial<
@@ -55,6 +82,7 @@ export type InstanceChanges = Partial<
     Instance,
     | 'weight'
     | 'maintenance'
+    | 'ttl'
     | 'status'
     | 'consecutive_failures'
     | 'consecutive_successes'
@@ -80,7 +108,7 @@ export function instanceId(url: string): string {
  * entered it, then is put in HAProxy's maintenance.
  */
 export function haproxyServer(
-  instance: Pick<Instance, 'service_name' | 'id' | 'url' | 'status' | 'weight' | 'maintenance'>,
+  instance: Pick<Instance, 'service_name' | 'id' | 'url' | 'status' | 'weight' | 'maintenance' | 'check'>,
   drainMs = 0,
   now = Date.now(),
 ): WantedServer {
@@ -90,6 +118,8 @@ export function haproxyServer(
     id: instance.id,
     ...instanceAddress(instance.url),
     routable: instance.status === 'passing',
+    // HAProxy's own check (the backend's HTTP check) for HTTP instances; the others follow the registry.
+    selfChecked: instance.check.type === 'http',
     weight: instance.weight,
     hold: maintenance === null ? null : now - maintenance.since < drainMs ? 'drain' : 'maint',
   };

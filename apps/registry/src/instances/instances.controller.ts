@@ -8,6 +8,7 @@ import {
   instanceParams,
   lookupSchema,
   registrationSchema,
+  toRegistration,
   weightSchema,
 } from './dto/registration.schema';
 import {
@@ -40,7 +41,7 @@ export class InstancesController {
     @Input(registrationSchema) registration: z.output<typeof registrationSchema>,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<InstanceView> {
-    const { instance, created } = await this.instances.register(registration);
+    const { instance, created } = await this.instances.register(toRegistration(registration));
     void reply.status(created ? 201 : 200);
     return instance;
   }

@@ -1,5 +1,5 @@
 import { loadRegistryConfig } from '../registry.config';
-import type { Instance } from './instance';
+import { DEFAULT_CHECK, type Instance } from './instance';
 import { planPrunes } from './prune-plan';
 
 const failed = (port: number, failures = 1, criticalSince = 1_000, service_name = 'likes'): Instance => ({
@@ -14,6 +14,8 @@ const failed = (port: number, failures = 1, criticalSince = 1_000, service_name 
   status: 'critical',
   weight: 1,
   maintenance: null,
+  check: DEFAULT_CHECK,
+  ttl: null,
   consecutive_failures: failures,
   consecutive_successes: 0,
   critical_since: criticalSince,

@@ -1,4 +1,4 @@
-import type { Registration } from '../instances/instance';
+import { DEFAULT_CHECK, type Registration } from '../instances/instance';
 import { loadRegistryConfig } from '../registry.config';
 import type { CheckOutcome } from './check-transition';
 import type { CheckRecord } from './records';
@@ -25,6 +25,7 @@ const likes = (port: number, tags: string[] = []): Registration => ({
   url: `http://127.0.0.1:${port}`,
   http: 'GET',
   health_path: '/health-check',
+  check: DEFAULT_CHECK,
   tags,
   meta: { version: '1.2.3' },
 });

@@ -1,6 +1,6 @@
 import { integerIn } from '@app/http';
 import { z } from 'zod';
-import { parseGoDuration } from './go-duration';
+import { parseGoDuration } from '../../instances/dto/go-duration';
 
 /** A repeatable parameter: one value or several, always a list. */
 const repeatable = z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(z.string()).max(64));

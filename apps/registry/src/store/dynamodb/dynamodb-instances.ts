@@ -3,8 +3,10 @@ import { type DynamoDBDocumentClient, GetCommand, paginateQuery } from '@aws-sdk
 import {
   type Instance,
   type InstanceChanges,
+  DEFAULT_CHECK,
   instanceId,
   type Registration,
+  registeredTtl,
   WEIGHT,
 } from '../../instances/instance';
 import { planPrunes } from '../../instances/prune-plan';
@@ -29,11 +31,13 @@ const byServiceThenAge = (a: Instance, b: Instance) =>
   a.service_name.localeCompare(b.service_name) ||
   a.registered_at - b.registered_at ||
   a.id.localeCompare(b.id);
-// Items written before weights and maintenance existed have neither attribute.
+// Items written before weights, maintenance and check types existed have none of those attributes.
 const toInstance = ({ pk: _pk, sk: _sk, ...instance }: Item): Instance => ({
   ...instance,
   weight: instance.weight ?? WEIGHT.default,
   maintenance: instance.maintenance ?? null,
+  check: instance.check ?? DEFAULT_CHECK,
+  ttl: instance.ttl ?? null,
 });
 
 /** One write a round wants: the record after its check, or its prune, and whether a watcher sees it. */
@@ -96,6 +100,7 @@ export class DynamoInstances extends InstanceStore {
       ...fields,
       weight,
       id,
+      ttl: registeredTtl(registration.check, now),
       status: 'passing',
       consecutive_failures: 0,
       critical_since: null,
@@ -113,15 +118,16 @@ export class DynamoInstances extends InstanceStore {
             'SET service_name = :service, id = :id, #url = :url, http = :http, health_path = :path, tags = :tags, ' +
             'meta = :meta, #status = :passing, consecutive_failures = :zero, critical_since = :null, ' +
             `weight = ${registration.weight === undefined ? 'if_not_exists(weight, :weight)' : ':weight'}, ` +
-            'maintenance = if_not_exists(maintenance, :null), ' +
+            'maintenance = if_not_exists(maintenance, :null), #check = :check, #ttl = :ttl, ' +
             'last_seen = :now, registered_at = if_not_exists(registered_at, :now), ' +
             'consecutive_successes = if_not_exists(consecutive_successes, :zero), ' +
             'last_output = if_not_exists(last_output, :empty)',
-          ExpressionAttributeNames: { '#url': 'url', '#status': 'status' },
+          ExpressionAttributeNames: { '#url': 'url', '#status': 'status', '#check': 'check', '#ttl': 'ttl' },
           ExpressionAttributeValues: {
             ...{ ':service': service_name, ':id': id, ':url': url, ':http': http, ':path': health_path },
             ...{ ':tags': tags, ':meta': meta, ':passing': 'passing', ':zero': 0, ':null': null },
-            ...{ ':now': now, ':empty': '', ':weight': weight },
+            ...{ ':now': now, ':empty': '', ':weight': weight, ':check': registration.check },
+            ':ttl': instance.ttl,
           },
         },
       },

@@ -1,6 +1,7 @@
 /**
- * The registry's tables; applied at every start, so each statement is idempotent. `tags`, `meta` and
- * `maintenance` (NULL when not in maintenance) hold JSON.
+ * The registry's tables; applied at every start, so each statement is idempotent. `tags`, `meta`,
+ * `check_definition` (NULL: the HTTP check every instance had before there were others), `maintenance`
+ * (NULL when not in maintenance) and `ttl` (NULL unless a TTL check) hold JSON.
  */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS instances (
@@ -14,6 +15,8 @@ CREATE TABLE IF NOT EXISTS instances (
   status               TEXT    NOT NULL CHECK (status IN ('passing', 'critical')),
   weight               INTEGER NOT NULL DEFAULT 1,
   maintenance          TEXT,
+  check_definition     TEXT,
+  ttl                  TEXT,
   consecutive_failures INTEGER NOT NULL DEFAULT 0,
   consecutive_successes INTEGER NOT NULL DEFAULT 0,
   critical_since       INTEGER,
@@ -81,4 +84,6 @@ export const ADDED_COLUMNS: [string, string, string][] = [
   ['instances', 'last_output', "TEXT NOT NULL DEFAULT ''"],
   ['instances', 'weight', 'INTEGER NOT NULL DEFAULT 1'],
   ['instances', 'maintenance', 'TEXT'],
+  ['instances', 'check_definition', 'TEXT'],
+  ['instances', 'ttl', 'TEXT'],
 ];

@@ -1,9 +1,11 @@
 import type Database from 'better-sqlite3';
 import {
+  DEFAULT_CHECK,
   type Instance,
   type InstanceChanges,
   instanceId,
   type Registration,
+  registeredTtl,
   WEIGHT,
 } from '../../instances/instance';
 import { planPrunes } from '../../instances/prune-plan';
@@ -17,24 +19,32 @@ import {
 } from '../registry-store';
 import { sharedStatements, sqlite } from './sqlite';
 
-/** An `instances` row: tags, meta and maintenance are JSON text. */
-type InstanceRow = Omit<Instance, 'tags' | 'meta' | 'maintenance'> & {
+/** An `instances` row: tags, meta, the check, maintenance and TTL state are JSON text. */
+type InstanceRow = Omit<Instance, 'tags' | 'meta' | 'check' | 'maintenance' | 'ttl'> & {
   tags: string;
   meta: string;
+  check_definition: string | null;
   maintenance: string | null;
+  ttl: string | null;
 };
 
-const fromRow = (row: InstanceRow): Instance => ({
+const toJson = (value: object | null | undefined): string | null => (value ? JSON.stringify(value) : null);
+const json = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
+
+const fromRow = ({ check_definition, ...row }: InstanceRow): Instance => ({
   ...row,
   tags: JSON.parse(row.tags) as string[],
   meta: JSON.parse(row.meta) as Record<string, string>,
-  maintenance: row.maintenance === null ? null : (JSON.parse(row.maintenance) as Instance['maintenance']),
+  check: json<Instance['check']>(check_definition) ?? DEFAULT_CHECK,
+  maintenance: json(row.maintenance),
+  ttl: json(row.ttl),
 });
 
 /** The columns {@link SqliteInstances.update} may set: InstanceChanges' keys, never a caller's string. */
 const CHANGEABLE = new Set<string>([
   'weight',
   'maintenance',
+  'ttl',
   'status',
   'consecutive_failures',
   'consecutive_successes',
@@ -66,13 +76,14 @@ export class SqliteInstances extends InstanceStore {
       // A re-registration refreshes the record and counts as a passing sign of life; it keeps the
       // weight unless it names one, and never ends a maintenance (an operator's choice).
       upsert: db.prepare(`
-        INSERT INTO instances (service_name, id, url, http, health_path, tags, meta, status, weight,
-          consecutive_failures, consecutive_successes, critical_since, registered_at, last_seen)
-        VALUES (@service_name, @id, @url, @http, @health_path, @tags, @meta, 'passing',
+        INSERT INTO instances (service_name, id, url, http, health_path, tags, meta, check_definition, ttl,
+          status, weight, consecutive_failures, consecutive_successes, critical_since, registered_at, last_seen)
+        VALUES (@service_name, @id, @url, @http, @health_path, @tags, @meta, @check, @ttl, 'passing',
           COALESCE(@weight, ${WEIGHT.default}), 0, 0, NULL, @now, @now)
         ON CONFLICT (service_name, id) DO UPDATE SET
           url = excluded.url, http = excluded.http, health_path = excluded.health_path,
           tags = excluded.tags, meta = excluded.meta, weight = COALESCE(@weight, weight),
+          check_definition = excluded.check_definition, ttl = excluded.ttl,
           status = 'passing', consecutive_failures = 0, critical_since = NULL, last_seen = excluded.last_seen`),
       remove: db.prepare<[string, string]>('DELETE FROM instances WHERE service_name = ? AND id = ?'),
       checked: db.prepare<Instance>(`
@@ -112,6 +123,8 @@ export class SqliteInstances extends InstanceStore {
           id,
           now,
           weight: registration.weight ?? null,
+          check: JSON.stringify(registration.check),
+          ttl: toJson(registeredTtl(registration.check, now)),
           tags: JSON.stringify(tags),
           meta: JSON.stringify(meta),
         });
@@ -129,7 +142,8 @@ export class SqliteInstances extends InstanceStore {
       ...changes,
       service_name: serviceName,
       id,
-      maintenance: changes.maintenance ? JSON.stringify(changes.maintenance) : null,
+      maintenance: toJson(changes.maintenance),
+      ttl: toJson(changes.ttl),
     };
     if (columns.length === 0) return this.find(serviceName, id);
     const updated = await sqlite(

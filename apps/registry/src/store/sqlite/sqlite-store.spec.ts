@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_CHECK } from '../../instances/instance';
 import { registryStoreContract } from '../registry-store.contract';
 import { ADDED_COLUMNS, SCHEMA } from './schema';
 import { sqliteStore } from './sqlite-store';
@@ -38,6 +39,7 @@ describe('the SQLite registry store', () => {
       url: 'http://127.0.0.1:1',
       http: 'GET' as const,
       health_path: '/h',
+      check: DEFAULT_CHECK,
       tags: [],
       meta: {},
     };
@@ -84,6 +86,10 @@ describe('the SQLite registry store', () => {
         status: 'critical',
         consecutive_successes: 0,
         critical_since: null,
+        weight: 1,
+        maintenance: null,
+        check: DEFAULT_CHECK,
+        ttl: null,
         tags: [],
         meta: {},
         last_output: '',
