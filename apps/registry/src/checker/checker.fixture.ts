@@ -23,7 +23,7 @@ export const fail: ProbeResult = { status_code: 503, latency_ms: 1, error: 'HTTP
 export function checkerFixture(env: Record<string, string> = {}) {
   const config = loadRegistryConfig(env);
   const store = sqliteStore(':memory:');
-  const { instances, rounds, checks, lease } = store;
+  const { instances, rounds, checks, lease, index } = store;
   const outcome = new Map<string, ProbeResult>();
   const probe = new HealthProbe(config);
   const probed: string[] = [];
@@ -55,6 +55,7 @@ export function checkerFixture(env: Record<string, string> = {}) {
     instances,
     checks,
     rounds,
+    index,
     lock,
     haproxy,
     registryMetrics,

@@ -9,12 +9,13 @@ import { CriticalRecheck } from './critical-recheck';
 import { HealthChecker } from './health-checker';
 import { HealthProbe } from './health-probe';
 import { RoundsController } from './rounds.controller';
+import { TtlReports } from './ttl-reports';
 
 /** Health checking: the probe, the scheduled rounds and rechecks (and their lease), the checks' history. */
 @Module({
   imports: [RegistryMetricsModule, InstancesModule, HaproxyModule],
   controllers: [ChecksController, RoundsController],
-  providers: [HealthProbe, CheckerLock, HealthChecker, CriticalRecheck, ChecksService],
+  providers: [HealthProbe, CheckerLock, HealthChecker, CriticalRecheck, ChecksService, TtlReports],
   exports: [ChecksService, CheckerLock, HealthProbe],
 })
 export class CheckerModule {}

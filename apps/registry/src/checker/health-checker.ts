@@ -6,26 +6,36 @@ import { RegistryMetrics } from '../metrics/registry-metrics';
 import type { MassFailure } from '../instances/prune-plan';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import type { RoundTally } from '../store/records';
-import { CheckHistory, InstanceStore, RoundLog } from '../store/registry-store';
+import type { Instance } from '../instances/instance';
+import { ChangeIndex, CheckHistory, InstanceStore, RoundLog } from '../store/registry-store';
 import { CheckerLock } from './checker-lock';
+import { CheckSchedule, SCHEDULE_TICK_MS } from './check-schedule';
 import { HealthProbe, toCheckRecords, toOutcomes } from './health-probe';
 
 const ROUND = 'health-check-round';
+const SCHEDULE = 'health-check-schedule';
 const FIRST_ROUND = 'first-health-check-round';
 /** How soon after boot the first round runs, so records left by a previous run are checked early. */
 const FIRST_ROUND_AFTER_MS = 5_000;
 
 /**
- * Every HEALTH_CHECK_INTERVAL_MS, probes every instance not in maintenance, records the results, marks failing ones
- * critical, prunes as the thresholds and mass-failure protection say, and reconciles HAProxy
- * (counting the passing instances its backends have no free slot for). Rounds never overlap each
- * other or a recheck ({@link CheckerLock}); a round due while a recheck runs waits for it.
+ * Every HEALTH_CHECK_INTERVAL_MS, a full round probes every instance on the registry's interval (and
+ * looks at every TTL), records the results, marks failing ones critical, prunes as the thresholds and
+ * mass-failure protection say, and reconciles HAProxy (counting the passing instances its backends have
+ * no free slot for). Between them, every {@link SCHEDULE_TICK_MS}, a smaller round checks the instances
+ * due on their own interval and the TTLs that lapsed ({@link CheckSchedule}), under the same lease and
+ * concurrency bound. Instances in maintenance are never checked. Rounds never overlap each other or a
+ * recheck ({@link CheckerLock}); a round due while a recheck runs waits for it.
  */
 @Injectable()
 export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(HealthChecker.name);
   private timer?: NodeJS.Timeout;
+  private scheduleTimer?: NodeJS.Timeout;
   private roundDue = false;
+  private readonly schedule = new CheckSchedule();
+  /** The change index at the last look between rounds: a change means the listing must be read again. */
+  private seenIndex?: number;
   /** Services under mass-failure protection at the last round: only so each episode is logged once. */
   private protecting = new Set<string>();
 
@@ -36,6 +46,7 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
     private readonly instances: InstanceStore,
     private readonly checks: CheckHistory,
     private readonly rounds: RoundLog,
+    private readonly changes: ChangeIndex,
     private readonly lock: CheckerLock,
     private readonly haproxy: HaproxyMembership,
     private readonly metrics: RegistryMetrics,
@@ -45,6 +56,8 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
     const interval = this.config.HEALTH_CHECK_INTERVAL_MS;
     this.timer = setInterval(() => void this.tick(), interval);
     this.scheduler.addInterval(ROUND, this.timer);
+    this.scheduleTimer = setInterval(() => void this.tickSchedule(), SCHEDULE_TICK_MS);
+    this.scheduler.addInterval(SCHEDULE, this.scheduleTimer);
     // After a full stop (Ctrl-C stops every process at once, so none could deregister) the table
     // still lists the old instances; check them soon rather than an interval later.
     if (interval > FIRST_ROUND_AFTER_MS) {
@@ -62,10 +75,12 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer); // the schedule module may have cleared it already; harmless
+    // The schedule module may have cleared them already; harmless.
+    clearInterval(this.timer);
+    clearInterval(this.scheduleTimer);
   }
 
-  /** Runs a round unless one is already running or due; returns its summary, or undefined when skipped. */
+  /** Runs a full round unless one is already running or due; returns its summary, or undefined when skipped. */
   async tick(): Promise<RoundTally | undefined> {
     if (this.roundDue) {
       this.logger.warn('previous health-check round still running; skipping this one');
@@ -73,7 +88,7 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
     }
     this.roundDue = true;
     try {
-      return await this.lock.run(() => this.round(), true);
+      return await this.lock.run(() => this.round(true), true);
     } catch (error) {
       this.logger.error(`health-check round failed: ${(error as Error).message}`);
       return undefined;
@@ -82,12 +97,36 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
-  private async round(): Promise<RoundTally | undefined> {
+  /**
+   * Runs a round of the instances due on their own schedule, if any and if nothing else runs; returns
+   * its summary, or undefined when there was nothing to do. Reads the listing again only when the
+   * change index moved or something is due, so an idle registry costs one index read a tick.
+   */
+  async tickSchedule(): Promise<RoundTally | undefined> {
+    if (this.roundDue) return undefined;
+    try {
+      return await this.lock.run(async () => {
+        const index = await this.changes.current();
+        const changed = index !== this.seenIndex;
+        this.seenIndex = index;
+        if (!changed && !this.schedule.anyDue(Date.now())) return undefined;
+        return this.round(false);
+      }, false);
+    } catch (error) {
+      this.logger.error(`health-check round failed: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private async round(full: boolean): Promise<RoundTally | undefined> {
+    const listed = await this.instances.all();
+    const due = this.schedule.due(listed, Date.now(), full);
+    if (!full && due.length === 0) return undefined;
     const seq = await this.rounds.start(this.lock.holder, this.lock.fence());
     const started = performance.now();
     let tally: RoundTally;
     try {
-      tally = await this.checkAll(seq);
+      tally = await this.checkAll(seq, due, listed, full);
     } finally {
       this.metrics.round((performance.now() - started) / 1000);
     }
@@ -96,12 +135,15 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
     return tally;
   }
 
-  private async checkAll(seq: number): Promise<RoundTally> {
+  private async checkAll(
+    seq: number,
+    due: Instance[],
+    listed: Instance[],
+    full: boolean,
+  ): Promise<RoundTally> {
     const probedAt = Date.now();
-    // Instances in maintenance are never checked while it lasts (nor pruned: see afterCheck).
-    const probed = await this.probe.probeAll(
-      (await this.instances.all()).filter((i) => i.maintenance === null),
-    );
+    const probed = await this.probe.probeAll(due);
+    this.schedule.probed(due, listed, probedAt);
     for (const { instance, result } of probed) this.metrics.check(instance.service_name, result.passed);
     if (this.config.REGISTRY_DRILL_HOLD_MS > 0 && probed.some((p) => !p.result.passed)) {
       this.logger.warn(
@@ -125,9 +167,11 @@ export class HealthChecker implements OnApplicationBootstrap, OnApplicationShutd
       );
     }
     this.logProtection(massFailures);
-    // The pruned records are gone, so the reconcile empties their slots.
+    // The pruned records are gone, so the reconcile empties their slots. A round between full ones
+    // reconciles only when a status moved (an instance HAProxy does not check follows it there).
     this.lock.fence();
-    const synced = await this.haproxy.reconcile();
+    const moved = probed.some((p) => p.result.passed !== (p.instance.status === 'passing'));
+    const synced = full || moved || pruned.length > 0 ? await this.haproxy.reconcile() : undefined;
     return {
       checked: probed.length,
       failed: probed.filter((p) => !p.result.passed).length,

@@ -3,10 +3,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Semaphore } from 'async-mutex';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { Instance } from '../instances/instance';
+import { type Instance, instanceAddress } from '../instances/instance';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import type { CheckOutcome } from '../store/check-transition';
 import type { CheckRecord } from '../store/records';
+import { probeTcp } from './tcp-probe';
+import { ttlResult } from './ttl-check';
 
 /** What one probe saw: the status (null when no response came), how long it took, and why it failed. */
 export interface ProbeResult {
@@ -33,12 +35,24 @@ export const toCheckRecords = (probed: Probed[], checkedAt: number): CheckRecord
   }));
 
 /** What a probe saw, in a line for people (Consul's check `Output`): the request and its answer or error. */
-export const describeProbe = ({ instance, result }: Probed): string =>
-  `HTTP ${instance.http} ${instance.url}${instance.health_path}: ${
+export function describeProbe({ instance, result }: Probed): string {
+  if (instance.check.type === 'ttl') {
+    return result.passed ? (instance.ttl?.output ?? '') : `TTL check: ${result.error}${reportOf(instance)}`;
+  }
+  if (instance.check.type === 'tcp') {
+    const { host, port } = instanceAddress(instance.url);
+    return `TCP connect ${host}:${port}: ${result.passed ? 'Success' : result.error}`;
+  }
+  return `HTTP ${instance.http} ${instance.url}${instance.health_path}: ${
     result.status_code === null
       ? (result.error ?? 'no answer')
       : `${result.status_code} ${STATUS_CODES[result.status_code] ?? ''}`.trim()
   }`;
+}
+
+/** The instance's own words with a critical report. */
+const reportOf = ({ ttl }: Instance): string =>
+  ttl?.status === 'critical' && ttl.output ? ` (${ttl.output})` : '';
 
 /** The outcomes the instances' records take from their probes. */
 export const toOutcomes = (probed: Probed[]): CheckOutcome[] =>
@@ -50,7 +64,11 @@ export const toOutcomes = (probed: Probed[]): CheckOutcome[] =>
   }));
 
 /**
- * One HTTP call to an instance's health path with a hard timeout, on Node's own client: a check needs
+ * One check of an instance, as its definition says: an HTTP call (below), a TCP connect
+ * ({@link probeTcp}) or a look at its TTL ({@link ttlResult}), each bounded by the instance's own
+ * timeout or HEALTH_CHECK_TIMEOUT_MS.
+ *
+ * The HTTP call goes to the instance's health path with a hard timeout, on Node's own client: a check needs
  * only the status line, and at 10 000 instances a round's CPU is the probes' (about 260 µs a probe here
  * against 370-600 µs through axios). It never follows redirects and never uses a proxy, so a check
  * reaches only the registered host (see Consul's CVE-2022-29153).
@@ -72,8 +90,24 @@ export class HealthProbe {
     );
   }
 
-  probe(instance: Pick<Instance, 'url' | 'health_path' | 'http'>): Promise<ProbeResult> {
-    const timeout = this.config.HEALTH_CHECK_TIMEOUT_MS;
+  probe(
+    instance: Pick<Instance, 'url' | 'health_path' | 'http' | 'check' | 'ttl'>,
+    now = Date.now(),
+  ): Promise<ProbeResult> {
+    const { check } = instance;
+    if (check.type === 'ttl') return Promise.resolve(ttlResult(instance.ttl, now));
+    const timeout = check.timeout_ms ?? this.config.HEALTH_CHECK_TIMEOUT_MS;
+    if (check.type === 'tcp') {
+      const { host, port } = instanceAddress(instance.url);
+      return probeTcp(host, port, timeout);
+    }
+    return this.probeHttp(instance, timeout);
+  }
+
+  private probeHttp(
+    instance: Pick<Instance, 'url' | 'health_path' | 'http'>,
+    timeout: number,
+  ): Promise<ProbeResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     const failed = (error: NodeJS.ErrnoException): ProbeResult => ({

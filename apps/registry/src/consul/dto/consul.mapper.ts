@@ -75,7 +75,7 @@ export function toConsulServiceEntry(instance: Instance, scope: ConsulScope): Co
         ServiceID: instance.id,
         ServiceName: instance.service_name,
         ServiceTags: instance.tags,
-        Type: 'http',
+        Type: instance.check.type,
         CreateIndex: scope.index,
         ModifyIndex: scope.index,
       },

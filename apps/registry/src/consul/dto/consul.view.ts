@@ -48,7 +48,7 @@ const consulCheck = z.object({
   ServiceID: z.string(),
   ServiceName: z.string(),
   ServiceTags: z.array(z.string()),
-  Type: z.enum(['http', 'maintenance']),
+  Type: z.enum(['http', 'tcp', 'ttl', 'maintenance']),
   CreateIndex: index,
   ModifyIndex: index,
 });

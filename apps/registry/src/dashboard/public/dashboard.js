@@ -76,6 +76,12 @@ function haproxyFields(server, reachable) {
   ];
 }
 
+/** How the instance is checked: `http`, `tcp 5s`, `ttl 30s` (an interval of its own, or a TTL). */
+function checkOf(check) {
+  const ms = check.ttl_ms ?? check.interval_ms;
+  return ms === null ? check.type : `${check.type} ${ms % 1000 ? `${ms}ms` : `${ms / 1000}s`}`;
+}
+
 function instanceCard(instance, reachable) {
   const check = instance.last_check;
   const card = el(
@@ -86,7 +92,7 @@ function instanceCard(instance, reachable) {
       'registry',
       badge(instance.status),
       instance.consecutive_failures ? ` ${instance.consecutive_failures} failed` : null,
-      ` · weight ${instance.weight}`,
+      ` · ${checkOf(instance.check)} · weight ${instance.weight}`,
       instance.maintenance ? el('br') : null,
       instance.maintenance ? badge('maintenance') : null,
       instance.maintenance ? el('span', 'reason', ` ${instance.maintenance.reason}`) : null,

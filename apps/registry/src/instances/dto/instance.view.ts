@@ -1,6 +1,6 @@
 import { count, isoTime, toIso } from '@app/http';
 import { z } from 'zod';
-import { type Instance, WEIGHT } from '../instance';
+import { type CheckDefinition, type Instance, WEIGHT } from '../instance';
 
 /**
  * An instance as the API shows it: its health state (`status`, consecutive failures and successes,
@@ -17,6 +17,21 @@ export const instanceView = z
     tags: z.array(z.string()),
     meta: z.record(z.string(), z.string()),
     status: z.enum(['passing', 'critical']),
+    check: z
+      .object({
+        type: z.enum(['http', 'tcp', 'ttl']),
+        interval_ms: z.int().positive().nullable(),
+        timeout_ms: z.int().positive().nullable(),
+        ttl_ms: z.int().positive().nullable(),
+      })
+      .meta({
+        description:
+          "How it is checked; `interval_ms` and `timeout_ms` null: the registry's own (`ttl_ms` is a TTL check's)",
+      }),
+    ttl: z
+      .object({ status: z.enum(['passing', 'critical']), output: z.string(), expires_at: isoTime })
+      .nullable()
+      .meta({ description: "A TTL check's last report, and when its TTL lapses; null for other checks" }),
     weight: z
       .int()
       .min(WEIGHT.min)
@@ -43,11 +58,18 @@ export const instanceView = z
   .meta({ id: 'Instance', description: 'A registered instance and its health state.' });
 export type InstanceView = z.infer<typeof instanceView>;
 
+const toCheckView = (check: CheckDefinition) =>
+  check.type === 'ttl'
+    ? { type: check.type, interval_ms: null, timeout_ms: null, ttl_ms: check.ttl_ms }
+    : { ...check, ttl_ms: null };
+
 /** The API's view of an instance record. */
 export const toInstanceView = (instance: Instance, haproxyServer: string | null): InstanceView => ({
   ...instance,
   critical_since: instance.critical_since === null ? null : toIso(instance.critical_since),
   maintenance: instance.maintenance && { ...instance.maintenance, since: toIso(instance.maintenance.since) },
+  check: toCheckView(instance.check),
+  ttl: instance.ttl && { ...instance.ttl, expires_at: toIso(instance.ttl.expires_at) },
   registered_at: toIso(instance.registered_at),
   last_seen: toIso(instance.last_seen),
   haproxy_server: haproxyServer,
