@@ -74,6 +74,20 @@ const STEPS: Record<App, Step[]> = {
     ['GET', '/v1/catalog/nodes'],
     ['GET', '/v1/catalog/service/shop'],
     ['GET', '/v1/health/service/registry?passing=true'],
+    [
+      'POST',
+      '/services',
+      { json: { service_name: 'cron', url: 'http://127.0.0.1:3', check: { type: 'ttl', ttl: '1m' } } },
+    ],
+    [
+      'POST',
+      '/services',
+      { json: { service_name: 'cron', url: 'http://127.0.0.1:3', check: { type: 'ttl' } } },
+    ], // 400
+    ['PUT', '/services/cron/instances/127.0.0.1:3/ttl', { json: { status: 'passing', output: 'ok' } }],
+    ['PUT', '/services/shop/instances/127.0.0.1:1/ttl', { json: { status: 'passing' } }], // 409
+    ['PUT', '/services/cron/instances/127.0.0.1:9/ttl', { json: { status: 'critical' } }], // 404
+    ['DELETE', '/services/cron/instances/127.0.0.1:3'],
     ['PUT', '/services/shop/instances/127.0.0.1:1/weight', { json: { weight: 2 } }],
     ['PUT', '/services/shop/instances/127.0.0.1:1/weight', { json: { weight: 257 } }], // 400
     ['PUT', '/services/shop/instances/127.0.0.1:9/weight', { json: { weight: 2 } }], // 404

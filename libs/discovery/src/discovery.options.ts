@@ -10,6 +10,11 @@ export interface DiscoveryOptions {
   tags?: string[];
   /** Metadata to register with, beside `version` (package.json's), which it may override. */
   meta?: Record<string, string>;
+  /**
+   * Registers with a TTL check of this many milliseconds (1 000 to 3 600 000) instead of an HTTP one:
+   * the registry never probes this instance, which renews the TTL itself, three times a TTL.
+   */
+  ttlMs?: number;
 }
 
 /** Injection token of {@link DiscoveryOptions}. */

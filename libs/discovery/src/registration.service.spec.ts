@@ -26,7 +26,10 @@ describe(RegistrationService.name, () => {
       register: jest.fn(() => Promise.resolve(instance)),
       isRegistered: jest.fn((_id: string) => Promise.resolve(true)),
       deregister: jest.fn((_id: string) => Promise.resolve()),
+      renew: jest.fn((_id: string) => Promise.resolve(true)),
     });
+    // Not a TTL instance unless a test says so (a deep mock would answer a function).
+    Object.defineProperty(client, 'ttlMs', { value: undefined, writable: true });
     sut = new RegistrationService(client, 20);
   });
   afterEach(() => sut.beforeApplicationShutdown());
@@ -44,6 +47,16 @@ describe(RegistrationService.name, () => {
     sut.start();
     await until(() => sut.instanceId !== undefined);
     client.isRegistered.mockResolvedValueOnce(false);
+    await until(() => client.register.mock.calls.length === 2);
+  });
+
+  it('renews a TTL check instead, at least three times a TTL, and registers again on a 404', async () => {
+    Object.defineProperty(client, 'ttlMs', { value: 30 });
+    sut = new RegistrationService(client, 1_000); // the TTL, not the heartbeat, sets the pace
+    sut.start();
+    await until(() => client.renew.mock.calls.length >= 3);
+    expect(client.isRegistered).not.toHaveBeenCalled();
+    client.renew.mockResolvedValueOnce(false);
     await until(() => client.register.mock.calls.length === 2);
   });
 

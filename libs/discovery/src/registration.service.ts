@@ -5,7 +5,8 @@ import { RegistryClient } from './registry.client';
 /**
  * Keeps this instance registered: registers once the server listens (retrying with backoff and
  * jitter, so start order does not matter), re-registers when the registry forgets it, and
- * deregisters before the server closes so HAProxy drains it first.
+ * deregisters before the server closes so HAProxy drains it first. With a TTL check, the heartbeat
+ * renews the TTL (at least three times a TTL), which tells the same thing: a 404 means forgotten.
  */
 @Injectable()
 export class RegistrationService implements BeforeApplicationShutdown {
@@ -23,7 +24,9 @@ export class RegistrationService implements BeforeApplicationShutdown {
   /** Registers (in the background, until accepted) and starts checking the registry still knows us. */
   start(): void {
     void this.registerUntilAccepted();
-    this.heartbeat = setInterval(() => void this.checkStillRegistered(), this.heartbeatMs);
+    const ttl = this.client.ttlMs;
+    const every = ttl === undefined ? this.heartbeatMs : Math.min(this.heartbeatMs, Math.floor(ttl / 3));
+    this.heartbeat = setInterval(() => void this.checkStillRegistered(), every);
   }
 
   /** The id the registry gave this instance, once registered. */
@@ -74,7 +77,11 @@ export class RegistrationService implements BeforeApplicationShutdown {
   private async checkStillRegistered(): Promise<void> {
     if (this.stopping || this.registering || !this.id) return;
     try {
-      if (await this.client.isRegistered(this.id)) return;
+      const known =
+        this.client.ttlMs === undefined
+          ? await this.client.isRegistered(this.id)
+          : await this.client.renew(this.id);
+      if (known) return;
       this.logger.warn(`registry forgot ${this.id}; registering again`);
       await this.registerUntilAccepted();
     } catch (error) {

@@ -49,8 +49,24 @@ export class RegistryClient {
       health_path: this.healthPath,
       tags: this.options.tags ?? [this.options.service],
       meta: { version: APP_VERSION, ...this.options.meta },
+      ...(this.options.ttlMs !== undefined && { check: { type: 'ttl', ttl: `${this.options.ttlMs}ms` } }),
     });
     return data;
+  }
+
+  /** The TTL check's period, when this instance registers with one. */
+  get ttlMs(): number | undefined {
+    return this.options.ttlMs;
+  }
+
+  /** Renews this instance's TTL (a passing report); false when the registry forgot the instance. */
+  async renew(id: string): Promise<boolean> {
+    const response = await this.http.put(
+      `${this.instancePath(id)}/ttl`,
+      { status: 'passing', output: 'renewed by libs/discovery' },
+      { validateStatus: (s) => s === 200 || s === 404 },
+    );
+    return response.status === 200;
   }
 
   /** True when the registry still has this instance, false when it forgot it (pruned or restarted empty). */

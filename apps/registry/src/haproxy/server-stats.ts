@@ -7,7 +7,10 @@ export interface ServerStat {
   name: string;
   /** `host:port`; a parked slot carries {@link PARKED}'s. */
   addr: string;
-  /** The first word of HAProxy's status: UP, DOWN, MAINT, DRAIN, NOLB, or `no` (no check). */
+  /**
+   * The first word of HAProxy's status (UP, DOWN, MAINT, DRAIN, NOLB), or `no check`: up, with
+   * HAProxy's own check off (TCP and TTL instances, whose state the registry sets).
+   */
   status: string;
   /** Current sessions (`scur`). */
   sessions: number;
@@ -38,7 +41,7 @@ export function parseServerStats(csv: string): ServerStat[] {
         backend: text('pxname'),
         name: text('svname'),
         addr: text('addr'),
-        status: text('status').split(' ')[0],
+        status: text('status').startsWith('no check') ? 'no check' : text('status').split(' ')[0],
         sessions: number('scur'),
         rate: number('rate'),
         requests: number('stot'),

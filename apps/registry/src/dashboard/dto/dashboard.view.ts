@@ -9,7 +9,9 @@ import { instanceAddress } from '../../instances/instance';
 const serverView = z.object({
   server: z.string().meta({ description: '`backend/slot`' }),
   addr: z.string(),
-  status: z.string().meta({ description: "HAProxy's status: UP, DOWN, MAINT, DRAIN, NOLB or no" }),
+  status: z.string().meta({
+    description: "HAProxy's status: UP, DOWN, MAINT, DRAIN, NOLB, or `no check` (up; the registry checks it)",
+  }),
   sessions: z.number().int().min(0),
   rate: z.number().int().min(0).meta({ description: 'Sessions in the last second' }),
 });
@@ -85,8 +87,9 @@ export function disagreement(
     return server?.status === 'UP' ? 'in maintenance, but HAProxy still sends it traffic' : null;
   }
   if (status === 'passing' && !server) return 'passing, but HAProxy does not route it';
-  if (status === 'passing' && server!.status !== 'UP') return `passing, but HAProxy has it ${server!.status}`;
-  if (status !== 'passing' && server?.status === 'UP') return `${status}, but HAProxy still sends it traffic`;
+  const up = server !== null && (server.status === 'UP' || server.status === 'no check');
+  if (status === 'passing' && !up) return `passing, but HAProxy has it ${server!.status}`;
+  if (status !== 'passing' && up) return `${status}, but HAProxy still sends it traffic`;
   return null;
 }
 
