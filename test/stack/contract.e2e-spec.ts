@@ -3,6 +3,9 @@ import { Contract, request, type Send, TestStack } from '../support';
 type App = 'likes' | 'polls' | 'registry';
 type Step = [method: string, path: string, send?: Send];
 
+/** Eureka's routes answer XML unless asked for JSON, which is what the schemas check. */
+const JSON_PLEASE = { accept: 'application/json' };
+
 // Every route of each app, through HAProxy, with the answers users get most: a success on each, and the
 // errors a route's own code decides (404, 409, 400). `$ID` is the poll the first step creates.
 const STEPS: Record<App, Step[]> = {
@@ -88,6 +91,27 @@ const STEPS: Record<App, Step[]> = {
     ['PUT', '/services/shop/instances/127.0.0.1:1/ttl', { json: { status: 'passing' } }], // 409
     ['PUT', '/services/cron/instances/127.0.0.1:9/ttl', { json: { status: 'critical' } }], // 404
     ['DELETE', '/services/cron/instances/127.0.0.1:3'],
+    [
+      'POST',
+      '/eureka/apps/CRON',
+      { json: { instance: { app: 'CRON', instanceId: 'cron-1', hostName: '127.0.0.1', port: 4 } } },
+    ],
+    ['POST', '/eureka/apps/CRON', { json: { instance: { app: 'CRON' } } }], // 400
+    ['PUT', '/eureka/apps/CRON/cron-1', { headers: JSON_PLEASE }],
+    ['PUT', '/eureka/apps/CRON/nobody', { headers: JSON_PLEASE }], // 404
+    ['PUT', '/eureka/apps/CRON/cron-1/metadata?zone=eu', { headers: JSON_PLEASE }],
+    ['PUT', '/eureka/apps/CRON/cron-1/status?value=OUT_OF_SERVICE', { headers: JSON_PLEASE }],
+    ['PUT', '/eureka/apps/CRON/cron-1/status?value=SIDEWAYS', { headers: JSON_PLEASE }], // 400
+    ['DELETE', '/eureka/apps/CRON/cron-1/status', { headers: JSON_PLEASE }],
+    ['GET', '/eureka/apps', { headers: JSON_PLEASE }],
+    ['GET', '/eureka/apps/delta', { headers: JSON_PLEASE }],
+    ['GET', '/eureka/apps/CRON', { headers: JSON_PLEASE }],
+    ['GET', '/eureka/apps/NOBODY', { headers: JSON_PLEASE }], // 404
+    ['GET', '/eureka/apps/CRON/cron-1', { headers: JSON_PLEASE }],
+    ['GET', '/eureka/instances/cron-1', { headers: JSON_PLEASE }],
+    ['GET', '/eureka/vips/cron', { headers: JSON_PLEASE }],
+    ['GET', '/eureka/svips/cron', { headers: JSON_PLEASE }],
+    ['DELETE', '/eureka/apps/CRON/cron-1', { headers: JSON_PLEASE }],
     ['PUT', '/services/shop/instances/127.0.0.1:1/weight', { json: { weight: 2 } }],
     ['PUT', '/services/shop/instances/127.0.0.1:1/weight', { json: { weight: 257 } }], // 400
     ['PUT', '/services/shop/instances/127.0.0.1:9/weight', { json: { weight: 2 } }], // 404

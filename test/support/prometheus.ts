@@ -53,6 +53,15 @@ export class TestPrometheus {
     return data.activeTargets.filter((t) => job === undefined || t.labels.job === job);
   }
 
+  /** The labels discovery gave each active target of scrape job `job`, before relabelling (`__meta_*`). */
+  async discovered(job: string): Promise<Record<string, string>[]> {
+    const response = await fetch(`${this.url}/api/v1/targets?state=active`);
+    const { data } = (await response.json()) as {
+      data: { activeTargets: { discoveredLabels: Record<string, string>; scrapePool: string }[] };
+    };
+    return data.activeTargets.filter((t) => t.scrapePool === job).map((t) => t.discoveredLabels);
+  }
+
   stop(): Promise<void> {
     return this.child.stop();
   }

@@ -13,6 +13,7 @@ import { HaproxyModule } from './haproxy/haproxy.module';
 import { RegistryHealthController } from './health/registry-health.controller';
 import { InstancesModule } from './instances/instances.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
+import { EurekaModule } from './eureka/eureka.module';
 import { REGISTRY_CONFIG, type RegistryConfig } from './registry.config';
 import { StorePing } from './store/registry-store';
 import { StoreModule } from './store/store.module';
@@ -48,6 +49,7 @@ export class RegistryModule {
         }),
         DashboardModule,
         ConsulModule,
+        EurekaModule,
         // The registry registers itself, directly with itself: HAProxy learns of it that way.
         DiscoveryModule.forRoot({ service: 'registry', env: config }),
         HealthModule.registerAsync({

@@ -66,8 +66,16 @@ export class TokenGuard implements CanActivate {
   }
 }
 
-/** The token of an `Authorization: Bearer <token>` header, if the request has one. */
+/**
+ * The token of an `Authorization: Bearer <token>` header, or the password of a Basic one (how Eureka's
+ * clients carry credentials: `http://user:<token>@host/eureka/` in their serviceUrl), if the request has one.
+ */
 export function bearerToken(request: FastifyRequest): string | undefined {
   const [scheme, token] = (request.headers.authorization ?? '').split(' ');
-  return scheme?.toLowerCase() === 'bearer' && token ? token : undefined;
+  if (!token) return undefined;
+  if (scheme?.toLowerCase() === 'bearer') return token;
+  if (scheme?.toLowerCase() !== 'basic') return undefined;
+  const decoded = Buffer.from(token, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon >= 0 && colon < decoded.length - 1 ? decoded.slice(colon + 1) : undefined;
 }

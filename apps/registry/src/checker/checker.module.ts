@@ -16,6 +16,6 @@ import { TtlReports } from './ttl-reports';
   imports: [RegistryMetricsModule, InstancesModule, HaproxyModule],
   controllers: [ChecksController, RoundsController],
   providers: [HealthProbe, CheckerLock, HealthChecker, CriticalRecheck, ChecksService, TtlReports],
-  exports: [ChecksService, CheckerLock, HealthProbe],
+  exports: [ChecksService, CheckerLock, HealthProbe, TtlReports],
 })
 export class CheckerModule {}

@@ -27,3 +27,13 @@ export function reportedTtl(
   const expires_at = status === 'passing' ? now + instance.check.ttl_ms : (instance.ttl?.expires_at ?? now);
   return { status, output, expires_at };
 }
+
+/**
+ * The TTL state after a lease renewal (Eureka's heartbeat): the deadline moves, what the instance last
+ * reported stays; undefined for an instance not checked by TTL.
+ */
+export function renewedTtl(instance: Pick<Instance, 'check' | 'ttl'>, now: number): TtlState | undefined {
+  if (instance.check.type !== 'ttl') return undefined;
+  const last = instance.ttl ?? { status: 'passing' as const, output: 'renewed' };
+  return { status: last.status, output: last.output, expires_at: now + instance.check.ttl_ms };
+}

@@ -6,7 +6,7 @@ import type { InstanceChanges, InstanceStatus } from '../instances/instance';
 import { InstancesService } from '../instances/instances.service';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { CheckHistory, InstanceStore } from '../store/registry-store';
-import { reportedTtl } from './ttl-check';
+import { renewedTtl, reportedTtl } from './ttl-check';
 
 /**
  * Reports of TTL-checked instances (Consul's `/agent/check/pass|fail`). A passing report renews the
@@ -55,6 +55,22 @@ export class TtlReports {
         this.config.HEALTH_HISTORY_LIMIT,
       );
       await this.haproxy.reconcile();
+    }
+    return this.views.get(serviceName, id);
+  }
+
+  /**
+   * Renews the TTL without changing what the instance reported (Eureka's heartbeat): passing again if
+   * it lapsed, still critical if it said so. An instance not checked by TTL is alive, and unchanged.
+   */
+  async renew(serviceName: string, id: string): Promise<InstanceView> {
+    const before = await this.instances.find(serviceName, id);
+    if (!before) throw new NotFoundError(`no instance ${id} of service ${serviceName}`);
+    if (before.ttl === null || before.check.type !== 'ttl') return this.views.get(serviceName, id);
+    if (before.ttl.status === 'passing') return this.report(serviceName, id, 'passing', before.ttl.output);
+    const ttl = renewedTtl(before, Date.now())!;
+    if (!(await this.instances.update(serviceName, id, { ttl, last_seen: Date.now() }))) {
+      throw new NotFoundError(`no instance ${id} of service ${serviceName}`);
     }
     return this.views.get(serviceName, id);
   }

@@ -80,6 +80,7 @@ export const registeredTtl = (check: CheckDefinition, now: number): TtlState | n
 export type InstanceChanges = Partial<
   Pick<
     Instance,
+    | 'meta'
     | 'weight'
     | 'maintenance'
     | 'ttl'

@@ -42,6 +42,7 @@ const fromRow = ({ check_definition, ...row }: InstanceRow): Instance => ({
 
 /** The columns {@link SqliteInstances.update} may set: InstanceChanges' keys, never a caller's string. */
 const CHANGEABLE = new Set<string>([
+  'meta',
   'weight',
   'maintenance',
   'ttl',
@@ -142,6 +143,7 @@ export class SqliteInstances extends InstanceStore {
       ...changes,
       service_name: serviceName,
       id,
+      meta: toJson(changes.meta),
       maintenance: toJson(changes.maintenance),
       ttl: toJson(changes.ttl),
     };
