@@ -135,6 +135,7 @@ describe('check types and per-instance intervals', () => {
       { type: 'ttl' },
       { type: 'http', interval: '2h' },
       { type: 'tcp', interval: '5s', timeout: '10s' },
+      { type: 'http', timeout: '3s' }, // past the registry's own 2 s interval
       { type: 'grpc' },
       { type: 'http', intervl: '5s' },
     ]) {

@@ -197,6 +197,33 @@ describe("Eureka's REST API", () => {
     expect((await eurekaInstance('XMLAPP', 'xml-1')).status).toBe(404);
   });
 
+  it('keeps an instance that registers STARTING out of traffic until it says UP', async () => {
+    const server = await echo();
+    const address = `127.0.0.1:${server.port}`;
+    const instance = {
+      app: 'LIKES',
+      instanceId: 'starting-1',
+      ipAddr: '127.0.0.1',
+      port: server.port,
+      status: 'STARTING',
+    };
+    const registered = await request(registry.url, '/eureka/apps/LIKES', {
+      method: 'POST',
+      headers: AUTH,
+      json: { instance },
+    });
+    expect(registered.status).toBe(204);
+    expect((await eurekaInstance('LIKES', 'starting-1')).body.instance.status).toBe('STARTING');
+    expect((await haproxy.servers('likes')).get(address)).toBeUndefined(); // never given a slot
+    const up = await request(registry.url, '/eureka/apps/LIKES/starting-1/status?value=UP', {
+      method: 'PUT',
+      headers: AUTH,
+    });
+    expect(up.status).toBe(200);
+    expect((await haproxy.servers('likes')).get(address)).toBe('no check'); // routed, HAProxy's check off
+    await request(registry.url, '/eureka/apps/LIKES/starting-1', { method: 'DELETE', headers: AUTH });
+  });
+
   it('serves eureka-js-client: register, renew, full and delta fetches, OUT_OF_SERVICE and back, stop', async () => {
     const own = await echo();
     const client = startClient('js-1', own);

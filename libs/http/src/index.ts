@@ -5,3 +5,4 @@ export * from './seed-quotes';
 export * from './integer';
 export * from './openapi';
 export * from './limits';
+export { unsupportedType } from './body-parsers';

@@ -8,7 +8,7 @@ import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import type { CheckOutcome } from '../store/check-transition';
 import type { CheckRecord } from '../store/records';
 import { probeTcp } from './tcp-probe';
-import { ttlResult } from './ttl-check';
+import { ttlOutput, ttlVerdict } from '../instances/ttl-state';
 
 /** What one probe saw: the status (null when no response came), how long it took, and why it failed. */
 export interface ProbeResult {
@@ -37,7 +37,7 @@ export const toCheckRecords = (probed: Probed[], checkedAt: number): CheckRecord
 /** What a probe saw, in a line for people (Consul's check `Output`): the request and its answer or error. */
 export function describeProbe({ instance, result }: Probed): string {
   if (instance.check.type === 'ttl') {
-    return result.passed ? (instance.ttl?.output ?? '') : `TTL check: ${result.error}${reportOf(instance)}`;
+    return ttlOutput(instance.ttl, result, Date.now());
   }
   if (instance.check.type === 'tcp') {
     const { host, port } = instanceAddress(instance.url);
@@ -50,10 +50,6 @@ export function describeProbe({ instance, result }: Probed): string {
   }`;
 }
 
-/** The instance's own words with a critical report. */
-const reportOf = ({ ttl }: Instance): string =>
-  ttl?.status === 'critical' && ttl.output ? ` (${ttl.output})` : '';
-
 /** The outcomes the instances' records take from their probes. */
 export const toOutcomes = (probed: Probed[]): CheckOutcome[] =>
   probed.map((one) => ({
@@ -65,7 +61,7 @@ export const toOutcomes = (probed: Probed[]): CheckOutcome[] =>
 
 /**
  * One check of an instance, as its definition says: an HTTP call (below), a TCP connect
- * ({@link probeTcp}) or a look at its TTL ({@link ttlResult}), each bounded by the instance's own
+ * ({@link probeTcp}) or a look at its TTL ({@link ttlVerdict}), each bounded by the instance's own
  * timeout or HEALTH_CHECK_TIMEOUT_MS.
  *
  * The HTTP call goes to the instance's health path with a hard timeout, on Node's own client: a check needs
@@ -95,7 +91,9 @@ export class HealthProbe {
     now = Date.now(),
   ): Promise<ProbeResult> {
     const { check } = instance;
-    if (check.type === 'ttl') return Promise.resolve(ttlResult(instance.ttl, now));
+    if (check.type === 'ttl') {
+      return Promise.resolve({ status_code: null, latency_ms: 0, ...ttlVerdict(instance.ttl, now) });
+    }
     const timeout = check.timeout_ms ?? this.config.HEALTH_CHECK_TIMEOUT_MS;
     if (check.type === 'tcp') {
       const { host, port } = instanceAddress(instance.url);

@@ -6,7 +6,7 @@ import type { InstanceChanges, InstanceStatus } from '../instances/instance';
 import { InstancesService } from '../instances/instances.service';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { CheckHistory, InstanceStore } from '../store/registry-store';
-import { renewedTtl, reportedTtl } from './ttl-check';
+import { renewedTtl, reportedTtl } from '../instances/ttl-state';
 
 /**
  * Reports of TTL-checked instances (Consul's `/agent/check/pass|fail`). A passing report renews the
@@ -39,13 +39,18 @@ export class TtlReports {
         `instance ${id} of service ${serviceName} has a ${before.check.type} check, not a TTL`,
       );
     }
-    const changes: InstanceChanges = { ttl, last_output: output || `TTL check reported ${status}` };
-    if (status === 'passing') changes.last_seen = now; // a sign of life, as a re-registration is
+    // Any report is a sign of life (a failure probed before it no longer counts).
+    const changes: InstanceChanges = { ttl, last_output: ttl.output, last_seen: now };
     const moves = before.maintenance === null && before.status !== status;
-    if (moves && status === 'passing')
+    if (moves && status === 'passing') {
       Object.assign(changes, { status, consecutive_failures: 0, critical_since: null });
-    if (moves && status === 'critical') Object.assign(changes, { status, critical_since: now });
-    const after = await this.instances.update(serviceName, id, changes);
+    }
+    if (moves && status === 'critical') {
+      Object.assign(changes, { status, consecutive_successes: 0, critical_since: now });
+    }
+    // A renewal that changes nothing a reader sees moves no index: heartbeats would wake every watcher.
+    const visible = moves || ttl.status !== before.ttl?.status || ttl.output !== before.last_output;
+    const after = await this.instances.update(serviceName, id, changes, visible);
     if (!after) throw new NotFoundError(`no instance ${id} of service ${serviceName}`);
     if (moves) {
       const error = status === 'passing' ? null : 'reported critical';
@@ -69,7 +74,7 @@ export class TtlReports {
     if (before.ttl === null || before.check.type !== 'ttl') return this.views.get(serviceName, id);
     if (before.ttl.status === 'passing') return this.report(serviceName, id, 'passing', before.ttl.output);
     const ttl = renewedTtl(before, Date.now())!;
-    if (!(await this.instances.update(serviceName, id, { ttl, last_seen: Date.now() }))) {
+    if (!(await this.instances.update(serviceName, id, { ttl, last_seen: Date.now() }, false))) {
       throw new NotFoundError(`no instance ${id} of service ${serviceName}`);
     }
     return this.views.get(serviceName, id);

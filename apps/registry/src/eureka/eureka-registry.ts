@@ -38,8 +38,14 @@ export class EurekaRegistry {
     private readonly delta: EurekaDelta,
   ) {}
 
+  /**
+   * Registers as the client says it is: UP in traffic; DOWN, STARTING or UNKNOWN critical from the
+   * start (never routed first); OUT_OF_SERVICE in maintenance. A re-registration never ends a
+   * maintenance (Eureka's overrides outlive them too).
+   */
   async register(input: EurekaRegistration): Promise<void> {
     const { url, meta, ttlMs, status } = fromEureka(input);
+    const down = status !== 'UP' && status !== 'OUT_OF_SERVICE';
     const { instance } = await this.instances.register({
       service_name: input.app,
       url,
@@ -48,8 +54,11 @@ export class EurekaRegistry {
       tags: [],
       meta,
       check: { type: 'ttl', ttl_ms: ttlMs },
+      ...(down && { reported: { status: 'critical' as const, output: status } }),
     });
-    if (status !== 'UP') await this.applyStatus(await this.find(input.app, instance.id), status);
+    if (status === 'OUT_OF_SERVICE') {
+      await this.maintenance.enter(instance.service_name, instance.id, OVERRIDE_REASON);
+    }
   }
 
   /** A heartbeat: renews the lease (404 when unknown, so the client registers again). */

@@ -1,4 +1,4 @@
-import { toErrorResponse } from '@app/http';
+import { toErrorResponse, unsupportedType } from '@app/http';
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
@@ -28,7 +28,12 @@ export class EurekaModule implements OnModuleInit {
     fastify.addContentTypeParser(
       ['application/xml', 'text/xml'],
       { parseAs: 'string' },
-      (_request, body, done) => {
+      (request, body, done) => {
+        // Eureka's routes only: everywhere else XML stays the 415 it was.
+        if (!request.url.startsWith('/eureka/')) {
+          const type = request.headers['content-type'] ?? '';
+          return done(Object.assign(new Error(unsupportedType(type)), { statusCode: 415 }), undefined);
+        }
         if (body === '') return done(null, undefined);
         try {
           done(null, parseEurekaXml(body as string));

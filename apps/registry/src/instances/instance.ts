@@ -70,11 +70,25 @@ export type Registration = Pick<
   'service_name' | 'url' | 'http' | 'health_path' | 'tags' | 'meta' | 'check'
 > & {
   weight?: number;
+  /**
+   * What a TTL-checked instance says of itself as it registers (an Eureka client registering DOWN or
+   * STARTING): critical from the start, never routed first. Passing when absent.
+   */
+  reported?: Pick<TtlState, 'status' | 'output'>;
 };
 
-/** A TTL instance's state once it has (re-)registered: passing, until `ttl_ms` from `now`. */
-export const registeredTtl = (check: CheckDefinition, now: number): TtlState | null =>
-  check.type === 'ttl' ? { status: 'passing', output: 'registered', expires_at: now + check.ttl_ms } : null;
+/** A TTL instance's state once it has (re-)registered: as it reported (passing by default), until `ttl_ms` from `now`. */
+export const registeredTtl = (
+  { check, reported }: Pick<Registration, 'check' | 'reported'>,
+  now: number,
+): TtlState | null =>
+  check.type === 'ttl'
+    ? { status: 'passing', output: 'registered', ...reported, expires_at: now + check.ttl_ms }
+    : null;
+
+/** The status a registration starts with: passing, unless a TTL instance reported otherwise. */
+export const registeredStatus = (registration: Pick<Registration, 'check' | 'reported'>): InstanceStatus =>
+  registeredTtl(registration, 0)?.status ?? 'passing';
 
 /** What an operator changes on a registered instance, or a check made outside a round records. */
 export type InstanceChanges = Partial<

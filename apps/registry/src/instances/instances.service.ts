@@ -33,6 +33,13 @@ export class InstancesService implements OnModuleInit {
         `url: host ${new URL(registration.url).hostname} is not allowed (loopback only unless REGISTRY_ALLOWED_HOSTS lists it)`,
       );
     }
+    const { check } = registration;
+    const interval =
+      check.type === 'ttl' ? null : (check.interval_ms ?? this.config.HEALTH_CHECK_INTERVAL_MS);
+    if (check.type !== 'ttl' && check.timeout_ms !== null && check.timeout_ms > interval!) {
+      // One probe may not outlast its interval: a round waits for its slowest probe.
+      throw new RejectedError(`check.timeout: must be at most the interval (${interval} ms)`);
+    }
     const { instance, created } = await this.instances.register(registration);
     await this.haproxy.add(haproxyServer(instance));
     const routed = this.routed(instance);

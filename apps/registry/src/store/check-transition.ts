@@ -1,4 +1,5 @@
 import type { Instance } from '../instances/instance';
+import { reportedCritical, ttlOutput, ttlVerdict } from '../instances/ttl-state';
 
 /** The outcome of one health check of one instance, as the checker records it. */
 export interface CheckOutcome {
@@ -17,7 +18,10 @@ export interface CheckOutcome {
  * - any other pass counts a success, and brings a critical instance back to passing after
  *   `successesBeforePassing` of them in a row;
  * - a failure counts only if the instance gave no sign of life (a re-registration) since the probe;
- * - an instance in maintenance is left as it is (it entered maintenance while the round ran).
+ * - an instance in maintenance is left as it is (it entered maintenance while the round ran);
+ * - a TTL check is judged again from the record as it is now, not from the round's listing (a report
+ *   may have landed since); one the instance reported critical and keeps reporting is left as the
+ *   report set it: alive, down by its own word, and not a failure that prunes (a lapse is).
  */
 export function afterCheck(
   instance: Instance,
@@ -27,6 +31,11 @@ export function afterCheck(
   now: number,
 ): Instance | undefined {
   if (instance.maintenance !== null) return undefined;
+  if (instance.check.type === 'ttl') {
+    if (reportedCritical(instance.ttl, now)) return undefined;
+    const verdict = ttlVerdict(instance.ttl, now);
+    outcome = { ...outcome, passed: verdict.passed, output: ttlOutput(instance.ttl, verdict, now) };
+  }
   const last_output = outcome.output;
   if (outcome.passed) {
     const steady = instance.status === 'passing' && instance.consecutive_failures === 0;

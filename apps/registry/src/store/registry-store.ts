@@ -59,9 +59,15 @@ export abstract class InstanceStore {
   /**
    * Changes an instance's operator settings (weight, maintenance) or records a check made outside a
    * round (the one that ends a maintenance); returns the record after, or undefined when there is no
-   * such instance. Atomic with its index bump.
+   * such instance. Atomic with its index bump, unless `visible` is false (a TTL renewal that changes
+   * nothing a watcher is shown: its deadline and sign of life).
    */
-  abstract update(serviceName: string, id: string, changes: InstanceChanges): Promise<Instance | undefined>;
+  abstract update(
+    serviceName: string,
+    id: string,
+    changes: InstanceChanges,
+    visible?: boolean,
+  ): Promise<Instance | undefined>;
 
   /** Removes an instance; false when there was none. Atomic with its index bump. */
   abstract deregister(serviceName: string, id: string): Promise<boolean>;

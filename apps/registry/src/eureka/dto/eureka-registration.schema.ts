@@ -39,13 +39,21 @@ const metadata = z.preprocess(
   metaSchema,
 );
 
+/** A host name, or an IPv4 or IPv6 address (the URL is built from it, so nothing else may pass). */
+const host = z
+  .string()
+  .regex(
+    /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|[0-9A-Fa-f:.]{2,45})$/,
+    'must be a host name or an IP address',
+  );
+
 /** Eureka's `InstanceInfo`, the fields Chirp reads; the others are accepted and ignored. */
 const instanceInfo = z
   .looseObject({
     app,
     instanceId: z.string().min(1).max(100).optional(),
-    hostName: z.string().min(1).max(253).optional(),
-    ipAddr: z.string().min(1).max(253).optional(),
+    hostName: host.optional(),
+    ipAddr: host.optional(),
     status: z.enum(EUREKA_STATUSES, { error: `must be one of ${EUREKA_STATUSES.join(', ')}` }).default('UP'),
     port: port.optional(),
     securePort: port.optional(),

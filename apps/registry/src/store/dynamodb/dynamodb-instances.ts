@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { guard } from '@app/dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import {
@@ -6,6 +7,7 @@ import {
   DEFAULT_CHECK,
   instanceId,
   type Registration,
+  registeredStatus,
   registeredTtl,
   WEIGHT,
 } from '../../instances/instance';
@@ -26,7 +28,8 @@ const CHUNK = 98;
 /** Tries of a chunk whose items other writers changed meanwhile (those are dropped at each try). */
 const CHUNK_TRIES = 3;
 
-type Item = Instance & { pk: string; sk: string };
+/** An instance's item: `rev` changes with every operator or TTL update (see {@link DynamoInstances.update}). */
+type Item = Instance & { pk: string; sk: string; rev?: string };
 const byServiceThenAge = (a: Instance, b: Instance) =>
   a.service_name.localeCompare(b.service_name) ||
   a.registered_at - b.registered_at ||
@@ -90,23 +93,24 @@ export class DynamoInstances extends InstanceStore {
   ): Promise<{ instance: Instance; created: boolean }> {
     const id = instanceId(registration.url);
     const before = await this.find(registration.service_name, id);
-    const { weight = before?.weight ?? WEIGHT.default, ...fields } = registration;
+    const { weight = before?.weight ?? WEIGHT.default } = registration;
+    const { service_name, url, http, health_path, tags, meta, check } = registration;
+    const status = registeredStatus(registration);
     const instance: Instance = {
       consecutive_successes: 0,
       last_output: '',
       registered_at: now,
       maintenance: null,
       ...before,
-      ...fields,
+      ...{ service_name, url, http, health_path, tags, meta, check },
       weight,
       id,
-      ttl: registeredTtl(registration.check, now),
-      status: 'passing',
+      ttl: registeredTtl(registration, now),
+      status,
       consecutive_failures: 0,
-      critical_since: null,
+      critical_since: status === 'critical' ? now : null,
       last_seen: now,
     };
-    const { service_name, url, http, health_path, tags, meta } = registration;
     await transact(this.client, [
       {
         Update: {
@@ -116,7 +120,7 @@ export class DynamoInstances extends InstanceStore {
           // weight unless it names one, and never ends a maintenance (an operator's choice).
           UpdateExpression:
             'SET service_name = :service, id = :id, #url = :url, http = :http, health_path = :path, tags = :tags, ' +
-            'meta = :meta, #status = :passing, consecutive_failures = :zero, critical_since = :null, ' +
+            'meta = :meta, #status = :status, consecutive_failures = :zero, critical_since = :since, ' +
             `weight = ${registration.weight === undefined ? 'if_not_exists(weight, :weight)' : ':weight'}, ` +
             'maintenance = if_not_exists(maintenance, :null), #check = :check, #ttl = :ttl, ' +
             'last_seen = :now, registered_at = if_not_exists(registered_at, :now), ' +
@@ -125,7 +129,8 @@ export class DynamoInstances extends InstanceStore {
           ExpressionAttributeNames: { '#url': 'url', '#status': 'status', '#check': 'check', '#ttl': 'ttl' },
           ExpressionAttributeValues: {
             ...{ ':service': service_name, ':id': id, ':url': url, ':http': http, ':path': health_path },
-            ...{ ':tags': tags, ':meta': meta, ':passing': 'passing', ':zero': 0, ':null': null },
+            ...{ ':tags': tags, ':meta': meta, ':status': status, ':zero': 0, ':null': null },
+            ':since': instance.critical_since,
             ...{ ':now': now, ':empty': '', ':weight': weight, ':check': registration.check },
             ':ttl': instance.ttl,
           },
@@ -137,9 +142,16 @@ export class DynamoInstances extends InstanceStore {
     return { instance, created: !before };
   }
 
-  async update(serviceName: string, id: string, changes: InstanceChanges): Promise<Instance | undefined> {
-    const names = Object.keys(changes);
-    if (names.length === 0) return this.find(serviceName, id);
+  async update(
+    serviceName: string,
+    id: string,
+    changes: InstanceChanges,
+    visible = true,
+  ): Promise<Instance | undefined> {
+    if (Object.keys(changes).length === 0) return this.find(serviceName, id);
+    // A new revision: a round that read the record before this change must not write it back.
+    const fields: Record<string, unknown> = { ...changes, rev: randomUUID() };
+    const names = Object.keys(fields);
     try {
       await transact(this.client, [
         {
@@ -150,18 +162,16 @@ export class DynamoInstances extends InstanceStore {
             // Attribute names by placeholder: `status` is one of DynamoDB's reserved words.
             UpdateExpression: `SET ${names.map((_, i) => `#n${i} = :v${i}`).join(', ')}`,
             ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#n${i}`, name])),
-            ExpressionAttributeValues: Object.fromEntries(
-              names.map((name, i) => [`:v${i}`, changes[name as keyof InstanceChanges]]),
-            ),
+            ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:v${i}`, fields[name]])),
           },
         },
-        this.bump(),
+        ...(visible ? [this.bump()] : []),
       ]);
     } catch (error) {
       if (reasonCodes(error)?.[0] === 'ConditionalCheckFailed') return undefined;
       throw error;
     }
-    this.index.changed();
+    if (visible) this.index.changed();
     return this.find(serviceName, id);
   }
 
@@ -273,9 +283,15 @@ export class DynamoInstances extends InstanceStore {
 
   private item({ before, after, prune }: RoundWrite): TransactItem {
     const Key = KEYS.instance(after.service_name, after.id);
+    // As read: no re-registration (last_seen, registered_at) and no update (rev) since.
+    const rev = (before as Partial<Item>).rev;
     const unchanged = {
-      ConditionExpression: 'last_seen = :seen AND registered_at = :registered',
-      ExpressionAttributeValues: { ':seen': before.last_seen, ':registered': before.registered_at },
+      ConditionExpression: `last_seen = :seen AND registered_at = :registered AND ${rev === undefined ? 'attribute_not_exists(rev)' : 'rev = :rev'}`,
+      ExpressionAttributeValues: {
+        ':seen': before.last_seen,
+        ':registered': before.registered_at,
+        ...(rev !== undefined && { ':rev': rev }),
+      },
     };
     if (prune) return { Delete: { TableName: this.table, Key, ...unchanged } };
     return { Put: { TableName: this.table, Item: { ...Key, ...after }, ...unchanged } };

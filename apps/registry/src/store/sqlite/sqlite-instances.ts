@@ -5,6 +5,7 @@ import {
   type InstanceChanges,
   instanceId,
   type Registration,
+  registeredStatus,
   registeredTtl,
   WEIGHT,
 } from '../../instances/instance';
@@ -79,13 +80,14 @@ export class SqliteInstances extends InstanceStore {
       upsert: db.prepare(`
         INSERT INTO instances (service_name, id, url, http, health_path, tags, meta, check_definition, ttl,
           status, weight, consecutive_failures, consecutive_successes, critical_since, registered_at, last_seen)
-        VALUES (@service_name, @id, @url, @http, @health_path, @tags, @meta, @check, @ttl, 'passing',
-          COALESCE(@weight, ${WEIGHT.default}), 0, 0, NULL, @now, @now)
+        VALUES (@service_name, @id, @url, @http, @health_path, @tags, @meta, @check, @ttl, @status,
+          COALESCE(@weight, ${WEIGHT.default}), 0, 0, @critical_since, @now, @now)
         ON CONFLICT (service_name, id) DO UPDATE SET
           url = excluded.url, http = excluded.http, health_path = excluded.health_path,
           tags = excluded.tags, meta = excluded.meta, weight = COALESCE(@weight, weight),
           check_definition = excluded.check_definition, ttl = excluded.ttl,
-          status = 'passing', consecutive_failures = 0, critical_since = NULL, last_seen = excluded.last_seen`),
+          status = excluded.status, consecutive_failures = 0, critical_since = excluded.critical_since,
+          last_seen = excluded.last_seen`),
       remove: db.prepare<[string, string]>('DELETE FROM instances WHERE service_name = ? AND id = ?'),
       checked: db.prepare<Instance>(`
         UPDATE instances SET status = @status, consecutive_failures = @consecutive_failures,
@@ -119,13 +121,16 @@ export class SqliteInstances extends InstanceStore {
       this.db.transaction(() => {
         const created = !this.statements.find.get(registration.service_name, id);
         const { tags, meta } = registration;
+        const { service_name, url, http, health_path } = registration;
         this.statements.upsert.run({
-          ...registration,
+          ...{ service_name, url, http, health_path },
           id,
           now,
           weight: registration.weight ?? null,
           check: JSON.stringify(registration.check),
-          ttl: toJson(registeredTtl(registration.check, now)),
+          ttl: toJson(registeredTtl(registration, now)),
+          status: registeredStatus(registration),
+          critical_since: registeredStatus(registration) === 'critical' ? now : null,
           tags: JSON.stringify(tags),
           meta: JSON.stringify(meta),
         });
@@ -137,7 +142,12 @@ export class SqliteInstances extends InstanceStore {
     return result;
   }
 
-  async update(serviceName: string, id: string, changes: InstanceChanges): Promise<Instance | undefined> {
+  async update(
+    serviceName: string,
+    id: string,
+    changes: InstanceChanges,
+    visible = true,
+  ): Promise<Instance | undefined> {
     const columns = Object.keys(changes).filter((c) => CHANGEABLE.has(c));
     const values = {
       ...changes,
@@ -153,11 +163,11 @@ export class SqliteInstances extends InstanceStore {
         const set = columns.map((c) => `${c} = @${c}`).join(', ');
         const statement = `UPDATE instances SET ${set} WHERE service_name = @service_name AND id = @id`;
         if (this.db.prepare(statement).run(values).changes === 0) return undefined;
-        this.shared.bumpIndex.get();
+        if (visible) this.shared.bumpIndex.get();
         return fromRow(this.statements.find.get(serviceName, id)!);
       }),
     );
-    if (updated) this.index.changed();
+    if (updated && visible) this.index.changed();
     return updated;
   }
 
