@@ -1,5 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Post, Put, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Controller, Delete, Get, HttpCode, Post, Put, UseInterceptors } from '@nestjs/common';
 import type { z } from 'zod';
 import { ApiResponses, ApiSummary, Input, Returns } from '@app/http';
 import { TOKEN_REQUIRED } from '../auth/token.guard';
@@ -13,14 +12,20 @@ import {
   eurekaStatusSchema,
   eurekaVipParams,
 } from './dto/eureka-registration.schema';
-import { eurekaApplicationsView, eurekaApplicationView, eurekaInstanceView } from './dto/eureka.view';
+import {
+  eurekaApplicationsView,
+  type EurekaApplicationsView,
+  eurekaApplicationView,
+  eurekaInstanceView,
+  type EurekaInstance,
+} from './dto/eureka.view';
+import { EurekaAnswerInterceptor } from './eureka-answer.interceptor';
 import { EurekaRegistry } from './eureka-registry';
-import { toEurekaXml, wantsJson } from './eureka-xml';
 
-/** Eureka answers XML unless asked for JSON (see {@link wantsJson}); both are documented. */
+/** Eureka answers XML unless asked for JSON (see the interceptor); both are documented. */
 const BOTH = ['application/json', 'application/xml'];
 const NO_INSTANCE = { 404: 'No such instance of this application: an Eureka client registers again.' };
-type Answer = object | string;
+type InstanceAnswer = { instance: EurekaInstance };
 
 /**
  * Eureka's REST API (Netflix/eureka's `eureka-core` resources) at `/eureka`, over Chirp's instances:
@@ -28,6 +33,7 @@ type Answer = object | string;
  * registry unchanged. A write answers with the instance it changed.
  */
 @Controller('eureka')
+@UseInterceptors(EurekaAnswerInterceptor)
 export class EurekaController {
   constructor(private readonly eureka: EurekaRegistry) {}
 
@@ -47,11 +53,9 @@ export class EurekaController {
   @ApiResponses({ ...TOKEN_REQUIRED, ...NO_INSTANCE })
   async eurekaRenew(
     @Input(eurekaInstanceParams) { app, id }: z.output<typeof eurekaInstanceParams>,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Answer> {
+  ): Promise<InstanceAnswer> {
     await this.eureka.renew(app, id);
-    return this.instanceAnswer(app, id, request, reply);
+    return { instance: await this.eureka.instance(app, id) };
   }
 
   @Delete('apps/:app/:id')
@@ -60,12 +64,10 @@ export class EurekaController {
   @ApiResponses({ ...TOKEN_REQUIRED, ...NO_INSTANCE })
   async eurekaCancel(
     @Input(eurekaInstanceParams) { app, id }: z.output<typeof eurekaInstanceParams>,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Answer> {
-    const instance = { instance: await this.eureka.instance(app, id) };
+  ): Promise<InstanceAnswer> {
+    const instance = await this.eureka.instance(app, id);
     await this.eureka.cancel(app, id);
-    return answer(request, reply, instance);
+    return { instance };
   }
 
   @Put('apps/:app/:id/status')
@@ -74,11 +76,9 @@ export class EurekaController {
   @ApiResponses({ ...TOKEN_REQUIRED, ...NO_INSTANCE })
   async eurekaSetStatus(
     @Input(eurekaStatusSchema) { app, id, value }: z.output<typeof eurekaStatusSchema>,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Answer> {
+  ): Promise<InstanceAnswer> {
     await this.eureka.setStatus(app, id, value);
-    return this.instanceAnswer(app, id, request, reply);
+    return { instance: await this.eureka.instance(app, id) };
   }
 
   @Delete('apps/:app/:id/status')
@@ -87,11 +87,9 @@ export class EurekaController {
   @ApiResponses({ ...TOKEN_REQUIRED, ...NO_INSTANCE })
   async eurekaRemoveOverride(
     @Input(eurekaOverrideRemoval) { app, id, value }: z.output<typeof eurekaOverrideRemoval>,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Answer> {
+  ): Promise<InstanceAnswer> {
     await this.eureka.removeOverride(app, id, value);
-    return this.instanceAnswer(app, id, request, reply);
+    return { instance: await this.eureka.instance(app, id) };
   }
 
   @Put('apps/:app/:id/metadata')
@@ -100,49 +98,41 @@ export class EurekaController {
   @ApiResponses({ ...TOKEN_REQUIRED, ...NO_INSTANCE })
   async eurekaAddMetadata(
     @Input(eurekaMetadataSchema) { app, id, ...pairs }: z.output<typeof eurekaMetadataSchema>,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Answer> {
+  ): Promise<InstanceAnswer> {
     await this.eureka.addMetadata(app, id, pairs);
-    return this.instanceAnswer(app, id, request, reply);
+    return { instance: await this.eureka.instance(app, id) };
   }
 
   @Get('apps')
   @ApiSummary('Every application and its instances')
   @Returns(eurekaApplicationsView, BOTH)
-  async eurekaApps(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return answer(request, reply, await this.eureka.applications());
+  eurekaApps(): Promise<EurekaApplicationsView> {
+    return this.eureka.applications();
   }
 
   @Get('apps/delta')
   @ApiSummary('What changed in about the last three minutes')
   @Returns(eurekaApplicationsView, BOTH)
-  async eurekaDelta(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return answer(request, reply, await this.eureka.changed());
+  eurekaDelta(): Promise<EurekaApplicationsView> {
+    return this.eureka.changed();
   }
 
   @Get('apps/:app')
   @ApiSummary('One application')
   @Returns(eurekaApplicationView, BOTH)
   @ApiResponses({ 404: 'No such application.' })
-  async eurekaApp(
-    @Input(eurekaAppParams) { app }: z.output<typeof eurekaAppParams>,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return answer(request, reply, { application: await this.eureka.application(app) });
+  async eurekaApp(@Input(eurekaAppParams) { app }: z.output<typeof eurekaAppParams>) {
+    return { application: await this.eureka.application(app) };
   }
 
   @Get('apps/:app/:id')
   @ApiSummary('One instance of an application')
   @Returns(eurekaInstanceView, BOTH)
   @ApiResponses(NO_INSTANCE)
-  eurekaInstance(
+  async eurekaInstance(
     @Input(eurekaInstanceParams) { app, id }: z.output<typeof eurekaInstanceParams>,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Answer> {
-    return this.instanceAnswer(app, id, request, reply);
+  ): Promise<InstanceAnswer> {
+    return { instance: await this.eureka.instance(app, id) };
   }
 
   @Get('instances/:id')
@@ -151,31 +141,16 @@ export class EurekaController {
   @ApiResponses({ 404: 'No such instance.' })
   async eurekaInstanceById(
     @Input(eurekaIdParams) { id }: z.output<typeof eurekaIdParams>,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return answer(request, reply, { instance: await this.eureka.anywhere(id) });
+  ): Promise<InstanceAnswer> {
+    return { instance: await this.eureka.anywhere(id) };
   }
 
   @Get(['vips/:vip', 'svips/:vip'])
   @ApiSummary('The instances with a VIP address (their service name)')
   @Returns(eurekaApplicationsView, BOTH)
-  async eurekaVip(
+  eurekaVip(
     @Input(eurekaVipParams) { vip }: z.output<typeof eurekaVipParams>,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return answer(request, reply, await this.eureka.vip(vip));
+  ): Promise<EurekaApplicationsView> {
+    return this.eureka.vip(vip);
   }
-
-  private async instanceAnswer(app: string, id: string, request: FastifyRequest, reply: FastifyReply) {
-    return answer(request, reply, { instance: await this.eureka.instance(app, id) });
-  }
-}
-
-/** `body` as JSON when the reader asked for it, else as Eureka's XML. */
-export function answer(request: FastifyRequest, reply: FastifyReply, body: object): Answer {
-  if (wantsJson(request.headers.accept)) return body;
-  void reply.type('application/xml');
-  return toEurekaXml(body);
 }

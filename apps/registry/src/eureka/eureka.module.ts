@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { CheckerModule } from '../checker/checker.module';
 import { InstancesModule } from '../instances/instances.module';
 import { MaintenanceModule } from '../maintenance/maintenance.module';
-import { answer, EurekaController } from './eureka.controller';
+import { answer, EurekaAnswerInterceptor } from './eureka-answer.interceptor';
+import { EurekaController } from './eureka.controller';
 import { EurekaDelta } from './eureka-delta';
 import { EurekaRegistry } from './eureka-registry';
 import { parseEurekaXml } from './eureka-xml';
@@ -14,7 +15,7 @@ import { parseEurekaXml } from './eureka-xml';
 @Module({
   imports: [InstancesModule, MaintenanceModule, CheckerModule],
   controllers: [EurekaController],
-  providers: [EurekaRegistry, EurekaDelta],
+  providers: [EurekaRegistry, EurekaDelta, EurekaAnswerInterceptor],
 })
 export class EurekaModule implements OnModuleInit {
   constructor(

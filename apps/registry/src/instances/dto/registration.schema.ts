@@ -1,7 +1,7 @@
 import { integerIn, unquoteIdentifier } from '@app/http';
 import { z } from 'zod';
-import { type CheckDefinition, type Registration, WEIGHT } from '../instance';
-import { parseGoDuration } from './go-duration';
+import { DEFAULT_CHECK, type Registration, WEIGHT } from '../instance';
+import { checkSchema, healthPath, method, toCheckDefinition } from './check.schema';
 import { metaSchema, tagFilterSchema, tagsSchema } from './labels.schema';
 
 /** HAProxy's server weight: 0 (no new traffic) to 256. */
@@ -49,69 +49,6 @@ const instanceUrl = z.preprocess(
     }),
 );
 
-/** A path on the instance, never a URL: the registry only ever probes the registered host. */
-const healthPath = z
-  .string()
-  .max(512)
-  .regex(/^\/(?!\/)[A-Za-z0-9\-._~/%]*$/, 'must be a path such as /health-check');
-
-const SECOND = 1_000;
-const MINUTE = 60 * SECOND;
-
-/** A Go duration (`10s`, `500ms`, `1m30s`) from `min` to `max` milliseconds, read as milliseconds. */
-function duration(min: number, max: number, bounds: string) {
-  const message = `must be a duration from ${bounds}, such as 10s or 500ms`;
-  return z
-    .string({ error: message })
-    .transform((text, ctx) => {
-      const ms = parseGoDuration(text);
-      if (ms === undefined || ms < min || ms > max) {
-        ctx.addIssue({ code: 'custom', message });
-        return z.NEVER;
-      }
-      return Math.round(ms);
-    })
-    .meta({ description: `A duration from ${bounds} (\`10s\`, \`500ms\`, \`1m30s\`)` });
-}
-
-const method = z
-  .preprocess(unquoteIdentifier, z.string())
-  .transform((v) => v.toUpperCase())
-  .pipe(z.enum(['GET', 'HEAD']));
-
-const probed = {
-  interval: duration(SECOND, 10 * MINUTE, '1s to 10m').optional(),
-  timeout: duration(1, 10 * MINUTE, '1ms to 10m').optional(),
-};
-
-/**
- * `check` on registration (Consul's check definition): `http` (the seed's `health_path` and `http`,
- * spelled `path` and `method` here), `tcp` (a connect to the instance's host and port) or `ttl` (the
- * instance reports); intervals and timeouts default to the registry's.
- */
-const checkSchema = z
-  .discriminatedUnion(
-    'type',
-    [
-      z.strictObject({
-        type: z.literal('http'),
-        path: healthPath.optional(),
-        method: method.optional(),
-        ...probed,
-      }),
-      z.strictObject({ type: z.literal('tcp'), ...probed }),
-      z.strictObject({ type: z.literal('ttl'), ttl: duration(SECOND, 60 * MINUTE, '1s to 1h') }),
-    ],
-    { error: 'must be an object with a type of http, tcp or ttl' },
-  )
-  .refine(
-    (check) => !('timeout' in check) || !check.timeout || !check.interval || check.timeout <= check.interval,
-    {
-      message: 'must be at most the interval',
-      path: ['timeout'],
-    },
-  );
-
 /** Body, form or query of `POST /services` and the seed's `POST /new/service`. */
 export const registrationSchema = z.object({
   service_name: serviceName,
@@ -127,20 +64,10 @@ export const registrationSchema = z.object({
 
 /** The registration a parsed body asks for: `check`'s path and method stand for `health_path` and `http`. */
 export function toRegistration({ check, ...fields }: z.output<typeof registrationSchema>): Registration {
-  if (!check) return { ...fields, check: { type: 'http', interval_ms: null, timeout_ms: null } };
-  if (check.type === 'ttl') return { ...fields, check: { type: 'ttl', ttl_ms: check.ttl } };
-  const definition: CheckDefinition = {
-    type: check.type,
-    interval_ms: check.interval ?? null,
-    timeout_ms: check.timeout ?? null,
-  };
-  if (check.type === 'tcp') return { ...fields, check: definition };
-  return {
-    ...fields,
-    http: check.method ?? fields.http,
-    health_path: check.path ?? fields.health_path,
-    check: definition,
-  };
+  if (!check) return { ...fields, check: DEFAULT_CHECK };
+  if (check.type !== 'http') return { ...fields, check: toCheckDefinition(check) };
+  const { method: http = fields.http, path: health_path = fields.health_path } = check;
+  return { ...fields, http, health_path, check: toCheckDefinition(check) };
 }
 
 /** The seed's `POST /service/exists`: a service name and URL. */
