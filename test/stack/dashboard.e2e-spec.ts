@@ -60,6 +60,28 @@ describe('the registry dashboard in a real browser', () => {
     expect(Object.keys(await cards(page))).toContain(id(stack.likes[1]));
   });
 
+  it('shows an instance in maintenance with its reason, its weight and its check, agreeing with HAProxy', async () => {
+    const held = id(stack.likes[1]);
+    const put = (path: string, json: object) =>
+      fetch(`${stack.registry.url}/services/likes/instances/${held}/${path}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(json),
+      });
+    expect((await put('weight', { weight: 3 })).status).toBe(200);
+    expect((await put('maintenance', { reason: 'kernel upgrade' })).status).toBe(200);
+    await page.waitForFunction(
+      (i) => document.querySelector(`li[data-instance="${i}"].maintenance .badge.MAINT`),
+      held,
+      { timeout: 20_000 },
+    );
+    const card = page.locator(`li[data-instance="${held}"]`);
+    expect(await card.locator('.badge.maintenance').count()).toBe(1);
+    expect(await card.locator('.reason').innerText()).toContain('kernel upgrade');
+    expect(await card.innerText()).toMatch(/http · weight 3/);
+    expect(await card.locator('.disagreement').count()).toBe(0); // out of traffic on both sides
+  });
+
   it('saves screenshots at 1280x800 and at phone width', async () => {
     await page.waitForSelector('#rounds tr');
     await page.screenshot({ path: testOutput('dashboard-1280x800.png') });
