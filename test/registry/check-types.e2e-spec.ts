@@ -183,8 +183,9 @@ describe('check types and per-instance intervals', () => {
     const start = [await checksAt(fast), await checksAt(slow)];
     await sleep(10_200);
     const probes = [(await checksAt(fast)) - start[0], (await checksAt(slow)) - start[1]];
-    expect(probes[0]).toBeGreaterThanOrEqual(9);
-    expect(probes[0]).toBeLessThanOrEqual(11);
+    // About ten: a tick of slack either way on a busy machine.
+    expect(probes[0]).toBeGreaterThanOrEqual(8);
+    expect(probes[0]).toBeLessThanOrEqual(12);
     expect(probes[1]).toBeGreaterThanOrEqual(1);
     expect(probes[1]).toBeLessThanOrEqual(2);
   });

@@ -2,10 +2,11 @@ import { ConflictError, NotFoundError } from '@app/errors';
 import { Inject, Injectable } from '@nestjs/common';
 import { HaproxyMembership } from '../haproxy/haproxy-membership';
 import type { InstanceView } from '../instances/dto/instance.view';
-import type { InstanceChanges, InstanceStatus } from '../instances/instance';
+import type { Instance, InstanceChanges, InstanceStatus, TtlState } from '../instances/instance';
 import { InstancesService } from '../instances/instances.service';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
-import { CheckHistory, InstanceStore } from '../store/registry-store';
+import { writeAsRead } from '../store/as-read';
+import { CheckHistory, InstanceStore, type UpdateOptions } from '../store/registry-store';
 import { renewedTtl, reportedTtl } from '../instances/ttl-state';
 
 /**
@@ -30,37 +31,18 @@ export class TtlReports {
     status: InstanceStatus,
     output: string,
   ): Promise<InstanceView> {
-    const before = await this.instances.find(serviceName, id);
-    if (!before) throw new NotFoundError(`no instance ${id} of service ${serviceName}`);
-    const now = Date.now();
-    const ttl = reportedTtl(before, status, output, now);
-    if (!ttl) {
-      throw new ConflictError(
-        `instance ${id} of service ${serviceName} has a ${before.check.type} check, not a TTL`,
-      );
-    }
-    // Any report is a sign of life (a failure probed before it no longer counts).
-    const changes: InstanceChanges = { ttl, last_output: ttl.output, last_seen: now };
-    const moves = before.maintenance === null && before.status !== status;
-    if (moves && status === 'passing') {
-      Object.assign(changes, { status, consecutive_failures: 0, critical_since: null });
-    }
-    if (moves && status === 'critical') {
-      Object.assign(changes, { status, consecutive_successes: 0, critical_since: now });
-    }
-    // A renewal that changes nothing a reader sees moves no index: heartbeats would wake every watcher.
-    const visible = moves || ttl.status !== before.ttl?.status || ttl.output !== before.last_output;
-    const after = await this.instances.update(serviceName, id, changes, visible);
-    if (!after) throw new NotFoundError(`no instance ${id} of service ${serviceName}`);
-    if (moves) {
-      const error = status === 'passing' ? null : 'reported critical';
-      const record = { service_name: serviceName, instance_id: id, url: after.url, checked_at: now };
-      await this.checks.append(
-        [{ ...record, status_code: null, latency_ms: 0, error, passed: status === 'passing' }],
-        this.config.HEALTH_HISTORY_LIMIT,
-      );
-      await this.haproxy.reconcile();
-    }
+    const written = await writeAsRead(this.instances, serviceName, id, (before) => {
+      const now = Date.now();
+      const ttl = reportedTtl(before, status, output, now);
+      if (!ttl) {
+        throw new ConflictError(
+          `instance ${id} of service ${serviceName} has a ${before.check.type} check, not a TTL`,
+        );
+      }
+      return reported(before, ttl, now);
+    });
+    if (!written) throw new NotFoundError(`no instance ${id} of service ${serviceName}`);
+    await this.moved(written);
     return this.views.get(serviceName, id);
   }
 
@@ -71,12 +53,55 @@ export class TtlReports {
   async renew(serviceName: string, id: string): Promise<InstanceView> {
     const before = await this.instances.find(serviceName, id);
     if (!before) throw new NotFoundError(`no instance ${id} of service ${serviceName}`);
-    if (before.ttl === null || before.check.type !== 'ttl') return this.views.get(serviceName, id);
-    if (before.ttl.status === 'passing') return this.report(serviceName, id, 'passing', before.ttl.output);
-    const ttl = renewedTtl(before, Date.now())!;
-    if (!(await this.instances.update(serviceName, id, { ttl, last_seen: Date.now() }, false))) {
-      throw new NotFoundError(`no instance ${id} of service ${serviceName}`);
-    }
+    const written = await writeAsRead(this.instances, serviceName, id, (record) => {
+      const now = Date.now();
+      const ttl = renewedTtl(record, now);
+      return ttl && reported(record, ttl, now);
+    });
+    if (written) await this.moved(written);
     return this.views.get(serviceName, id);
   }
+
+  /** A report that moved the status: recorded in the history, and HAProxy follows. */
+  private async moved({ moves, after, changes }: Reported & { after: Instance }): Promise<void> {
+    if (!moves) return;
+    const passed = after.status === 'passing';
+    const record = { service_name: after.service_name, instance_id: after.id, url: after.url };
+    await this.checks.append(
+      [
+        {
+          ...record,
+          checked_at: changes.last_seen!,
+          status_code: null,
+          latency_ms: 0,
+          error: passed ? null : 'reported critical',
+          passed,
+        },
+      ],
+      this.config.HEALTH_HISTORY_LIMIT,
+    );
+    await this.haproxy.reconcile();
+  }
+}
+
+interface Reported {
+  changes: InstanceChanges;
+  options: UpdateOptions;
+  moves: boolean;
+}
+
+/** The changes a report (or a renewal) makes: the TTL state, and the status at once unless in maintenance. */
+function reported(before: Instance, ttl: TtlState, now: number): Reported {
+  // Any report is a sign of life (a failure probed before it no longer counts).
+  const changes: InstanceChanges = { ttl, last_output: ttl.output, last_seen: now };
+  const moves = before.maintenance === null && before.status !== ttl.status;
+  if (moves && ttl.status === 'passing') {
+    Object.assign(changes, { status: ttl.status, consecutive_failures: 0, critical_since: null });
+  }
+  if (moves && ttl.status === 'critical') {
+    Object.assign(changes, { status: ttl.status, consecutive_successes: 0, critical_since: now });
+  }
+  // A renewal that changes nothing a reader sees moves no index: heartbeats would wake every watcher.
+  const visible = moves || ttl.status !== before.ttl?.status || ttl.output !== before.last_output;
+  return { changes, options: { visible }, moves };
 }

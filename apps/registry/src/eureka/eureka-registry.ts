@@ -4,6 +4,7 @@ import { TtlReports } from '../checker/ttl-reports';
 import type { Instance } from '../instances/instance';
 import { InstancesService } from '../instances/instances.service';
 import { MaintenanceService } from '../maintenance/maintenance.service';
+import { writeAsRead } from '../store/as-read';
 import { ChangeIndex, InstanceStore } from '../store/registry-store';
 import { type EurekaRegistration, fromEureka, metadataPairs } from './dto/eureka-registration.schema';
 import { EUREKA_ID_KEY, type EurekaStatus } from './dto/eureka-status';
@@ -87,9 +88,10 @@ export class EurekaRegistry {
     const parsed = metadataPairs.safeParse(pairs);
     if (!parsed.success) throw new RejectedError(`metadata: ${parsed.error.issues[0].message}`);
     const instance = await this.find(app, id);
-    const meta = { ...instance.meta, ...parsed.data };
-    if (!(await this.store.update(instance.service_name, instance.id, { meta })))
-      throw this.notFound(app, id);
+    const written = await writeAsRead(this.store, instance.service_name, instance.id, (before) => ({
+      changes: { meta: { ...before.meta, ...parsed.data } },
+    }));
+    if (!written) throw this.notFound(app, id);
   }
 
   async applications(): Promise<EurekaApplicationsView> {

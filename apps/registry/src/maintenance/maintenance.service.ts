@@ -6,6 +6,7 @@ import type { InstanceView, ServiceInstancesView } from '../instances/dto/instan
 import { haproxyServer, type Instance, type InstanceChanges } from '../instances/instance';
 import { InstancesService } from '../instances/instances.service';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
+import { writeAsRead } from '../store/as-read';
 import { CheckHistory, InstanceStore } from '../store/registry-store';
 
 /**
@@ -27,32 +28,42 @@ export class MaintenanceService {
 
   /** Holds the instance out of traffic; returns it once its requests are done. A repeat changes the reason. */
   async enter(serviceName: string, id: string, reason: string): Promise<InstanceView> {
-    const before = await this.find(serviceName, id);
-    const since = before.maintenance?.since ?? Date.now();
-    const instance = await this.update(serviceName, id, { maintenance: { reason, since } });
-    await this.haproxy.holdOut(haproxyServer(instance));
+    const written = await writeAsRead(this.instances, serviceName, id, (before) => ({
+      changes: { maintenance: { reason, since: before.maintenance?.since ?? Date.now() } },
+    }));
+    if (!written) throw notFound(serviceName, id);
+    await this.haproxy.holdOut(haproxyServer(written.after));
     return this.views.get(serviceName, id);
   }
 
-  /** Ends the maintenance after one check made now (a no-op for an instance not in maintenance). */
+  /**
+   * Ends the maintenance after one check made now (a no-op for an instance not in maintenance). If the
+   * record changed while the check ran (a new reason, a report), it is read and checked again.
+   */
   async leave(serviceName: string, id: string): Promise<InstanceView> {
-    const before = await this.find(serviceName, id);
-    if (before.maintenance === null) return this.views.get(serviceName, id);
-    const [probed] = await this.probe.probeAll([before]);
-    const now = Date.now();
-    const last_output = describeProbe(probed);
-    const after: InstanceChanges = probed.result.passed
-      ? { status: 'passing', consecutive_failures: 0, critical_since: null, last_seen: now }
-      : { status: 'critical', consecutive_failures: 1, critical_since: now };
-    const instance = await this.update(serviceName, id, {
-      ...after,
-      maintenance: null,
-      consecutive_successes: probed.result.passed ? 1 : 0,
-      last_output,
+    const written = await writeAsRead(this.instances, serviceName, id, async (before) => {
+      if (before.maintenance === null) return undefined;
+      const [probed] = await this.probe.probeAll([before]);
+      const now = Date.now();
+      const outcome: InstanceChanges = probed.result.passed
+        ? { status: 'passing', consecutive_failures: 0, critical_since: null, last_seen: now }
+        : { status: 'critical', consecutive_failures: 1, critical_since: now };
+      const changes: InstanceChanges = {
+        ...outcome,
+        maintenance: null,
+        consecutive_successes: probed.result.passed ? 1 : 0,
+        last_output: describeProbe(probed),
+      };
+      return { changes, probed, now };
     });
-    await this.checks.append(toCheckRecords([probed], now), this.config.HEALTH_HISTORY_LIMIT);
-    await this.haproxy.release(haproxyServer(instance));
-    return this.views.get(serviceName, id);
+    if (written) {
+      await this.checks.append(
+        toCheckRecords([written.probed], written.now),
+        this.config.HEALTH_HISTORY_LIMIT,
+      );
+      await this.haproxy.release(haproxyServer(written.after));
+    }
+    return this.views.get(serviceName, id); // 404 when there is no such instance
   }
 
   /** Holds every instance of the service out of traffic (those registering later are not). */
@@ -69,22 +80,12 @@ export class MaintenanceService {
     return { service_name: serviceName, instances };
   }
 
-  private async find(serviceName: string, id: string): Promise<Instance> {
-    const instance = await this.instances.find(serviceName, id);
-    if (!instance) throw new NotFoundError(`no instance ${id} of service ${serviceName}`);
-    return instance;
-  }
-
-  /** Writes `changes`; 404 when the instance was deregistered meanwhile. */
-  private async update(serviceName: string, id: string, changes: InstanceChanges): Promise<Instance> {
-    const instance = await this.instances.update(serviceName, id, changes);
-    if (!instance) throw new NotFoundError(`no instance ${id} of service ${serviceName}`);
-    return instance;
-  }
-
   private async members(serviceName: string): Promise<Instance[]> {
     const members = await this.instances.byService(serviceName);
     if (members.length === 0) throw new NotFoundError(`service ${serviceName} has no instances`);
     return members;
   }
 }
+
+const notFound = (serviceName: string, id: string) =>
+  new NotFoundError(`no instance ${id} of service ${serviceName}`);

@@ -4,6 +4,7 @@ import type { CheckOutcome } from './check-transition';
 import type { CheckRecord } from './records';
 import {
   type ChangeIndex,
+  ChangedMeanwhileError,
   type CheckerLease,
   type CheckHistory,
   FencedError,
@@ -118,6 +119,34 @@ export function registryStoreContract(open: () => Promise<StoreUnderTest>): void
       expect(await store.instances.find('likes', '127.0.0.1:1')).toMatchObject(ended);
       expect(await bumps(() => store.instances.update('likes', '127.0.0.1:9', { weight: 2 }))).toBe(0);
       expect(await store.instances.update('likes', '127.0.0.1:9', { weight: 2 })).toBeUndefined();
+    });
+
+    it('writes a conditional update only over the record as read; a quiet one moves no index', async () => {
+      await store.instances.register(likes(1), 1_000);
+      const find = () => store.instances.find('likes', '127.0.0.1:1');
+      const read = (await find())!;
+      await store.instances.update('likes', '127.0.0.1:1', { weight: 2 }); // someone else, meanwhile
+      await expect(
+        store.instances.update('likes', '127.0.0.1:1', { weight: 5 }, { ifUnchanged: read }),
+      ).rejects.toBeInstanceOf(ChangedMeanwhileError);
+      expect((await find())?.weight).toBe(2);
+      const fresh = (await find())!;
+      expect(
+        await store.instances.update('likes', '127.0.0.1:1', { weight: 5 }, { ifUnchanged: fresh }),
+      ).toMatchObject({ weight: 5 });
+      // A round's write changes the record too.
+      const beforeRound = (await find())!;
+      await store.instances.applyRound([outcome(1, true)], policy, Date.now(), fence);
+      await expect(
+        store.instances.update('likes', '127.0.0.1:1', { weight: 6 }, { ifUnchanged: beforeRound }),
+      ).rejects.toBeInstanceOf(ChangedMeanwhileError);
+      expect(
+        await store.instances.update('likes', '127.0.0.1:9', { weight: 6 }, { ifUnchanged: beforeRound }),
+      ).toBeUndefined();
+      expect(
+        await bumps(() => store.instances.update('likes', '127.0.0.1:1', { weight: 7 }, { visible: false })),
+      ).toBe(0);
+      expect((await find())?.weight).toBe(7);
     });
 
     it('lists by service, then registration time', async () => {

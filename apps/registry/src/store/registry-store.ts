@@ -1,3 +1,4 @@
+import { ConflictError } from '@app/errors';
 import type { Instance, InstanceChanges, Registration } from '../instances/instance';
 import type { MassFailure, PrunePolicy } from '../instances/prune-plan';
 import type { CheckOutcome } from './check-transition';
@@ -40,6 +41,24 @@ export interface RoundChanges {
 /** The thresholds a round applies: when to prune, and when a critical instance is passing again. */
 export type RoundPolicy = PrunePolicy & { HEALTH_SUCCESSES_BEFORE_PASSING: number };
 
+/** How {@link InstanceStore.update} writes. */
+export interface UpdateOptions {
+  /** False for a change no watcher is shown (a TTL renewal: its deadline and sign of life): no index bump. */
+  visible?: boolean;
+  /**
+   * The record as the caller read it: the write happens only if nothing changed it since (a round, a
+   * report, a re-registration, another update), else {@link ChangedMeanwhileError} and nothing is written.
+   */
+  ifUnchanged?: Instance;
+}
+
+/** A conditional update found the record changed since it was read: read it again and decide again. */
+export class ChangedMeanwhileError extends ConflictError {
+  constructor(serviceName: string, id: string) {
+    super(`instance ${id} of service ${serviceName} changed meanwhile; try again`);
+  }
+}
+
 /** The membership: the source of truth for HAProxy and for every read of instances. */
 export abstract class InstanceStore {
   abstract find(serviceName: string, id: string): Promise<Instance | undefined>;
@@ -59,14 +78,14 @@ export abstract class InstanceStore {
   /**
    * Changes an instance's operator settings (weight, maintenance) or records a check made outside a
    * round (the one that ends a maintenance); returns the record after, or undefined when there is no
-   * such instance. Atomic with its index bump, unless `visible` is false (a TTL renewal that changes
-   * nothing a watcher is shown: its deadline and sign of life).
+   * such instance. Atomic with its index bump (see {@link UpdateOptions} for when there is none, and
+   * for writing only over the record as it was read).
    */
   abstract update(
     serviceName: string,
     id: string,
     changes: InstanceChanges,
-    visible?: boolean,
+    options?: UpdateOptions,
   ): Promise<Instance | undefined>;
 
   /** Removes an instance; false when there was none. Atomic with its index bump. */

@@ -15,10 +15,12 @@ import { planPrunes } from '../../instances/prune-plan';
 import { afterCheck, type CheckOutcome } from '../check-transition';
 import {
   type ChangeIndex,
+  ChangedMeanwhileError,
   type Fence,
   InstanceStore,
   type RoundChanges,
   type RoundPolicy,
+  type UpdateOptions,
 } from '../registry-store';
 import { KEYS } from './registry-table';
 import { fencedTransact, fenceCheck, reasonCodes, type TransactItem, transact } from './transact';
@@ -28,7 +30,7 @@ const CHUNK = 98;
 /** Tries of a chunk whose items other writers changed meanwhile (those are dropped at each try). */
 const CHUNK_TRIES = 3;
 
-/** An instance's item: `rev` changes with every operator or TTL update (see {@link DynamoInstances.update}). */
+/** An instance's item: `rev` changes with every write to it (a conditional write compares it). */
 type Item = Instance & { pk: string; sk: string; rev?: string };
 const byServiceThenAge = (a: Instance, b: Instance) =>
   a.service_name.localeCompare(b.service_name) ||
@@ -95,6 +97,7 @@ export class DynamoInstances extends InstanceStore {
     const before = await this.find(registration.service_name, id);
     const { weight = before?.weight ?? WEIGHT.default } = registration;
     const { service_name, url, http, health_path, tags, meta, check } = registration;
+    const rev = randomUUID();
     const status = registeredStatus(registration);
     const instance: Instance = {
       consecutive_successes: 0,
@@ -111,6 +114,7 @@ export class DynamoInstances extends InstanceStore {
       critical_since: status === 'critical' ? now : null,
       last_seen: now,
     };
+    (instance as Partial<Item>).rev = rev; // as find() would read it back
     await transact(this.client, [
       {
         Update: {
@@ -125,7 +129,7 @@ export class DynamoInstances extends InstanceStore {
             'maintenance = if_not_exists(maintenance, :null), #check = :check, #ttl = :ttl, ' +
             'last_seen = :now, registered_at = if_not_exists(registered_at, :now), ' +
             'consecutive_successes = if_not_exists(consecutive_successes, :zero), ' +
-            'last_output = if_not_exists(last_output, :empty)',
+            'last_output = if_not_exists(last_output, :empty), rev = :rev',
           ExpressionAttributeNames: { '#url': 'url', '#status': 'status', '#check': 'check', '#ttl': 'ttl' },
           ExpressionAttributeValues: {
             ...{ ':service': service_name, ':id': id, ':url': url, ':http': http, ':path': health_path },
@@ -133,6 +137,7 @@ export class DynamoInstances extends InstanceStore {
             ':since': instance.critical_since,
             ...{ ':now': now, ':empty': '', ':weight': weight, ':check': registration.check },
             ':ttl': instance.ttl,
+            ':rev': rev,
           },
         },
       },
@@ -146,11 +151,12 @@ export class DynamoInstances extends InstanceStore {
     serviceName: string,
     id: string,
     changes: InstanceChanges,
-    visible = true,
+    { visible = true, ifUnchanged }: UpdateOptions = {},
   ): Promise<Instance | undefined> {
     if (Object.keys(changes).length === 0) return this.find(serviceName, id);
     // A new revision: a round that read the record before this change must not write it back.
     const fields: Record<string, unknown> = { ...changes, rev: randomUUID() };
+    const expected = ifUnchanged && (ifUnchanged as Partial<Item>).rev;
     const names = Object.keys(fields);
     try {
       await transact(this.client, [
@@ -158,18 +164,25 @@ export class DynamoInstances extends InstanceStore {
           Update: {
             TableName: this.table,
             Key: KEYS.instance(serviceName, id),
-            ConditionExpression: 'attribute_exists(pk)',
+            // Every write to an instance gives it a new `rev`: as read means the same `rev`.
+            ConditionExpression: ifUnchanged
+              ? `attribute_exists(pk) AND ${expected === undefined ? 'attribute_not_exists(rev)' : 'rev = :expected'}`
+              : 'attribute_exists(pk)',
             // Attribute names by placeholder: `status` is one of DynamoDB's reserved words.
             UpdateExpression: `SET ${names.map((_, i) => `#n${i} = :v${i}`).join(', ')}`,
             ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#n${i}`, name])),
-            ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:v${i}`, fields[name]])),
+            ExpressionAttributeValues: {
+              ...Object.fromEntries(names.map((name, i) => [`:v${i}`, fields[name]])),
+              ...(expected !== undefined && { ':expected': expected }),
+            },
           },
         },
         ...(visible ? [this.bump()] : []),
       ]);
     } catch (error) {
-      if (reasonCodes(error)?.[0] === 'ConditionalCheckFailed') return undefined;
-      throw error;
+      if (reasonCodes(error)?.[0] !== 'ConditionalCheckFailed') throw error;
+      if (ifUnchanged && (await this.find(serviceName, id))) throw new ChangedMeanwhileError(serviceName, id);
+      return undefined;
     }
     if (visible) this.index.changed();
     return this.find(serviceName, id);
@@ -294,7 +307,7 @@ export class DynamoInstances extends InstanceStore {
       },
     };
     if (prune) return { Delete: { TableName: this.table, Key, ...unchanged } };
-    return { Put: { TableName: this.table, Item: { ...Key, ...after }, ...unchanged } };
+    return { Put: { TableName: this.table, Item: { ...Key, ...after, rev: randomUUID() }, ...unchanged } };
   }
 
   /** The change index's bump, adding `service` to the names it keeps. */

@@ -13,10 +13,12 @@ import { planPrunes } from '../../instances/prune-plan';
 import { afterCheck, type CheckOutcome } from '../check-transition';
 import {
   type ChangeIndex,
+  ChangedMeanwhileError,
   type Fence,
   InstanceStore,
   type RoundChanges,
   type RoundPolicy,
+  type UpdateOptions,
 } from '../registry-store';
 import { sharedStatements, sqlite } from './sqlite';
 
@@ -146,7 +148,7 @@ export class SqliteInstances extends InstanceStore {
     serviceName: string,
     id: string,
     changes: InstanceChanges,
-    visible = true,
+    { visible = true, ifUnchanged }: UpdateOptions = {},
   ): Promise<Instance | undefined> {
     const columns = Object.keys(changes).filter((c) => CHANGEABLE.has(c));
     const values = {
@@ -161,6 +163,13 @@ export class SqliteInstances extends InstanceStore {
     const updated = await sqlite(
       this.db.transaction(() => {
         const set = columns.map((c) => `${c} = @${c}`).join(', ');
+        if (ifUnchanged) {
+          const row = this.statements.find.get(serviceName, id);
+          if (!row) return undefined;
+          if (JSON.stringify(fromRow(row)) !== JSON.stringify(ifUnchanged)) {
+            throw new ChangedMeanwhileError(serviceName, id);
+          }
+        }
         const statement = `UPDATE instances SET ${set} WHERE service_name = @service_name AND id = @id`;
         if (this.db.prepare(statement).run(values).changes === 0) return undefined;
         if (visible) this.shared.bumpIndex.get();
