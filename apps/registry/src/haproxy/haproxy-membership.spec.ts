@@ -14,6 +14,8 @@ function fakeTarget() {
       return Promise.resolve({ filled: 0, emptied: 0, unrouted: [] });
     }),
     advance: jest.fn(() => Promise.resolve()),
+    drain: jest.fn(() => Promise.resolve(null)),
+    status: jest.fn(() => ({ reachable: true })),
   };
   return { target: target as unknown as HaproxyTarget, handed };
 }
@@ -76,5 +78,16 @@ describe(HaproxyMembership.name, () => {
     expect(reads).toBe(1);
     expect(a.handed).toHaveLength(1);
     expect(b.handed).toHaveLength(1);
+  });
+
+  it('says which HAProxies did not answer when it holds a server out for maintenance', async () => {
+    const up = fakeTarget();
+    const down = fakeTarget();
+    Object.assign(down.target, { label: 'down:9999', status: () => ({ reachable: false }) });
+    const sut = membership([up.target, down.target]);
+    const server = { backend: 'likes', id: '127.0.0.1:1', host: '127.0.0.1', port: 1 };
+    const held = sut.holdOut({ ...server, routable: true, selfChecked: true, weight: 1, hold: 'drain' });
+    await finishReads();
+    expect(await held).toEqual(['down:9999']);
   });
 });

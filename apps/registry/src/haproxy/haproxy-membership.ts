@@ -68,9 +68,10 @@ export class HaproxyMembership {
   /**
    * Takes a server an operator put in maintenance out of traffic: its slot drains on every HAProxy
    * until its requests are done (bounded by HAPROXY_DRAIN_TIMEOUT_MS), then goes to HAProxy's
-   * maintenance (no checks, no traffic). A sync meanwhile never puts it back.
+   * maintenance (no checks, no traffic). A sync meanwhile never puts it back. Returns the HAProxies
+   * that did not answer: each takes it out when it is back (its reconcile asks for `maint`).
    */
-  async holdOut(server: WantedServer): Promise<void> {
+  async holdOut(server: WantedServer): Promise<string[]> {
     const key = serverKey(server);
     this.drained.delete(key);
     await this.reconcile();
@@ -78,6 +79,7 @@ export class HaproxyMembership {
     await Promise.all(this.targets.all.map((target) => this.drainOn(target, key, () => true, deadline)));
     this.drained.add(key);
     await this.reconcile();
+    return this.targets.all.filter((target) => !target.status().reachable).map((target) => target.label);
   }
 
   /** Routes a server again once its maintenance has ended (and it passed the check that ended it). */

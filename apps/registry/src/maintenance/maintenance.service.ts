@@ -32,8 +32,11 @@ export class MaintenanceService {
       changes: { maintenance: { reason, since: before.maintenance?.since ?? Date.now() } },
     }));
     if (!written) throw notFound(serviceName, id);
-    await this.haproxy.holdOut(haproxyServer(written.after));
-    return this.views.get(serviceName, id);
+    const missed = await this.haproxy.holdOut(haproxyServer(written.after));
+    const view = await this.views.get(serviceName, id);
+    if (missed.length === 0) return view;
+    const warning = `in maintenance, but HAProxy ${missed.join(', ')} did not answer: it takes the instance out when it is back`;
+    return { ...view, warning };
   }
 
   /**
