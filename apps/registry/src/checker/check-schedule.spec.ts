@@ -1,31 +1,9 @@
 import { type CheckDefinition, DEFAULT_CHECK, type Instance } from '../instances/instance';
+import { anInstance } from '../instances/instance.fixture';
 import { CheckSchedule } from './check-schedule';
 
-const instance = (
-  port: number,
-  check: CheckDefinition = DEFAULT_CHECK,
-  extra: Partial<Instance> = {},
-): Instance => ({
-  id: `127.0.0.1:${port}`,
-  service_name: 'likes',
-  url: `http://127.0.0.1:${port}`,
-  http: 'GET',
-  health_path: '/health-check',
-  tags: [],
-  meta: {},
-  check,
-  ttl: null,
-  status: 'passing',
-  weight: 1,
-  maintenance: null,
-  consecutive_failures: 0,
-  consecutive_successes: 0,
-  critical_since: null,
-  last_output: '',
-  registered_at: 0,
-  last_seen: 0,
-  ...extra,
-});
+const instance = (port: number, check: CheckDefinition = DEFAULT_CHECK, extra: Partial<Instance> = {}) =>
+  anInstance(port, { check, ...extra });
 const every = (interval_ms: number): CheckDefinition => ({ type: 'http', interval_ms, timeout_ms: null });
 const ports = (list: Instance[]) => list.map((i) => Number(i.id.split(':')[1]));
 

@@ -1,27 +1,6 @@
-import { DEFAULT_CHECK, type Instance } from '../instances/instance';
+import { anInstance as instance } from '../instances/instance.fixture';
 import { DELTA_WINDOW_MS, EurekaDelta } from './eureka-delta';
 
-const instance = (port: number, extra: Partial<Instance> = {}): Instance => ({
-  id: `127.0.0.1:${port}`,
-  service_name: 'likes',
-  url: `http://127.0.0.1:${port}`,
-  http: 'GET',
-  health_path: '/health-check',
-  tags: [],
-  meta: {},
-  check: DEFAULT_CHECK,
-  ttl: null,
-  status: 'passing',
-  weight: 1,
-  maintenance: null,
-  consecutive_failures: 0,
-  consecutive_successes: 0,
-  critical_since: null,
-  last_output: '',
-  registered_at: 0,
-  last_seen: 0,
-  ...extra,
-});
 const actions = (list: { hostName: string; port: { $: number }; actionType: string }[]) =>
   list.map((i) => `${i.actionType} ${i.port.$}`).sort();
 

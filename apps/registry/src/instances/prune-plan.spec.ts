@@ -1,27 +1,15 @@
 import { loadRegistryConfig } from '../registry.config';
-import { DEFAULT_CHECK, type Instance } from './instance';
+import type { Instance } from './instance';
+import { anInstance } from './instance.fixture';
 import { planPrunes } from './prune-plan';
 
-const failed = (port: number, failures = 1, criticalSince = 1_000, service_name = 'likes'): Instance => ({
-  id: `127.0.0.1:${port}`,
-  service_name,
-  url: `http://127.0.0.1:${port}`,
-  tags: [],
-  meta: {},
-  last_output: '',
-  http: 'GET',
-  health_path: '/health-check',
-  status: 'critical',
-  weight: 1,
-  maintenance: null,
-  check: DEFAULT_CHECK,
-  ttl: null,
-  consecutive_failures: failures,
-  consecutive_successes: 0,
-  critical_since: criticalSince,
-  registered_at: 0,
-  last_seen: 0,
-});
+const failed = (port: number, failures = 1, criticalSince = 1_000, service_name = 'likes'): Instance =>
+  anInstance(port, {
+    service_name,
+    status: 'critical',
+    consecutive_failures: failures,
+    critical_since: criticalSince,
+  });
 
 describe(planPrunes.name, () => {
   const policy = loadRegistryConfig({});

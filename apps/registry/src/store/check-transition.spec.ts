@@ -1,27 +1,8 @@
-import { DEFAULT_CHECK, type Instance } from '../instances/instance';
+import type { Instance } from '../instances/instance';
+import { anInstance } from '../instances/instance.fixture';
 import { afterCheck, type CheckOutcome } from './check-transition';
 
-const instance = (extra: Partial<Instance> = {}): Instance => ({
-  id: '127.0.0.1:1',
-  service_name: 'likes',
-  url: 'http://127.0.0.1:1',
-  http: 'GET',
-  health_path: '/health-check',
-  tags: [],
-  meta: {},
-  check: DEFAULT_CHECK,
-  ttl: null,
-  status: 'passing',
-  weight: 1,
-  maintenance: null,
-  consecutive_failures: 0,
-  consecutive_successes: 0,
-  critical_since: null,
-  last_output: 'ok',
-  registered_at: 0,
-  last_seen: 0,
-  ...extra,
-});
+const instance = (extra: Partial<Instance> = {}) => anInstance(1, { last_output: 'ok', ...extra });
 const outcome = (passed: boolean, output = 'ok'): CheckOutcome => ({
   service_name: 'likes',
   id: '127.0.0.1:1',
