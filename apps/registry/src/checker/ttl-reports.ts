@@ -1,8 +1,14 @@
-import { ConflictError, NotFoundError } from '@app/errors';
+import { ConflictError } from '@app/errors';
 import { Inject, Injectable } from '@nestjs/common';
 import { HaproxyMembership } from '../haproxy/haproxy-membership';
 import type { InstanceView } from '../instances/dto/instance.view';
-import type { Instance, InstanceChanges, InstanceStatus, TtlState } from '../instances/instance';
+import {
+  type Instance,
+  type InstanceChanges,
+  type InstanceStatus,
+  noSuchInstance,
+  type TtlState,
+} from '../instances/instance';
 import { InstancesService } from '../instances/instances.service';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { writeAsRead } from '../store/as-read';
@@ -41,7 +47,7 @@ export class TtlReports {
       }
       return reported(before, ttl, now);
     });
-    if (!written) throw new NotFoundError(`no instance ${id} of service ${serviceName}`);
+    if (!written) throw noSuchInstance(serviceName, id);
     await this.moved(written);
     return this.views.get(serviceName, id);
   }
@@ -51,15 +57,13 @@ export class TtlReports {
    * it lapsed, still critical if it said so. An instance not checked by TTL is alive, and unchanged.
    */
   async renew(serviceName: string, id: string): Promise<InstanceView> {
-    const before = await this.instances.find(serviceName, id);
-    if (!before) throw new NotFoundError(`no instance ${id} of service ${serviceName}`);
     const written = await writeAsRead(this.instances, serviceName, id, (record) => {
       const now = Date.now();
       const ttl = renewedTtl(record, now);
       return ttl && reported(record, ttl, now);
     });
     if (written) await this.moved(written);
-    return this.views.get(serviceName, id);
+    return this.views.get(serviceName, id); // 404 when there is no such instance
   }
 
   /** A report that moved the status: recorded in the history, and HAProxy follows. */

@@ -13,7 +13,6 @@ import {
   type EurekaApplicationsView,
   type EurekaInstance,
   eurekaId,
-  toApplications,
   toApplicationsView,
   toEurekaInstance,
 } from './dto/eureka.view';
@@ -131,9 +130,7 @@ export class EurekaRegistry {
   async vip(vip: string): Promise<EurekaApplicationsView> {
     const all = await this.store.all();
     const shown = all.filter((i) => i.service_name === vip).map((i) => toEurekaInstance(i));
-    return {
-      applications: { ...toApplicationsView([], all, 1).applications, application: toApplications(shown) },
-    };
+    return toApplicationsView(shown, all, 1);
   }
 
   private async applyStatus(instance: Instance, status: EurekaStatus): Promise<void> {

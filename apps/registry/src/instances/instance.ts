@@ -1,3 +1,4 @@
+import { NotFoundError } from '@app/errors';
 import type { WantedServer } from '../haproxy/slots';
 
 /** `passing` instances receive traffic; `critical` ones failed their last check and receive none. */
@@ -110,6 +111,10 @@ export type InstanceChanges = Partial<
 /** Whether traffic may go to it: passing, and not in maintenance. */
 export const inTraffic = (instance: Pick<Instance, 'status' | 'maintenance'>): boolean =>
   instance.status === 'passing' && instance.maintenance === null;
+
+/** The 404 for an instance a service does not have (or no longer has). */
+export const noSuchInstance = (serviceName: string, id: string): NotFoundError =>
+  new NotFoundError(`no instance ${id} of service ${serviceName}`);
 
 /** An instance's id within its service: `host:port`, which is also its HAProxy server name. */
 export function instanceId(url: string): string {

@@ -6,7 +6,14 @@ import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { isAllowedHost } from './allowed-hosts';
 import { type InstanceView, toInstanceView } from './dto/instance.view';
 import { type PrometheusTargetGroup, toPrometheusTargetGroup } from './dto/prometheus-target.view';
-import { haproxyServer, type Instance, instanceId, inTraffic, type Registration } from './instance';
+import {
+  haproxyServer,
+  type Instance,
+  instanceId,
+  inTraffic,
+  noSuchInstance,
+  type Registration,
+} from './instance';
 import { InstanceStore } from '../store/registry-store';
 
 /** Registration, lookup and deregistration of instances, keeping HAProxy in step. */
@@ -84,7 +91,7 @@ export class InstancesService implements OnModuleInit {
   /** Sets the instance's weight, in the store and then in HAProxy. */
   async setWeight(serviceName: string, id: string, weight: number): Promise<InstanceView> {
     const instance = await this.instances.update(serviceName, id, { weight });
-    if (!instance) throw new NotFoundError(`no instance ${id} of service ${serviceName}`);
+    if (!instance) throw noSuchInstance(serviceName, id);
     await this.haproxy.reconcile();
     return this.routed(instance);
   }
@@ -115,7 +122,7 @@ export class InstancesService implements OnModuleInit {
 
   private async find(serviceName: string, id: string): Promise<Instance> {
     const instance = await this.instances.find(serviceName, id);
-    if (!instance) throw new NotFoundError(`no instance ${id} of service ${serviceName}`);
+    if (!instance) throw noSuchInstance(serviceName, id);
     return instance;
   }
 

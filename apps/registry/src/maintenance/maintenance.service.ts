@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { describeProbe, HealthProbe, toCheckRecords } from '../checker/health-probe';
 import { HaproxyMembership } from '../haproxy/haproxy-membership';
 import type { InstanceView, ServiceInstancesView } from '../instances/dto/instance.view';
-import { haproxyServer, type Instance, type InstanceChanges } from '../instances/instance';
+import { haproxyServer, type Instance, type InstanceChanges, noSuchInstance } from '../instances/instance';
 import { InstancesService } from '../instances/instances.service';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../registry.config';
 import { writeAsRead } from '../store/as-read';
@@ -31,7 +31,7 @@ export class MaintenanceService {
     const written = await writeAsRead(this.instances, serviceName, id, (before) => ({
       changes: { maintenance: { reason, since: before.maintenance?.since ?? Date.now() } },
     }));
-    if (!written) throw notFound(serviceName, id);
+    if (!written) throw noSuchInstance(serviceName, id);
     const missed = await this.haproxy.holdOut(haproxyServer(written.after));
     const view = await this.views.get(serviceName, id);
     if (missed.length === 0) return view;
@@ -89,6 +89,3 @@ export class MaintenanceService {
     return members;
   }
 }
-
-const notFound = (serviceName: string, id: string) =>
-  new NotFoundError(`no instance ${id} of service ${serviceName}`);

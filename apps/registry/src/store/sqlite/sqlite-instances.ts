@@ -61,6 +61,7 @@ const CHANGEABLE = new Set<string>([
 export class SqliteInstances extends InstanceStore {
   private readonly statements;
   private readonly shared;
+  private readonly updates = new Map<string, Database.Statement>();
 
   constructor(
     private readonly db: Database.Database,
@@ -162,7 +163,6 @@ export class SqliteInstances extends InstanceStore {
     if (columns.length === 0) return this.find(serviceName, id);
     const updated = await sqlite(
       this.db.transaction(() => {
-        const set = columns.map((c) => `${c} = @${c}`).join(', ');
         if (ifUnchanged) {
           const row = this.statements.find.get(serviceName, id);
           if (!row) return undefined;
@@ -170,14 +170,27 @@ export class SqliteInstances extends InstanceStore {
             throw new ChangedMeanwhileError(serviceName, id);
           }
         }
-        const statement = `UPDATE instances SET ${set} WHERE service_name = @service_name AND id = @id`;
-        if (this.db.prepare(statement).run(values).changes === 0) return undefined;
+        if (this.updateOf(columns).run(values).changes === 0) return undefined;
         if (visible) this.shared.bumpIndex.get();
         return fromRow(this.statements.find.get(serviceName, id)!);
       }),
     );
     if (updated && visible) this.index.changed();
     return updated;
+  }
+
+  /** The UPDATE of these columns, prepared once per set of columns (a TTL renewal is one every few seconds). */
+  private updateOf(columns: string[]): Database.Statement {
+    const key = columns.join(',');
+    let statement = this.updates.get(key);
+    if (!statement) {
+      const set = columns.map((c) => `${c} = @${c}`).join(', ');
+      statement = this.db.prepare(
+        `UPDATE instances SET ${set} WHERE service_name = @service_name AND id = @id`,
+      );
+      this.updates.set(key, statement);
+    }
+    return statement;
   }
 
   async deregister(serviceName: string, id: string): Promise<boolean> {
