@@ -129,7 +129,7 @@ ${heading}| operation | ${a} req/s | ${b} req/s | req/s, ${a}/${b}* (spread) | C
     );
   }
 }
-compare('nest', 'baseline', 0.85, '');
+compare('nest', 'baseline', 0.9, '');
 compare(
   'nest',
   'nest, metrics off',

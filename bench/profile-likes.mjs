@@ -14,7 +14,7 @@ import { likesLoadOptions, wrk } from './wrk.mjs';
 const { operation = 'top', ...opts } = likesLoadOptions({ operation: { type: 'string' } });
 const dir = mkdtempSync(join(tmpdir(), 'chirp-profile-'));
 const common = await startLikesStores(dir, Number(opts.posts));
-const file = join(dir, 'likes.cpuprofile');
+const file = process.env.KEEP_PROFILE ?? join(dir, 'likes.cpuprofile');
 const app = await startLikesApp('likes', {
   ...common,
   NODE_OPTIONS: `--require ${join(process.cwd(), 'bench/cpu-profiler.js')}`,

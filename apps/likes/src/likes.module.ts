@@ -45,7 +45,8 @@ export class LikesModule {
       ],
       controllers: [LikesController],
       providers: [
-        { provide: APP_FILTER, useClass: ErrorFilter },
+        ErrorFilter,
+        { provide: APP_FILTER, useExisting: ErrorFilter },
         { provide: APP_PIPE, useValue: inputValidation },
         LikesRepository,
         IndexesRepository,

@@ -38,7 +38,8 @@ export class PollsModule {
       ],
       controllers: [PollsController],
       providers: [
-        { provide: APP_FILTER, useClass: ErrorFilter },
+        ErrorFilter,
+        { provide: APP_FILTER, useExisting: ErrorFilter },
         { provide: APP_PIPE, useValue: inputValidation },
         PollsRepository,
         VotesRepository,

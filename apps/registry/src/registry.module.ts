@@ -60,7 +60,8 @@ export class RegistryModule {
       ],
       controllers: [RegistryHealthController],
       providers: [
-        { provide: APP_FILTER, useClass: ErrorFilter },
+        ErrorFilter,
+        { provide: APP_FILTER, useExisting: ErrorFilter },
         { provide: APP_PIPE, useValue: inputValidation },
         { provide: APP_GUARD, useClass: TokenGuard },
       ],

@@ -7,7 +7,9 @@ import { recordAllowedMethods } from './allowed-methods';
 import { BODY_LIMIT_BYTES, registerBodyParsers } from './body-parsers';
 import { answerExpectations, clientErrorHandler, requireHost } from './client-errors';
 import { MAX_PARAM_LENGTH } from './limits';
-import { toErrorResponse } from './error.filter';
+import { ErrorFilter, toErrorResponse } from './error.filter';
+import { serveFastPaths } from './fast-path';
+import { inputValidation } from './input.decorator';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -19,6 +21,8 @@ export async function createApp(
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     forceCloseConnections: 'idle',
+    // No app uses Nest middleware; middie's onRequest hook would run on every request for nothing.
+    skipMiddie: true,
     maxParamLength: MAX_PARAM_LENGTH,
     http: { requireHostHeader: false }, // checked by requireHost, to answer in JSON
     clientErrorHandler,
@@ -36,6 +40,7 @@ export async function createApp(
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify, BODY_LIMIT_BYTES);
   recordAllowedMethods(fastify); // before Nest maps its routes, at init
+  serveFastPaths(app, { validation: inputValidation, errors: ErrorFilter }); // likewise
   answerExpectations(fastify.server);
   requireHost(fastify);
 

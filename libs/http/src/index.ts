@@ -1,5 +1,6 @@
 export * from './bootstrap';
 export * from './error.filter';
+export { FastPath } from './fast-path';
 export * from './input.decorator';
 export * from './seed-quotes';
 export * from './integer';

@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, Post } from '@nestjs/common';
 import type { z } from 'zod';
-import { ApiResponses, ApiSummary, Input, Returns } from '@app/http';
+import { ApiResponses, ApiSummary, FastPath, Input, Returns } from '@app/http';
 import {
   likeInput,
   postInput,
@@ -26,6 +26,7 @@ const LIKE = { ...NO_POST, 409: 'The user already likes this post.' };
 
 /** The likes API: the seed's routes and the resource routes (README; docs/ARCHITECTURE.md for the request paths). */
 @Controller()
+@FastPath()
 export class LikesController {
   constructor(private readonly likes: LikesService) {}
 

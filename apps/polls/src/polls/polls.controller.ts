@@ -1,7 +1,7 @@
 import { Controller, Get, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
-import { ApiResponses, ApiSummary, Input, Returns } from '@app/http';
+import { ApiResponses, ApiSummary, FastPath, Input, Returns } from '@app/http';
 import {
   type CreatePoll,
   createPollSchema,
@@ -35,6 +35,7 @@ const NO_POLL = { 404: 'No such poll.' };
 
 /** The polls API: the seed's routes and the resource routes (README; docs/ARCHITECTURE.md for the request paths). */
 @Controller()
+@FastPath()
 export class PollsController {
   constructor(private readonly polls: PollsService) {}
 

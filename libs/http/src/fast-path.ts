@@ -1,0 +1,174 @@
+import { type ArgumentMetadata, type ExceptionFilter, type PipeTransform, type Type } from '@nestjs/common';
+import {
+  CUSTOM_ROUTE_ARGS_METADATA,
+  EXCEPTION_FILTERS_METADATA,
+  GUARDS_METADATA,
+  HEADERS_METADATA,
+  HTTP_CODE_METADATA,
+  INTERCEPTORS_METADATA,
+  PIPES_METADATA,
+  REDIRECT_METADATA,
+  RESPONSE_PASSTHROUGH_METADATA,
+  ROUTE_ARGS_METADATA,
+  SSE_METADATA,
+} from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import { APP_GUARD, APP_INTERCEPTOR, ModulesContainer } from '@nestjs/core';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
+
+/** Metadata key of {@link FastPath}: the controller and method a route handler stands for. */
+const FAST_PATH = 'chirp:fast-path';
+
+interface Target {
+  controller: Type;
+  method: string;
+}
+
+/**
+ * Serves a controller's routes (on the class) or one route (on a method) straight from Fastify's
+ * router instead of through Nest's: Nest's per-request layers (five promises and their microtasks, an
+ * execution context, the pipes' bookkeeping) were a fifth of a likes request's CPU. The route keeps
+ * everything else: its path, its schemas and serializer, its parameter decorators, the app's
+ * validation pipe and its error filter. It has no guards, interceptors or per-route pipes or filters
+ * to keep: {@link serveFastPaths} refuses to start an app where one would be skipped.
+ */
+export function FastPath(): ClassDecorator & MethodDecorator {
+  return (target: object, method?: string | symbol, descriptor?: PropertyDescriptor) => {
+    if (descriptor) {
+      mark(descriptor.value as object, { controller: target.constructor as Type, method: String(method) });
+      return;
+    }
+    const proto = (target as Type).prototype as Record<string, unknown>;
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (name !== 'constructor' && typeof proto[name] === 'function')
+        mark(proto[name], { controller: target as Type, method: name });
+    }
+  };
+}
+
+const mark = (fn: object, target: Target) => Reflect.defineMetadata(FAST_PATH, target, fn);
+
+/** What a fast route needs from the app: its one validation pipe and its one error filter. */
+export interface FastPathEnhancers {
+  validation: PipeTransform;
+  errors: Type<ExceptionFilter>;
+}
+
+/**
+ * Makes the routes marked {@link FastPath} Fastify handlers of their own as Nest maps them (Nest copies
+ * a method's metadata onto the handler it maps, which is how this `onRoute` hook knows the route).
+ * Call before Nest maps its routes (at init).
+ */
+export function serveFastPaths(app: NestFastifyApplication, enhancers: FastPathEnhancers): void {
+  let checkedApp = false;
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', (route) => {
+      const target = Reflect.getMetadata(FAST_PATH, route.handler) as Target | undefined;
+      if (target === undefined) return;
+      if (!checkedApp) refuseGlobalEnhancers(app);
+      checkedApp = true;
+      route.handler = fastHandler(app, target, route.method === 'POST' ? 201 : 200, enhancers);
+    });
+}
+
+function fastHandler(
+  app: NestFastifyApplication,
+  { controller, method }: Target,
+  defaultStatus: number,
+  { validation, errors }: FastPathEnhancers,
+): RouteHandlerMethod {
+  const instance = app.get<Record<string, (...args: unknown[]) => unknown>>(controller, { strict: false });
+  const fn = instance[method];
+  refuseSkippedEnhancers(controller, fn, method);
+  const status = (Reflect.getMetadata(HTTP_CODE_METADATA, fn) as number | undefined) ?? defaultStatus;
+  const args = argumentsOf(controller, method, validation);
+  const filter = app.get(errors, { strict: false });
+  return async function (request: FastifyRequest, reply: FastifyReply) {
+    const host = new ExecutionContextHost([request, reply], controller, fn);
+    try {
+      const values: unknown[] = [];
+      for (const arg of args) {
+        const value = arg(host);
+        // A reply is a thenable (it settles when the response is sent): only a pipe's promise is awaited.
+        values.push(value instanceof Promise ? await value : value);
+      }
+      void reply.status(status);
+      return await fn.apply(instance, values);
+    } catch (error) {
+      filter.catch(error, host);
+      return reply;
+    }
+  };
+}
+
+type Argument = (host: ExecutionContextHost) => unknown;
+
+interface RouteArg {
+  index: number;
+  data?: unknown;
+  factory?: (data: unknown, host: ExecutionContextHost) => unknown;
+  schema?: ArgumentMetadata['schema'];
+}
+
+/** The handler's arguments in order: custom decorators (validated as Nest would) and a passthrough reply. */
+function argumentsOf(controller: Type, method: string, validation: PipeTransform): Argument[] {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<
+    string,
+    RouteArg
+  >;
+  const list: Argument[] = [];
+  for (const [key, arg] of Object.entries(args)) {
+    const { index, data, factory, schema } = arg;
+    if (key.includes(CUSTOM_ROUTE_ARGS_METADATA) && factory) {
+      const metadata: ArgumentMetadata = { type: 'custom', data: data as string | undefined, schema };
+      list[index] = (host) => validation.transform(factory(data, host), metadata) as unknown;
+    } else if (
+      key.startsWith(`${RouteParamtypes.RESPONSE}:`) &&
+      Reflect.getMetadata(RESPONSE_PASSTHROUGH_METADATA, controller, method) === true
+    ) {
+      list[index] = (host) => host.getArgByIndex(1);
+    } else {
+      throw new Error(
+        `${controller.name}.${method}: a fast path takes @Input-style and @Res({ passthrough }) parameters only`,
+      );
+    }
+  }
+  return Array.from(list, (arg, index) => {
+    if (arg === undefined)
+      throw new Error(`${controller.name}.${method}: parameter ${index} has no decorator`);
+    return arg;
+  });
+}
+
+/** A guard, interceptor, pipe or filter on the route or its controller would be skipped: refused. */
+function refuseSkippedEnhancers(controller: Type, fn: object, method: string): void {
+  const skipped = [
+    GUARDS_METADATA,
+    INTERCEPTORS_METADATA,
+    PIPES_METADATA,
+    EXCEPTION_FILTERS_METADATA,
+    HEADERS_METADATA,
+    REDIRECT_METADATA,
+    SSE_METADATA,
+  ].filter(
+    (key) => Reflect.getMetadata(key, fn) !== undefined || Reflect.getMetadata(key, controller) !== undefined,
+  );
+  if (skipped.length > 0)
+    throw new Error(
+      `${controller.name}.${method} is a fast path but has ${skipped.join(', ')}, which it would skip`,
+    );
+}
+
+/** An app-wide guard or interceptor (APP_GUARD, APP_INTERCEPTOR) would be skipped: refused. */
+function refuseGlobalEnhancers(app: NestFastifyApplication): void {
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const token of module.providers.keys()) {
+      if (typeof token === 'string' && (token.startsWith(APP_GUARD) || token.startsWith(APP_INTERCEPTOR)))
+        throw new Error(`a fast path would skip the app's ${token}`);
+    }
+  }
+}
