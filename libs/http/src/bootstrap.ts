@@ -10,6 +10,7 @@ import { MAX_PARAM_LENGTH } from './limits';
 import { ErrorFilter, toErrorResponse } from './error.filter';
 import { serveFastPaths } from './fast-path';
 import { inputValidation } from './input.decorator';
+import { serializeAnswer } from './openapi/answer-serializer';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -38,6 +39,7 @@ export async function createApp(
     bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.setSerializerCompiler(serializeAnswer); // before Nest maps its routes, at init
   registerBodyParsers(fastify, BODY_LIMIT_BYTES);
   recordAllowedMethods(fastify); // before Nest maps its routes, at init
   serveFastPaths(app, { validation: inputValidation, errors: ErrorFilter }); // likewise

@@ -1,0 +1,47 @@
+import { Ajv } from 'ajv';
+import fastJson from 'fast-json-stringify';
+import type { FastifySerializerCompiler } from 'fastify/types/schema';
+
+// Checks shape and types only, and never changes the value (no coercion, no defaults, nothing removed).
+const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false });
+
+/**
+ * Fastify's serializer for the answers' schemas (`@Returns`). fast-json-stringify writes an answer by
+ * its schema (a field the schema does not name never leaves, a required one missing is an error), but
+ * it builds the JSON by string concatenation, which Node then flattens to write: a fifth more CPU for
+ * a top list than V8's own JSON.stringify, plus the garbage. So an answer that is exactly its schema's
+ * shape (checked by a validator Ajv compiles from the same schema, every object closed to fields it
+ * does not name) goes out through JSON.stringify, the same JSON; anything else (an extra field, a
+ * missing one, a Date) through fast-json-stringify, as before.
+ */
+export const serializeAnswer: FastifySerializerCompiler<object> = ({ schema }) => {
+  const bySchema: (data: unknown) => string = fastJson(schema);
+  const exact = exactShape(schema);
+  if (exact === undefined) return bySchema;
+  return (data) => (exact(data) ? JSON.stringify(data) : bySchema(data));
+};
+
+/** A validator of `schema` with every object closed, or undefined when Ajv cannot compile it. */
+function exactShape(schema: object): ((data: unknown) => boolean) | undefined {
+  try {
+    return ajv.compile(closed(schema) as object);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `node` with `additionalProperties: false` on every object schema that does not say otherwise. */
+function closed(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(closed);
+  if (node === null || typeof node !== 'object') return node;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    copy[key] = key === 'properties' || key === 'definitions' ? mapValues(value, closed) : closed(value);
+  }
+  if (copy.properties !== undefined && copy.additionalProperties === undefined)
+    copy.additionalProperties = false;
+  return copy;
+}
+
+const mapValues = (record: unknown, f: (value: unknown) => unknown) =>
+  Object.fromEntries(Object.entries(record as object).map(([name, value]) => [name, f(value)]));
