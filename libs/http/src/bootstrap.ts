@@ -1,6 +1,6 @@
 import { type LogLevel, type DynamicModule, Logger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type ServerEnv } from '@app/config';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAllowedMethods } from './allowed-methods';
@@ -8,7 +8,7 @@ import { BODY_LIMIT_BYTES, registerBodyParsers } from './body-parsers';
 import { answerExpectations, clientErrorHandler, requireHost } from './client-errors';
 import { MAX_PARAM_LENGTH } from './limits';
 import { ErrorFilter, toErrorResponse } from './error.filter';
-import { serveFastPaths } from './fast-path';
+import { FastPathAdapter } from './fast-path';
 import { inputValidation } from './input.decorator';
 import { serializeAnswer } from './openapi/answer-serializer';
 
@@ -19,7 +19,7 @@ export async function createApp(
   module: Type | DynamicModule,
   env: Pick<ServerEnv, 'LOG_LEVEL'>,
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
+  const adapter = new FastPathAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     forceCloseConnections: 'idle',
     // No app uses Nest middleware; middie's onRequest hook would run on every request for nothing.
@@ -42,7 +42,7 @@ export async function createApp(
   fastify.setSerializerCompiler(serializeAnswer); // before Nest maps its routes, at init
   registerBodyParsers(fastify, BODY_LIMIT_BYTES);
   recordAllowedMethods(fastify); // before Nest maps its routes, at init
-  serveFastPaths(app, { validation: inputValidation, errors: ErrorFilter }); // likewise
+  adapter.serveFastPaths(app, { validation: inputValidation, errors: ErrorFilter }); // likewise
   answerExpectations(fastify.server);
   requireHost(fastify);
 

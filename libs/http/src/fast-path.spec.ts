@@ -26,6 +26,7 @@ import { Returns } from './openapi';
 const nameInput = z.object({ name: z.string().regex(/^[a-z]+$/, 'must be lower-case letters') });
 const greeting = z.object({ hello: z.string() });
 const calls: string[] = [];
+const stacks: string[] = [];
 
 @Controller()
 @FastPath()
@@ -34,9 +35,17 @@ class GreetingController {
   @Returns(greeting)
   hello(@Input(nameInput) { name }: z.output<typeof nameInput>) {
     calls.push(name);
+    stacks.push(new Error().stack ?? '');
     if (name === 'nobody') throw new NotFoundError('no one called nobody');
     if (name === 'redis') return Promise.reject(new StoreUnavailableError('redis'));
     return { hello: name, secret: 'not in the schema' };
+  }
+
+  @Get('greetings/:name')
+  @Returns(greeting)
+  greet(@Input(nameInput) { name }: z.output<typeof nameInput>) {
+    stacks.push(new Error().stack ?? '');
+    return { hello: name };
   }
 
   @Post('hello')
@@ -108,6 +117,20 @@ describe('FastPath', () => {
     expect([get.statusCode, get.json()]).toEqual([200, { hello: 'ann' }]);
     const post = await request('POST', '/hello', { name: 'bob' });
     expect([post.statusCode, post.json()]).toEqual([201, { hello: 'bob' }]);
+  });
+
+  it("calls the controller from Fastify's handler, not through Nest's router, paths with parameters too", async () => {
+    stacks.length = 0;
+    const answer = await request('GET', '/greetings/dee');
+    expect([answer.statusCode, answer.json()]).toEqual([200, { hello: 'dee' }]);
+    await request('GET', '/hello/eve');
+    expect(stacks).toHaveLength(2);
+    for (const stack of stacks) expect(stack).not.toMatch(/router-execution-context|router-proxy/);
+  });
+
+  it("keeps the adapter's own handling: an empty path parameter is not found", async () => {
+    const answer = await request('GET', '/greetings/');
+    expect(answer.statusCode).toBe(404);
   });
 
   it('keeps @HttpCode and a passthrough reply', async () => {

@@ -15,7 +15,7 @@ import {
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { APP_GUARD, APP_INTERCEPTOR, ModulesContainer } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 
 /** Metadata key of {@link FastPath}: the controller and method a route handler stands for. */
@@ -32,7 +32,7 @@ interface Target {
  * execution context, the pipes' bookkeeping) were a fifth of a likes request's CPU. The route keeps
  * everything else: its path, its schemas and serializer, its parameter decorators, the app's
  * validation pipe and its error filter. It has no guards, interceptors or per-route pipes or filters
- * to keep: {@link serveFastPaths} refuses to start an app where one would be skipped.
+ * to keep: {@link FastPathAdapter} refuses to start an app where one would be skipped.
  */
 export function FastPath(): ClassDecorator & MethodDecorator {
   return (target: object, method?: string | symbol, descriptor?: PropertyDescriptor) => {
@@ -57,22 +57,56 @@ export interface FastPathEnhancers {
 }
 
 /**
- * Makes the routes marked {@link FastPath} Fastify handlers of their own as Nest maps them (Nest copies
- * a method's metadata onto the handler it maps, which is how this `onRoute` hook knows the route).
- * Call before Nest maps its routes (at init).
+ * The Fastify adapter, serving the routes marked {@link FastPath} with handlers of their own: Nest
+ * hands each route's handler here with the method's metadata copied onto it, which is how the mark is
+ * seen. The adapter's own handling of a route (its schema and config, its refusal of an empty path
+ * parameter) is kept: the fast handler takes the place of Nest's, not of the adapter's wrapping.
  */
-export function serveFastPaths(app: NestFastifyApplication, enhancers: FastPathEnhancers): void {
-  let checkedApp = false;
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRoute', (route) => {
-      const target = Reflect.getMetadata(FAST_PATH, route.handler) as Target | undefined;
-      if (target === undefined) return;
-      if (!checkedApp) refuseGlobalEnhancers(app);
-      checkedApp = true;
-      route.handler = fastHandler(app, target, route.method === 'POST' ? 201 : 200, enhancers);
-    });
+export class FastPathAdapter extends FastifyAdapter {
+  private app?: NestFastifyApplication;
+  private enhancers?: FastPathEnhancers;
+  private appChecked = false;
+
+  /** Where the fast routes' controllers and enhancers come from; before Nest maps its routes (at init). */
+  serveFastPaths(app: NestFastifyApplication, enhancers: FastPathEnhancers): void {
+    this.app = app;
+    this.enhancers = enhancers;
+  }
+
+  override get(...args: unknown[]) {
+    return super.get(...this.fast('GET', args));
+  }
+
+  override post(...args: unknown[]) {
+    return super.post(...this.fast('POST', args));
+  }
+
+  override put(...args: unknown[]) {
+    return super.put(...this.fast('PUT', args));
+  }
+
+  override delete(...args: unknown[]) {
+    return super.delete(...this.fast('DELETE', args));
+  }
+
+  override patch(...args: unknown[]) {
+    return super.patch(...this.fast('PATCH', args));
+  }
+
+  /** `args` (path, handler) with Nest's handler replaced when its method is marked. */
+  private fast(method: string, args: unknown[]): unknown[] {
+    const handler = args.at(-1) as object;
+    const target = Reflect.getMetadata(FAST_PATH, handler) as Target | undefined;
+    if (target === undefined) return args;
+    if (this.app === undefined || this.enhancers === undefined)
+      throw new Error('FastPathAdapter: serveFastPaths() was not called before the routes were mapped');
+    if (!this.appChecked) refuseGlobalEnhancers(this.app);
+    this.appChecked = true;
+    const fast = fastHandler(this.app, target, method === 'POST' ? 201 : 200, this.enhancers);
+    for (const key of Reflect.getMetadataKeys(handler) as unknown[])
+      Reflect.defineMetadata(key, Reflect.getMetadata(key, handler), fast);
+    return [...args.slice(0, -1), fast];
+  }
 }
 
 function fastHandler(
