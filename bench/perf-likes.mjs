@@ -31,6 +31,8 @@ try {
   console.error('perf-likes: no perf here; apt-get install linux-perf');
   process.exit(2);
 }
+const frameOwners = new Map(); // a perf frame's text -> `package function`, or null for native code
+const maps = new Map(); // a bundle -> its source map
 const dir = mkdtempSync(join(tmpdir(), 'chirp-perf-'));
 const stores = await startLikesStores(dir, Number(opts.posts));
 const env = { ...stores, NODE_OPTIONS: '--perf-basic-prof-only-functions' }; // names JIT code for perf
@@ -85,17 +87,31 @@ console.log(`## likes \`${operation}\`: CPU per request by who called it (perf, 
 console.log(
   `nest ${perRequest(nest, nest.samples).toFixed(1)} µs, baseline ${perRequest(baseline, baseline.samples).toFixed(1)} µs\n`,
 );
-console.log('| charged to | nest µs | baseline µs | nest − baseline |\n|---|---:|---:|---:|');
-const names = new Set([...nest.owners.keys(), ...baseline.owners.keys()]);
-const rows = [...names].map((name) => {
-  const a = perRequest(nest, nest.owners.get(name) ?? 0);
-  const b = perRequest(baseline, baseline.owners.get(name) ?? 0);
-  return [name, a, b];
-});
-for (const [name, a, b] of rows.sort((x, y) => Math.abs(y[1] - y[2]) - Math.abs(x[1] - x[2])).slice(0, 30)) {
-  console.log(`| ${name} | ${a.toFixed(2)} | ${b.toFixed(2)} | ${(a - b).toFixed(2)} |`);
-}
+const byPackage = (owners) => {
+  const sums = new Map();
+  for (const [name, n] of owners) {
+    const pkg = name.startsWith('(') ? name : name.split(' ')[0];
+    sums.set(pkg, (sums.get(pkg) ?? 0) + n);
+  }
+  return sums;
+};
+table('package', byPackage(nest.owners), byPackage(baseline.owners), 15);
+table('function', nest.owners, baseline.owners, 30);
 process.exit(0);
+
+/** Rows charged to each name, nest beside baseline, the largest differences first. */
+function table(what, a, b, count) {
+  console.log(`\n| ${what} | nest µs | baseline µs | nest − baseline |\n|---|---:|---:|---:|`);
+  const rows = [...new Set([...a.keys(), ...b.keys()])].map((name) => [
+    name,
+    perRequest(nest, a.get(name) ?? 0),
+    perRequest(baseline, b.get(name) ?? 0),
+  ]);
+  for (const [name, x, y] of rows
+    .sort((p, q) => Math.abs(q[1] - q[2]) - Math.abs(p[1] - p[2]))
+    .slice(0, count))
+    console.log(`| ${name} | ${x.toFixed(2)} | ${y.toFixed(2)} | ${(x - y).toFixed(2)} |`);
+}
 
 function withSettings([url, options], duration) {
   return [url, { ...options, ...settings, duration }];
@@ -117,12 +133,9 @@ function chargeSamples(data, total) {
   }
 }
 
-const owners = new Map();
-const maps = new Map();
-
 /** `package function` of a perf frame of JIT code (`JS:*name file:line:column+0x…`), or null for native code. */
 function ownerOf(frame) {
-  if (owners.has(frame)) return owners.get(frame);
+  if (frameOwners.has(frame)) return frameOwners.get(frame);
   let owner = null;
   const at = /JS:[*~^+]?'?(.*?) ?(\S+):(\d+):(\d+)\+0x/.exec(frame);
   if (at) {
@@ -137,7 +150,7 @@ function ownerOf(frame) {
           : source.replace(/.*\//, ''));
     owner = `${pkg} ${name || '(anonymous)'}`;
   } else if (frame.includes('JS:')) owner = '(JIT code without a source: compiled serializers, regexps)';
-  owners.set(frame, owner);
+  frameOwners.set(frame, owner);
   return owner;
 }
 
