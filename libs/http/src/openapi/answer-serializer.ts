@@ -3,7 +3,8 @@ import fastJson from 'fast-json-stringify';
 import type { FastifySerializerCompiler } from 'fastify/types/schema';
 
 // Checks shape and types only, and never changes the value (no coercion, no defaults, nothing removed).
-const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false });
+// Made at the first answer: Ajv compiles its meta-schemas when made, tens of ms of every boot.
+let ajv: Ajv | undefined;
 
 /**
  * Fastify's serializer for the answers' schemas (`@Returns`). fast-json-stringify writes an answer by
@@ -16,17 +17,21 @@ const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false })
  */
 export const serializeAnswer: FastifySerializerCompiler<object> = ({ schema }) => {
   const bySchema: (data: unknown) => string = fastJson(schema);
-  const exact = exactShape(schema);
-  if (exact === undefined) return bySchema;
-  return (data) => (exact(data) ? JSON.stringify(data) : bySchema(data));
+  // Compiled at the first answer, not at boot: Ajv takes a few ms a schema (the registry has ~40 routes).
+  let exact: ((data: unknown) => boolean) | undefined;
+  return (data) => {
+    exact ??= exactShape(schema);
+    return exact(data) ? JSON.stringify(data) : bySchema(data);
+  };
 };
 
-/** A validator of `schema` with every object closed, or undefined when Ajv cannot compile it. */
-function exactShape(schema: object): ((data: unknown) => boolean) | undefined {
+/** A validator of `schema` with every object closed; one that passes nothing when Ajv cannot compile it. */
+function exactShape(schema: object): (data: unknown) => boolean {
   try {
+    ajv ??= new Ajv({ strict: false, allErrors: false, validateFormats: false });
     return ajv.compile(closed(schema) as object);
   } catch {
-    return undefined;
+    return () => false;
   }
 }
 
