@@ -105,14 +105,21 @@ for (const count of TARGETS) {
   await Promise.all(targets.map((t) => t.child.stop('SIGKILL', 1_000)));
 }
 
-// 1 000 slots on one HAProxy, filled through registrations (addresses that need not listen: HAProxy's
-// own checks mark them down, which changes nothing in their slots).
+// 1 000 slots on one HAProxy, filled through registrations of 1 000 passing instances: one server on
+// every loopback address answers for all of them (127.0.1.1:P … 127.0.4.250:P). They must pass the
+// registry's first check round: a critical instance keeps a slot it has but is never given one, so a
+// restarted HAProxy would get back only the passing ones.
+const everyone = createServer((_req, res) => res.end('{"status":"ok"}'));
+const everyonePort = await new Promise((resolve) =>
+  everyone.listen(0, '0.0.0.0', () => resolve(everyone.address().port)),
+);
 const big = await haproxy(SLOTS);
 const reg = await registry([big], { HAPROXY_PROBE_MS: '100' });
+const loopback = (i) => `127.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}:${everyonePort}`;
 for (let i = 0; i < SLOTS; i += 50) {
   await Promise.all(
     Array.from({ length: 50 }, (_, j) =>
-      send(reg.url, '/services', 'POST', { service_name: 'likes', url: `http://127.0.0.2:${20000 + i + j}` }),
+      send(reg.url, '/services', 'POST', { service_name: 'likes', url: `http://${loopback(i + j)}` }),
     ),
   );
 }
