@@ -54,6 +54,12 @@ class GreetingController {
     return Promise.resolve({ hello: name });
   }
 
+  @Post('hello/silently')
+  @HttpCode(204)
+  silently(@Input(nameInput) { name }: z.output<typeof nameInput>) {
+    calls.push(name);
+  }
+
   @Post('hello/quietly')
   @HttpCode(200)
   @Returns(greeting)
@@ -140,6 +146,11 @@ describe('FastPath', () => {
       'yes',
       { hello: 'cy' },
     ]);
+  });
+
+  it('answers a handler that returns nothing with an empty body', async () => {
+    const answer = await request('POST', '/hello/silently', { name: 'fay' });
+    expect([answer.statusCode, answer.body]).toEqual([204, '']);
   });
 
   it("validates with the app's pipe (400 naming the field) and never calls the handler on bad input", async () => {

@@ -8,6 +8,7 @@ import {
   INTERCEPTORS_METADATA,
   PIPES_METADATA,
   REDIRECT_METADATA,
+  RENDER_METADATA,
   RESPONSE_PASSTHROUGH_METADATA,
   ROUTE_ARGS_METADATA,
   SSE_METADATA,
@@ -131,7 +132,9 @@ function fastHandler(
         values.push(value instanceof Promise ? await value : value);
       }
       void reply.status(status);
-      return await fn.apply(instance, values);
+      const result = await fn.apply(instance, values);
+      // Nothing to answer is an empty body, as through Nest (Fastify refuses an async handler's undefined).
+      return result === undefined ? reply.send() : result;
     } catch (error) {
       filter.catch(error, host);
       return reply;
@@ -187,6 +190,7 @@ function refuseSkippedEnhancers(controller: Type, fn: object, method: string): v
     EXCEPTION_FILTERS_METADATA,
     HEADERS_METADATA,
     REDIRECT_METADATA,
+    RENDER_METADATA,
     SSE_METADATA,
   ].filter(
     (key) => Reflect.getMetadata(key, fn) !== undefined || Reflect.getMetadata(key, controller) !== undefined,
