@@ -4,6 +4,7 @@ import {
   EXCEPTION_FILTERS_METADATA,
   GUARDS_METADATA,
   HEADERS_METADATA,
+  HOST_METADATA,
   HTTP_CODE_METADATA,
   INTERCEPTORS_METADATA,
   PIPES_METADATA,
@@ -12,6 +13,7 @@ import {
   RESPONSE_PASSTHROUGH_METADATA,
   ROUTE_ARGS_METADATA,
   SSE_METADATA,
+  VERSION_METADATA,
 } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { APP_GUARD, APP_INTERCEPTOR, ModulesContainer } from '@nestjs/core';
@@ -33,7 +35,9 @@ interface Target {
  * execution context, the pipes' bookkeeping) were a fifth of a likes request's CPU. The route keeps
  * everything else: its path, its schemas and serializer, its parameter decorators, the app's
  * validation pipe and its error filter. It has no guards, interceptors or per-route pipes or filters
- * to keep: {@link FastPathAdapter} refuses to start an app where one would be skipped.
+ * to keep: {@link FastPathAdapter} refuses to start an app where one would be skipped. Not seen by that
+ * check, so not to be used with a fast path: enhancers added with `app.useGlobal…()`, a controller that
+ * extends a marked one, and answers Nest would unwrap (an Observable, a StreamableFile).
  */
 export function FastPath(): ClassDecorator & MethodDecorator {
   return (target: object, method?: string | symbol, descriptor?: PropertyDescriptor) => {
@@ -149,6 +153,7 @@ interface RouteArg {
   data?: unknown;
   factory?: (data: unknown, host: ExecutionContextHost) => unknown;
   schema?: ArgumentMetadata['schema'];
+  pipes?: unknown[];
 }
 
 /** The handler's arguments in order: custom decorators (validated as Nest would) and a passthrough reply. */
@@ -159,10 +164,19 @@ function argumentsOf(controller: Type, method: string, validation: PipeTransform
   >;
   const list: Argument[] = [];
   for (const [key, arg] of Object.entries(args)) {
-    const { index, data, factory, schema } = arg;
+    const { index, data, factory, schema, pipes } = arg;
+    if (pipes !== undefined && pipes.length > 0) {
+      throw new Error(`${controller.name}.${method}: a fast path skips a parameter's own pipes`);
+    }
     if (key.includes(CUSTOM_ROUTE_ARGS_METADATA) && factory) {
       const metadata: ArgumentMetadata = { type: 'custom', data: data as string | undefined, schema };
-      list[index] = (host) => validation.transform(factory(data, host), metadata) as unknown;
+      // A decorator's promise is settled before the pipe sees it, as Nest does.
+      list[index] = (host) => {
+        const value = factory(data, host);
+        return value instanceof Promise
+          ? value.then((settled) => validation.transform(settled, metadata) as unknown)
+          : (validation.transform(value, metadata) as unknown);
+      };
     } else if (
       key.startsWith(`${RouteParamtypes.RESPONSE}:`) &&
       Reflect.getMetadata(RESPONSE_PASSTHROUGH_METADATA, controller, method) === true
@@ -192,6 +206,8 @@ function refuseSkippedEnhancers(controller: Type, fn: object, method: string): v
     REDIRECT_METADATA,
     RENDER_METADATA,
     SSE_METADATA,
+    HOST_METADATA,
+    VERSION_METADATA,
   ].filter(
     (key) => Reflect.getMetadata(key, fn) !== undefined || Reflect.getMetadata(key, controller) !== undefined,
   );

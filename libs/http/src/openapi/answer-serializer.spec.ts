@@ -39,6 +39,29 @@ describe('serializeAnswer', () => {
     });
   });
 
+  it('leaves a class instance to the schema: what its toJSON adds never leaves, a getter is written', () => {
+    class Post {
+      posts_id = 1;
+      liked_at = null;
+      get text() {
+        return 'from a getter';
+      }
+      toJSON() {
+        return { posts_id: this.posts_id, text: this.text, liked_at: null, secret: 's' };
+      }
+    }
+    expect(JSON.parse(serialize({ posts: [new Post()], meta: {} }))).toEqual({
+      posts: [{ posts_id: 1, text: 'from a getter', liked_at: null }],
+      meta: {},
+    });
+  });
+
+  it('never writes a number that is not one (NaN, Infinity) as null', () => {
+    for (const posts_id of [NaN, Infinity, -Infinity]) {
+      expect(() => serialize({ ...exact, posts: [{ ...exact.posts[0], posts_id }] })).toThrow();
+    }
+  });
+
   it('throws for an answer missing a required field, never drops it', () => {
     expect(() => serialize({ posts: [{ posts_id: 1, liked_at: null }], meta: {} })).toThrow(/text/);
   });

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Ajv } from 'ajv';
 import fastJson from 'fast-json-stringify';
 import type { FastifySerializerCompiler } from 'fastify/types/schema';
@@ -28,23 +29,66 @@ export const serializeAnswer: FastifySerializerCompiler<object> = ({ schema }) =
 /** A validator of `schema` with every object closed; one that passes nothing when Ajv cannot compile it. */
 function exactShape(schema: object): (data: unknown) => boolean {
   try {
-    ajv ??= new Ajv({ strict: false, allErrors: false, validateFormats: false });
+    ajv ??= newAjv();
     return ajv.compile(closed(schema) as object);
-  } catch {
+  } catch (error) {
+    new Logger('AnswerSerializer').warn(`answers written by fast-json-stringify only: ${String(error)}`);
     return () => false;
   }
 }
 
-/** `node` with `additionalProperties: false` on every object schema that does not say otherwise. */
+function newAjv(): Ajv {
+  // strictNumbers: NaN and ±Infinity are not numbers here (JSON.stringify would write them as null).
+  const made = new Ajv({ strict: false, strictNumbers: true, allErrors: false, validateFormats: false });
+  // JSON.stringify writes what toJSON returns and own enumerable properties only, where Ajv reads any
+  // property: a class instance (a toJSON, a getter, an inherited field) is left to fast-json-stringify.
+  made.addKeyword({
+    keyword: PLAIN,
+    type: ['object', 'array'],
+    schemaType: 'boolean',
+    validate: (_: boolean, data: object) => {
+      const proto: unknown = Object.getPrototypeOf(data);
+      return proto === Object.prototype || proto === Array.prototype || proto === null;
+    },
+  });
+  return made;
+}
+
+const PLAIN = 'chirpPlainData';
+// Values, not schemas: never walked.
+const VALUES = new Set(['const', 'enum', 'default', 'examples', 'example']);
+const SCHEMA_KEYS = [
+  'type',
+  'properties',
+  'items',
+  'additionalProperties',
+  'anyOf',
+  'oneOf',
+  'allOf',
+  '$ref',
+];
+
+/**
+ * `node` with every object closed (`additionalProperties: false` unless it says otherwise), plain data
+ * required of every object and array, and a `nullable` without a `type` (a nullable reference) written
+ * as the union Ajv takes.
+ */
 function closed(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(closed);
   if (node === null || typeof node !== 'object') return node;
   const copy: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
-    copy[key] = key === 'properties' || key === 'definitions' ? mapValues(value, closed) : closed(value);
+    if (VALUES.has(key)) copy[key] = value;
+    else if (key === 'properties' || key === 'definitions') copy[key] = mapValues(value, closed);
+    else copy[key] = closed(value);
   }
   if (copy.properties !== undefined && copy.additionalProperties === undefined)
     copy.additionalProperties = false;
+  if (SCHEMA_KEYS.some((key) => key in copy)) copy[PLAIN] = true;
+  if (copy.nullable === true && copy.type === undefined) {
+    delete copy.nullable;
+    return { anyOf: [copy, { type: 'null' }] };
+  }
   return copy;
 }
 
