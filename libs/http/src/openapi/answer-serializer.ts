@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Ajv } from 'ajv';
 import fastJson from 'fast-json-stringify';
 import type { FastifySerializerCompiler } from 'fastify/types/schema';
+import { rewriteSchema } from './rewrite-schema';
 
 // Checks shape and types only, and never changes the value (no coercion, no defaults, nothing removed).
 // Made at the first answer: Ajv compiles its meta-schemas when made, tens of ms of every boot.
@@ -55,8 +56,6 @@ function newAjv(): Ajv {
 }
 
 const PLAIN = 'chirpPlainData';
-// Values, not schemas: never walked.
-const VALUES = new Set(['const', 'enum', 'default', 'examples', 'example']);
 const SCHEMA_KEYS = [
   'type',
   'properties',
@@ -74,23 +73,14 @@ const SCHEMA_KEYS = [
  * as the union Ajv takes.
  */
 function closed(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(closed);
-  if (node === null || typeof node !== 'object') return node;
-  const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (VALUES.has(key)) copy[key] = value;
-    else if (key === 'properties' || key === 'definitions') copy[key] = mapValues(value, closed);
-    else copy[key] = closed(value);
-  }
-  if (copy.properties !== undefined && copy.additionalProperties === undefined)
-    copy.additionalProperties = false;
-  if (SCHEMA_KEYS.some((key) => key in copy)) copy[PLAIN] = true;
-  if (copy.nullable === true && copy.type === undefined) {
-    delete copy.nullable;
-    return { anyOf: [copy, { type: 'null' }] };
-  }
-  return copy;
+  return rewriteSchema(node, (schema) => {
+    if (schema.properties !== undefined && schema.additionalProperties === undefined)
+      schema.additionalProperties = false;
+    if (SCHEMA_KEYS.some((key) => key in schema)) schema[PLAIN] = true;
+    if (schema.nullable === true && schema.type === undefined) {
+      delete schema.nullable;
+      return { anyOf: [schema, { type: 'null' }] };
+    }
+    return schema;
+  });
 }
-
-const mapValues = (record: unknown, f: (value: unknown) => unknown) =>
-  Object.fromEntries(Object.entries(record as object).map(([name, value]) => [name, f(value)]));

@@ -1,6 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
 import { z } from 'zod';
+import { rewriteSchema } from './rewrite-schema';
 
 /** Metadata key of {@link Returns}. */
 export const RETURNS = 'chirp:returns';
@@ -60,24 +61,13 @@ const CHECKS_ONLY = [
 
 /** `node` without the keywords that only check a value, and with `anyOf: [X, null]` as a nullable X. */
 function shapeOnly(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(shapeOnly);
-  if (node === null || typeof node !== 'object') return node;
-  const copy = Object.fromEntries(
-    Object.entries(node)
-      .filter(([key]) => !CHECKS_ONLY.includes(key))
-      .map(([key, value]) => [
-        key,
-        key === 'properties' || key === 'definitions' ? mapValues(value) : shapeOnly(value),
-      ]),
-  );
-  const branches = copy.anyOf as Record<string, unknown>[] | undefined;
-  if (branches?.length === 2 && branches.some((b) => b.type === 'null')) {
-    delete copy.anyOf;
-    return { ...copy, ...branches.find((b) => b.type !== 'null'), nullable: true };
-  }
-  return copy;
+  return rewriteSchema(node, (schema) => {
+    for (const key of CHECKS_ONLY) delete schema[key];
+    const branches = schema.anyOf as Record<string, unknown>[] | undefined;
+    if (branches?.length === 2 && branches.some((b) => b.type === 'null')) {
+      delete schema.anyOf;
+      return { ...schema, ...branches.find((b) => b.type !== 'null'), nullable: true };
+    }
+    return schema;
+  });
 }
-
-// Under `properties` and `definitions` the keys are names, never keywords: only their values are walked.
-const mapValues = (record: unknown) =>
-  Object.fromEntries(Object.entries(record as object).map(([name, value]) => [name, shapeOnly(value)]));
