@@ -5,7 +5,6 @@ import {
   GUARDS_METADATA,
   HEADERS_METADATA,
   HOST_METADATA,
-  HTTP_CODE_METADATA,
   INTERCEPTORS_METADATA,
   PIPES_METADATA,
   REDIRECT_METADATA,
@@ -20,6 +19,7 @@ import { APP_GUARD, APP_INTERCEPTOR, ModulesContainer } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import { successStatusOf } from './openapi/api-route';
 
 /** Metadata key of {@link FastPath}: the controller and method a route handler stands for. */
 const FAST_PATH = 'chirp:fast-path';
@@ -99,7 +99,7 @@ export class FastPathAdapter extends FastifyAdapter {
   }
 
   /** `args` (path, handler) with Nest's handler replaced when its method is marked. */
-  private fast(method: string, args: unknown[]): unknown[] {
+  private fast(verb: string, args: unknown[]): unknown[] {
     const handler = args.at(-1) as object;
     const target = Reflect.getMetadata(FAST_PATH, handler) as Target | undefined;
     if (target === undefined) return args;
@@ -107,7 +107,7 @@ export class FastPathAdapter extends FastifyAdapter {
       throw new Error('FastPathAdapter: serveFastPaths() was not called before the routes were mapped');
     if (!this.appChecked) refuseGlobalEnhancers(this.app);
     this.appChecked = true;
-    const fast = fastHandler(this.app, target, method === 'POST' ? 201 : 200, this.enhancers);
+    const fast = fastHandler(this.app, target, verb, this.enhancers);
     for (const key of Reflect.getMetadataKeys(handler) as unknown[])
       Reflect.defineMetadata(key, Reflect.getMetadata(key, handler), fast);
     return [...args.slice(0, -1), fast];
@@ -117,13 +117,13 @@ export class FastPathAdapter extends FastifyAdapter {
 function fastHandler(
   app: NestFastifyApplication,
   { controller, method }: Target,
-  defaultStatus: number,
+  verb: string,
   { validation, errors }: FastPathEnhancers,
 ): RouteHandlerMethod {
   const instance = app.get<Record<string, (...args: unknown[]) => unknown>>(controller, { strict: false });
   const fn = instance[method];
   refuseSkippedEnhancers(controller, fn, method);
-  const status = (Reflect.getMetadata(HTTP_CODE_METADATA, fn) as number | undefined) ?? defaultStatus;
+  const status = successStatusOf(fn, verb);
   const args = argumentsOf(controller, method, validation);
   const filter = app.get(errors, { strict: false });
   return async function (request: FastifyRequest, reply: FastifyReply) {

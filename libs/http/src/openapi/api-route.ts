@@ -62,9 +62,7 @@ export function apiRoutes(controllers: Type[]): ApiRoute[] {
         ...(Reflect.getMetadata(API_RESPONSES, fn) as ResponseNotes | undefined),
       };
       const verb = Methods[method];
-      const successStatus =
-        (Reflect.getMetadata(HTTP_CODE_METADATA, fn) as number | undefined) ??
-        (method === Methods.POST ? 201 : 200);
+      const successStatus = successStatusOf(fn, verb);
       const routes = prefixes.flatMap((prefix) =>
         paths(Reflect.getMetadata(PATH_METADATA, fn)).map((route) => openApiPath(prefix, route)),
       );
@@ -86,6 +84,10 @@ export function apiRoutes(controllers: Type[]): ApiRoute[] {
     });
   });
 }
+
+/** What a handler answers when it succeeds, as Nest sets it: its `@HttpCode`, else 201 for a POST, else 200. */
+export const successStatusOf = (handler: object, verb: string): number =>
+  (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (verb === 'POST' ? 201 : 200);
 
 /** A path's words run together: `/users/{username}/likes` is `UsersUsernameLikes`. */
 const pascalWords = (path: string) =>
