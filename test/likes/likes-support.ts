@@ -7,7 +7,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Redis, { Cluster } from 'ioredis';
 import { loadLikesConfig } from '../../apps/likes/src/likes.config';
 import { LikesModule } from '../../apps/likes/src/likes.module';
-import { RedisCluster, request, startInProcess, type StoreProcess, TestApp } from '../support';
+import { RedisCluster, request, startInProcess, type StoreProcess, TestApp, waitFor } from '../support';
 
 /** The environment that points likes at `store`: one Redis (`REDIS_URL`) or a cluster (`REDIS_CLUSTER_NODES`). */
 export function likesStoreEnv(store: StoreProcess | RedisCluster): NodeJS.ProcessEnv {
@@ -42,6 +42,18 @@ export function startLikes(
   env: NodeJS.ProcessEnv = {},
 ): Promise<TestApp> {
   return TestApp.start('likes', likesEnv(store, postsDb, env));
+}
+
+/**
+ * Waits until `app` has finished its start's repair of the open intents (at least `runs` repair runs
+ * done, by its /metrics). Until then that repair may write an index entry it read before a test
+ * cleared the store, so suites that clear between tests wait for it once their instance is up.
+ */
+export async function repairRan(app: TestApp, runs = 1): Promise<void> {
+  await waitFor(`${app.url} to finish its repair of the open intents`, async () => {
+    const metrics = (await request<string>(app.url, '/metrics')).body;
+    return Number(/^chirp_likes_repair_runs_total\{result="done"\} (\d+)$/m.exec(metrics)?.[1]) >= runs;
+  });
 }
 
 /** The likes module in this process: no build, no port; requests go through `request(app, ...)`. */

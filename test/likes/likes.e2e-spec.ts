@@ -1,6 +1,14 @@
 import type Redis from 'ioredis';
 import { startRedis, type StoreProcess, type TestApp, request } from '../support';
-import { clearLikes, initPostsDb, races, redisClient, snapshot, startLikes } from './likes-support';
+import {
+  clearLikes,
+  initPostsDb,
+  races,
+  redisClient,
+  repairRan,
+  snapshot,
+  startLikes,
+} from './likes-support';
 
 interface Record_ {
   username: string;
@@ -32,6 +40,7 @@ describe('likes (one instance, real Redis and SQLite)', () => {
   beforeAll(async () => {
     redis = await startRedis();
     app = await startLikes(redis, initPostsDb(redis));
+    await repairRan(app);
     client = redisClient(redis);
     url = app.url;
   });

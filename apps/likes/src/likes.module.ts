@@ -8,6 +8,7 @@ import { MetricsModule } from '@app/metrics';
 import { IndexesRepository } from './likes/indexes.repository';
 import { LikesController } from './likes/likes.controller';
 import { LikesRepairService } from './likes/likes-repair.service';
+import { RepairMetrics } from './likes/repair-metrics';
 import { LikesRepository } from './likes/likes.repository';
 import { LikesService } from './likes/likes.service';
 import { LIKES_CONFIG, type LikesConfig } from './likes.config';
@@ -51,6 +52,7 @@ export class LikesModule {
         LikesRepository,
         IndexesRepository,
         LikesRepairService,
+        RepairMetrics,
         PostsRepository,
         LikesService,
       ],

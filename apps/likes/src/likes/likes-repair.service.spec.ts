@@ -1,7 +1,10 @@
 import { createMock, type DeepMocked } from '@golevelup/ts-jest';
 import type { LikesRedis } from '../redis/redis.client';
 import type { IndexesRepository, PostState } from './indexes.repository';
+import { Registry } from 'prom-client';
+import { StoreUnavailableError } from '@app/errors';
 import { LikesRepairService } from './likes-repair.service';
+import { RepairMetrics } from './repair-metrics';
 
 describe(LikesRepairService.name, () => {
   const state: PostState = { version: '3', likes: 2, likedAt: 1_000 };
@@ -10,9 +13,11 @@ describe(LikesRepairService.name, () => {
   let zsets: Record<string, string[]>;
   let redis: DeepMocked<LikesRedis>;
   let sut: LikesRepairService;
+  let registry: Registry;
 
   beforeEach(() => {
     jest.useFakeTimers();
+    registry = new Registry();
     indexes = createMock<IndexesRepository>({
       write: jest.fn().mockResolvedValue(undefined),
       writeTop: jest.fn().mockResolvedValue({ removed: false }),
@@ -46,6 +51,7 @@ describe(LikesRepairService.name, () => {
       redis,
       { LIKES_REPAIR_INTERVAL_MS: 60_000, LIKES_REPAIR_BATCH: 10, LIKES_DRILL_HOLD_MS: 0 },
       indexes,
+      new RepairMetrics(registry),
     );
   });
   afterEach(() => {
@@ -84,6 +90,18 @@ describe(LikesRepairService.name, () => {
     expect(redis.unmark).toHaveBeenCalledWith('likes:{open:7}:posts', '000000000007', 300_000);
     expect(redis.unmark).toHaveBeenCalledWith('likes:{open:9}:posts', '000000000009', 300_000);
     expect(redis.scan).not.toHaveBeenCalled(); // no walk
+  });
+
+  it('counts its runs by result, and the intents it closed, for /metrics', async () => {
+    zsets['likes:{open:7}:posts'] = ['000000000007'];
+    zsets['likes:{post:7}:intents'] = ['ana', 'bo'];
+    await sut.repairOpen();
+    redis.zrange.mockRejectedValueOnce(new StoreUnavailableError('redis'));
+    await expect(sut.repairOpen()).rejects.toThrow(StoreUnavailableError);
+    const text = await registry.metrics();
+    expect(text).toContain('chirp_likes_repair_runs_total{result="done"} 1');
+    expect(text).toContain('chirp_likes_repair_runs_total{result="failed"} 1');
+    expect(text).toContain('chirp_likes_repair_intents_closed_total 2');
   });
 
   it('retries a failed index write a second later, with the post as it is then', async () => {
@@ -140,6 +158,7 @@ describe(LikesRepairService.name, () => {
       }),
       { LIKES_REPAIR_INTERVAL_MS: 60_000, LIKES_REPAIR_BATCH: 2, LIKES_DRILL_HOLD_MS: 0 },
       indexes,
+      new RepairMetrics(new Registry()),
     );
     await sut.repairAll();
     expect(top).toEqual([3, 5]);

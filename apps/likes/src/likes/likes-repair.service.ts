@@ -8,6 +8,7 @@ import { LIKES_CONFIG, type LikesConfig } from '../likes.config';
 import { type IndexWrite, IndexesRepository, type PostState } from './indexes.repository';
 import { KEY_PATTERNS, KEYS, openPostKeys, postIdOf } from './keys';
 import { rethrow } from './redis-errors';
+import { RepairMetrics } from './repair-metrics';
 
 // Likers (or a user's likes) read per call when a post (or a user) is repaired, how soon a failed index write is retried, and how
 // many retries are kept (past that, a long outage is left to the open intents).
@@ -56,6 +57,7 @@ export class LikesRepairService implements OnApplicationBootstrap, OnApplication
       'LIKES_REPAIR_INTERVAL_MS' | 'LIKES_REPAIR_BATCH' | 'LIKES_DRILL_HOLD_MS'
     >,
     private readonly indexes: IndexesRepository,
+    private readonly metrics: RepairMetrics,
   ) {
     this.pass = this.newPass(); // here, not as a field initializer: that would run before `redis` is set
   }
@@ -101,7 +103,18 @@ export class LikesRepairService implements OnApplicationBootstrap, OnApplication
    * unmarked. Runs never overlap.
    */
   repairOpen(): Promise<OpenRepair> {
-    this.opening ??= this.closeOpen().finally(() => (this.opening = undefined));
+    this.opening ??= this.closeOpen()
+      .then(
+        (found) => {
+          this.metrics.done(found.intents);
+          return found;
+        },
+        (error: unknown) => {
+          this.metrics.failed();
+          throw error;
+        },
+      )
+      .finally(() => (this.opening = undefined));
     return this.opening;
   }
 

@@ -1,7 +1,9 @@
+import { Registry } from 'prom-client';
 import { IndexesRepository } from '../likes/indexes.repository';
 import { LegacyLikesRepository } from '../likes/legacy-likes.repository';
 import { KEYS, LAYOUT } from '../likes/keys';
 import { LikesRepairService } from '../likes/likes-repair.service';
+import { RepairMetrics } from '../likes/repair-metrics';
 import type { LikesConfig } from '../likes.config';
 import { createRedis, type LikesRedis } from './redis.client';
 import { localStoreStopped, recordedLayout, recordLayout, startLocalStore } from './local-store';
@@ -45,7 +47,8 @@ export function repairLikes(config: LikesConfig, log: (line: string) => void): P
 }
 
 const repairer = (redis: LikesRedis, config: LikesConfig) =>
-  new LikesRepairService(redis, config, new IndexesRepository(redis));
+  // A one-off command: its repair's metrics are never scraped.
+  new LikesRepairService(redis, config, new IndexesRepository(redis), new RepairMetrics(new Registry()));
 
 async function repair(redis: LikesRedis, config: LikesConfig, log: (line: string) => void): Promise<void> {
   const runs = await repairer(redis, config).repairAll();
