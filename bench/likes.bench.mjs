@@ -5,10 +5,11 @@
 // (target <= 3%) is measured twice: end to end, against the same app with METRICS_ENABLED=false run
 // beside them, and as its share of a CPU profile of the app under the like load. Only the profile can
 // see a few percent here: on two shared cores the app's req/s, and even its CPU per request, move by
-// 5-10% from one run to the next on their own.
+// 10-20% from one second to the next on their own; hence many short rounds, each ratio taken between
+// runs seconds apart, and their median.
 // HAProxy's paths are measured by bench/formation.bench.mjs.
 //
-//   npm run build && bin/node bench/likes.bench.mjs [--duration 5] [--warmup 2] [--connections 32] [--rounds 3]
+//   npm run build && bin/node bench/likes.bench.mjs [--duration 2] [--warmup 2] [--connections 32] [--rounds 10]
 import { mkdtempSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +26,12 @@ import {
 import { shareOf, startProfiler, stopProfiler } from './cpu-profile.mjs';
 import { generatorFlag, likesLoadOptions, wrk } from './wrk.mjs';
 
-const opts = likesLoadOptions();
+// Many short runs: on this machine a server's req/s moves by ±20% from one second to the next on its
+// own, so two runs are compared only when they are seconds apart, and over many rounds.
+const opts = likesLoadOptions({
+  duration: { type: 'string', default: '2' },
+  rounds: { type: 'string', default: '10' },
+});
 const POSTS = Number(opts.posts);
 const loadStart = os.loadavg()[0].toFixed(2);
 
@@ -66,11 +72,11 @@ let runs = 0;
 async function measure(operation, who) {
   const { port, pid } = servers[who];
   const settings = { connections: Number(opts.connections) };
+  // No warm-up of its own: every server was warmed below, and one would put its run seconds away
+  // from the others of its round.
   const [url, options] = operations[operation](port, runs++);
-  await wrk(url, { ...options, ...settings, duration: Number(opts.warmup) });
   const cpuBefore = cpuSeconds(pid);
-  const [, measured] = operations[operation](port, runs++);
-  const run = await wrk(url, { ...measured, ...settings, duration: Number(opts.duration) });
+  const run = await wrk(url, { ...options, ...settings, duration: Number(opts.duration) });
   return { ...run, serverCpu: ((cpuSeconds(pid) - cpuBefore) / run.requests) * 1e6 };
 }
 
@@ -84,7 +90,7 @@ for (const who of Object.keys(servers)) {
 
 console.log(`## Likes: one instance against the bare baseline, directly
 
-wrk, 1 thread, ${opts.connections} keep-alive connections, ${opts.warmup} s warm-up + ${opts.duration} s per run, ${opts.rounds} rounds
+wrk, 1 thread, ${opts.connections} keep-alive connections, ${3 * Number(opts.warmup)} s warm-up per server and operation first, then ${opts.duration} s per run, ${opts.rounds} rounds
 alternating; ${POSTS} posts; each like a new random user on a random post; top is \`GET /top/likes\`.
 
 | round | operation | server | req/s | p50 ms | p99 ms | server CPU µs/req | wrk CPU | failed |

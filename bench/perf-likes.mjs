@@ -139,8 +139,11 @@ function ownerOf(frame) {
   let owner = null;
   const at = /JS:[*~^+]?'?(.*?) ?(\S+):(\d+):(\d+)\+0x/.exec(frame);
   if (at) {
-    const [, name, file, line, column] = at;
-    const source = file.includes('/dist/') ? originalSource(file, Number(line), Number(column)) : file;
+    const [, name, url, line, column] = at;
+    const file = url.replace(/^file:\/\//, ''); // ES modules are named by URL
+    // Only Chirp's bundle is mapped back to its sources; a package's own dist/ is named by its path.
+    const bundled = file.includes('/dist/') && !file.includes('/node_modules/');
+    const source = bundled ? originalSource(file, Number(line), Number(column)) : file;
     const pkg =
       /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source)?.[1] ??
       (source.startsWith('node:')

@@ -11,12 +11,12 @@ import { parseArgs } from 'node:util';
 export const likesLoadOptions = (more = {}) =>
   parseArgs({
     options: {
-      ...more,
       duration: { type: 'string', default: '5' },
       warmup: { type: 'string', default: '2' },
       connections: { type: 'string', default: '32' },
       rounds: { type: 'string', default: '3' },
       posts: { type: 'string', default: '10000' },
+      ...more, // a benchmark's own options, and its own defaults for these
     },
   }).values;
 

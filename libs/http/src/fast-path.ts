@@ -1,4 +1,4 @@
-import { type ArgumentMetadata, type ExceptionFilter, type PipeTransform, type Type } from '@nestjs/common';
+import { type ArgumentMetadata, type ExceptionFilter, type Type } from '@nestjs/common';
 import {
   CUSTOM_ROUTE_ARGS_METADATA,
   EXCEPTION_FILTERS_METADATA,
@@ -19,6 +19,7 @@ import { APP_GUARD, APP_INTERCEPTOR, ModulesContainer } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import type { InputValidationPipe } from './input-validation.pipe';
 import { successStatusOf } from './openapi/api-route';
 
 /** Metadata key of {@link FastPath}: the controller and method a route handler stands for. */
@@ -57,7 +58,7 @@ const mark = (fn: object, target: Target) => Reflect.defineMetadata(FAST_PATH, t
 
 /** What a fast route needs from the app: its one validation pipe and its one error filter. */
 export interface FastPathEnhancers {
-  validation: PipeTransform;
+  validation: InputValidationPipe;
   errors: Type<ExceptionFilter>;
 }
 
@@ -157,7 +158,7 @@ interface RouteArg {
 }
 
 /** The handler's arguments in order: custom decorators (validated as Nest would) and a passthrough reply. */
-function argumentsOf(controller: Type, method: string, validation: PipeTransform): Argument[] {
+function argumentsOf(controller: Type, method: string, validation: InputValidationPipe): Argument[] {
   const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<
     string,
     RouteArg
@@ -174,8 +175,8 @@ function argumentsOf(controller: Type, method: string, validation: PipeTransform
       list[index] = (host) => {
         const value = factory(data, host);
         return value instanceof Promise
-          ? value.then((settled) => validation.transform(settled, metadata) as unknown)
-          : (validation.transform(value, metadata) as unknown);
+          ? value.then((settled) => validation.validateNow(settled, metadata))
+          : validation.validateNow(value, metadata);
       };
     } else if (
       key.startsWith(`${RouteParamtypes.RESPONSE}:`) &&

@@ -1,21 +1,17 @@
-import {
-  BadRequestException,
-  createParamDecorator,
-  ExecutionContext,
-  StandardSchemaValidationPipe,
-} from '@nestjs/common';
+import { BadRequestException, createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { useInputMessages } from './input-messages';
+import { InputValidationPipe } from './input-validation.pipe';
 
 useInputMessages(); // wherever inputs are validated, with the one pipe below
 
 /**
- * Nest's Standard Schema pipe (zod 4 is a Standard Schema library), which every app registers as its
+ * Nest's Standard Schema pipe (zod 4 is a Standard Schema library; {@link InputValidationPipe}), which every app registers as its
  * `APP_PIPE`: it validates each parameter given a `schema`, {@link Input}'s included, and answers a 400
  * naming every bad field (`field: problem`, joined with "; " by the error filter).
  */
-export const inputValidation = new StandardSchemaValidationPipe({ validateCustomDecorators: true });
+export const inputValidation = new InputValidationPipe({ validateCustomDecorators: true });
 
 const RequestInput = createParamDecorator((_data: unknown, ctx: ExecutionContext): object => {
   const request = ctx.switchToHttp().getRequest<FastifyRequest>();
