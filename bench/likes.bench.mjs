@@ -10,6 +10,7 @@
 // HAProxy's paths are measured by bench/formation.bench.mjs.
 //
 //   npm run build && bin/node bench/likes.bench.mjs [--duration 2] [--warmup 2] [--connections 32] [--rounds 10]
+// (--warmup N: each server warmed 3N s per operation once, before the rounds)
 import { mkdtempSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +27,7 @@ import {
 import { shareOf, startProfiler, stopProfiler } from './cpu-profile.mjs';
 import { generatorFlag, likesLoadOptions, wrk } from './wrk.mjs';
 
-// Many short runs: on this machine a server's req/s moves by ±20% from one second to the next on its
+// Many short runs: on this machine a server's req/s moves by 10-20% from one second to the next on its
 // own, so two runs are compared only when they are seconds apart, and over many rounds.
 const opts = likesLoadOptions({
   duration: { type: 'string', default: '2' },
@@ -113,7 +114,11 @@ for (let round = 0; round < Number(opts.rounds); round++) {
   }
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const median = (xs) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  return Number.isInteger(mid) ? (sorted[mid - 1] + sorted[mid]) / 2 : sorted[Math.floor(mid)];
+};
 const spread = (xs) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
 /**
  * A summary table of server `a` against server `b`: medians, the median per-round ratios (req/s, and CPU
@@ -145,13 +150,14 @@ compare(
 );
 // The metrics' own share of the app's CPU under the like load, from V8's sampling profiler: the
 // comparison above cannot resolve a few percent on a shared 2-core machine, a profile of one run can.
+const PROFILED_SECONDS = 5; // enough samples for a share of a few percent, whatever --duration says
 const profileFile = profileOf('likes');
 startProfiler(servers.nest.pid, profileFile);
 const [likeUrl, likeOptions] = operations.like(servers.nest.port, runs++);
 await wrk(likeUrl, {
   ...likeOptions,
   connections: Number(opts.connections),
-  duration: Number(opts.duration),
+  duration: PROFILED_SECONDS,
 });
 await stopProfiler(servers.nest.pid, profileFile);
 const metricsCode = shareOf(
@@ -171,7 +177,7 @@ const byFunction = Object.entries(metricsCode.byFunction)
   .join(', ');
 console.log(
   `
-Profiled (one more ${opts.duration} s like run of \`nest\`, V8's sampler every 200 µs, ${metricsCode.samples} busy samples):
+Profiled (one more ${PROFILED_SECONDS} s like run of \`nest\`, V8's sampler every 200 µs, ${metricsCode.samples} busy samples):
 the metrics code's share of the app's CPU is **${(100 * metricsCode.share).toFixed(2)}%**, target ≤ 3% ` +
     `${metricsCode.share <= 0.03 ? 'met' : 'NOT met'} (${byFunction || 'no samples'}). Not in that figure: the ` +
     `garbage collection of what they allocate, and Fastify's hook runner, which ran for ` +

@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   freePort,
   listening,
@@ -140,7 +141,7 @@ function ownerOf(frame) {
   const at = /JS:[*~^+]?'?(.*?) ?(\S+):(\d+):(\d+)\+0x/.exec(frame);
   if (at) {
     const [, name, url, line, column] = at;
-    const file = url.replace(/^file:\/\//, ''); // ES modules are named by URL
+    const file = url.startsWith('file:') ? fileURLToPath(url) : url; // ES modules are named by URL
     // Only Chirp's bundle is mapped back to its sources; a package's own dist/ is named by its path.
     const bundled = file.includes('/dist/') && !file.includes('/node_modules/');
     const source = bundled ? originalSource(file, Number(line), Number(column)) : file;

@@ -9,6 +9,7 @@ import {
   initPostsDb,
   likesCommand,
   likesStoreEnv,
+  QUIET_REPAIR,
   races,
   repairRan,
   startLikes,
@@ -37,7 +38,7 @@ describe('likes on a Redis Cluster (3 masters + 3 replicas, REDIS_CLUSTER_NODES)
   beforeAll(async () => {
     cluster = await RedisCluster.start({ nodeTimeoutMs: 1_000 });
     postsDb = initPostsDb(cluster);
-    app = await startLikes(cluster, postsDb);
+    app = await startLikes(cluster, postsDb, QUIET_REPAIR);
     await repairRan(app);
     client = await clusterClient(cluster);
     url = app.url;
@@ -144,7 +145,7 @@ describe('likes on a Redis Cluster (3 masters + 3 replicas, REDIS_CLUSTER_NODES)
     });
 
     it('a likes instance closes the open intents soon after it starts; drift is left to --repair', async () => {
-      const second = await startLikes(cluster, postsDb);
+      const second = await startLikes(cluster, postsDb, QUIET_REPAIR);
       try {
         // Its start's repair closes post 4's intent, then writes post 4's top entry: wait for the whole run.
         await repairRan(second).catch(() => undefined); // on a timeout, the assertions below show what is wrong

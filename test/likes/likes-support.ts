@@ -9,6 +9,9 @@ import { loadLikesConfig } from '../../apps/likes/src/likes.config';
 import { LikesModule } from '../../apps/likes/src/likes.module';
 import { RedisCluster, request, startInProcess, type StoreProcess, TestApp, waitFor } from '../support';
 
+/** A likes instance's repair on its timer only after an hour (the config's longest), for suites that clear the store. */
+export const QUIET_REPAIR = { LIKES_REPAIR_INTERVAL_MS: '3600000' };
+
 /** The environment that points likes at `store`: one Redis (`REDIS_URL`) or a cluster (`REDIS_CLUSTER_NODES`). */
 export function likesStoreEnv(store: StoreProcess | RedisCluster): NodeJS.ProcessEnv {
   return store instanceof RedisCluster
@@ -45,14 +48,15 @@ export function startLikes(
 }
 
 /**
- * Waits until `app` has finished its start's repair of the open intents (at least `runs` repair runs
- * done, by its /metrics). Until then that repair may write an index entry it read before a test
- * cleared the store, so suites that clear between tests wait for it once their instance is up.
+ * Waits until `app` has finished its start's repair of the open intents (a run done, by its /metrics).
+ * Until then that repair may write an index entry it read before a test cleared the store, so suites
+ * that clear between tests wait for it once their instance is up (and start it with
+ * {@link QUIET_REPAIR}, so that no later run comes during their tests).
  */
-export async function repairRan(app: TestApp, runs = 1): Promise<void> {
+export async function repairRan(app: TestApp): Promise<void> {
   await waitFor(`${app.url} to finish its repair of the open intents`, async () => {
     const metrics = (await request<string>(app.url, '/metrics')).body;
-    return Number(/^chirp_likes_repair_runs_total\{result="done"\} (\d+)$/m.exec(metrics)?.[1]) >= runs;
+    return Number(/^chirp_likes_repair_runs_total\{result="done"\} (\d+)$/m.exec(metrics)?.[1]) >= 1;
   });
 }
 

@@ -3,6 +3,7 @@ import { startRedis, type StoreProcess, type TestApp, request } from '../support
 import {
   clearLikes,
   initPostsDb,
+  QUIET_REPAIR,
   races,
   redisClient,
   repairRan,
@@ -39,7 +40,7 @@ describe('likes (one instance, real Redis and SQLite)', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    app = await startLikes(redis, initPostsDb(redis));
+    app = await startLikes(redis, initPostsDb(redis), QUIET_REPAIR);
     await repairRan(app);
     client = redisClient(redis);
     url = app.url;

@@ -35,6 +35,13 @@ describe(InputValidationPipe.name, () => {
     expect(Object.keys(flat)).toEqual(['name']);
   });
 
+  it('strips a prototype key whose value is text, which keeps the input flat', () => {
+    const input = JSON.parse('{"name":"a","__proto__":"x"}') as object;
+    expect(Object.hasOwn(input, '__proto__')).toBe(true);
+    expect(pipe.validateNow(input, custom(loose))).toEqual({ name: 'a' });
+    expect(Object.hasOwn(input, '__proto__')).toBe(false);
+  });
+
   it('strips them at any depth from a nested input', () => {
     const nested = JSON.parse('{"name":"a","meta":{"__proto__":{"x":1},"constructor":"c","k":"v"}}');
     const out = pipe.validateNow(nested, custom(loose)) as { meta: object };
@@ -43,7 +50,7 @@ describe(InputValidationPipe.name, () => {
     expect(({} as { x?: number }).x).toBeUndefined();
   });
 
-  it('leaves other parameter types to their decorators, as transform does', () => {
+  it('validates no custom decorator unless told to (validateCustomDecorators), as transform does', () => {
     const value = { name: 3 };
     expect(new InputValidationPipe().validateNow(value, custom(loose))).toBe(value);
   });

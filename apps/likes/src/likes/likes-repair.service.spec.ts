@@ -1,8 +1,8 @@
+import { StoreUnavailableError } from '@app/errors';
 import { createMock, type DeepMocked } from '@golevelup/ts-jest';
+import { Registry } from 'prom-client';
 import type { LikesRedis } from '../redis/redis.client';
 import type { IndexesRepository, PostState } from './indexes.repository';
-import { Registry } from 'prom-client';
-import { StoreUnavailableError } from '@app/errors';
 import { LikesRepairService } from './likes-repair.service';
 import { RepairMetrics } from './repair-metrics';
 

@@ -3,8 +3,9 @@ import { Counter, Registry } from 'prom-client';
 
 /**
  * What the repair of the open intents does, for Prometheus: its runs by result, and the intents it
- * closed. Closed intents mean instances died (or index writes failed) between a change and its
- * indexes; failed runs mean Redis was away when the timer fired.
+ * closed. Intents it closes are mostly changes whose indexes an instance did not write (it died, or
+ * Redis failed the writes), some changes it met in flight; a failed run is one Redis cut short (away,
+ * or refusing a command).
  */
 @Injectable()
 export class RepairMetrics {
@@ -20,7 +21,7 @@ export class RepairMetrics {
     });
     this.intents = new Counter({
       name: 'chirp_likes_repair_intents_closed_total',
-      help: 'Open intents (a change whose indexes were not written) the repair closed.',
+      help: 'Open intents (changes whose indexes were not written yet) the repair closed.',
       registers: [registry],
     });
   }
@@ -31,7 +32,7 @@ export class RepairMetrics {
     this.intents.inc(intents);
   }
 
-  /** Records a run that Redis cut short. */
+  /** Records a run that Redis cut short (away, or refusing a command). */
   failed(): void {
     this.runs.inc({ result: 'failed' });
   }
