@@ -1,39 +1,69 @@
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { listening, LOOPBACK, startLocalServer } from '@app/config';
+
+/** What an app's `--init` made on a DynamoDB Local, recorded beside its files (see {@link withLocalDynamoDb}). */
+export interface InitRecord {
+  /** Whose record: the file `chirp-init-<name>` in the data directory. */
+  name: string;
+  /** What it made, as {@link fingerprint} of its table definitions: a changed definition checks again. */
+  value: string;
+}
+
+/** A short digest of `definitions` (JSON), for an {@link InitRecord}. */
+export const fingerprint = (definitions: unknown): string =>
+  createHash('sha256').update(JSON.stringify(definitions)).digest('hex').slice(0, 16);
 
 /**
  * Runs `work` (an app's `--init`) with DynamoDB answering: when the endpoint is a DynamoDB Local on
  * loopback that is not running, starts it as the Procfile does (same data directory) for the
- * duration, then stops it again.
+ * duration, then stops it again, and writes `record` beside its files. A later `--init` that finds
+ * that DynamoDB Local stopped and the same record leaves it stopped: starting a JVM to find the tables
+ * already there was most of `npm start`'s init (2-3 s), before foreman starts the same JVM again.
  */
-export async function withLocalDynamoDb<T>(
+export async function withLocalDynamoDb(
   endpoint: string | undefined,
   dataDir: string,
   log: (line: string) => void,
-  work: () => Promise<T>,
-): Promise<T> {
-  let stop: (() => Promise<void>) | undefined;
+  work: () => Promise<void>,
+  record?: InitRecord,
+): Promise<void> {
   const url = endpoint ? new URL(endpoint) : undefined;
-  if (url && LOOPBACK.has(url.hostname)) {
-    const port = Number(url.port) || 80;
-    if (!(await listening(url.hostname, port))) {
-      log(`DynamoDB Local is not running on :${port}; starting it for --init`);
-      mkdirSync(dataDir, { recursive: true });
-      const args = [
-        'bin/dynamodb-local.sh',
-        '--quick-start',
-        '-port',
-        String(port),
-        '-sharedDb',
-        '-dbPath',
-        dataDir,
-      ];
-      stop = await startLocalServer('DynamoDB Local', 'bash', args, url.hostname, port);
-    }
+  const port = url ? Number(url.port) || 80 : 0;
+  if (!url || !LOOPBACK.has(url.hostname) || (await listening(url.hostname, port))) return work();
+  const file = join(dataDir, `chirp-init-${record?.name}`);
+  if (record !== undefined && recorded(file) === record.value) {
+    log(
+      `DynamoDB Local is not running; ${dataDir} holds what --init made: nothing to do ` +
+        `(remove ${file} to check again)`,
+    );
+    return;
   }
+  log(`DynamoDB Local is not running on :${port}; starting it for --init`);
+  mkdirSync(dataDir, { recursive: true });
+  const args = [
+    'bin/dynamodb-local.sh',
+    '--quick-start',
+    '-port',
+    String(port),
+    '-sharedDb',
+    '-dbPath',
+    dataDir,
+  ];
+  const stop = await startLocalServer('DynamoDB Local', 'bash', args, url.hostname, port);
   try {
-    return await work();
+    await work();
+    if (record !== undefined) writeFileSync(file, `${record.value}\n`); // its files are the ones just checked
   } finally {
-    await stop?.();
+    await stop();
+  }
+}
+
+function recorded(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return undefined;
   }
 }
