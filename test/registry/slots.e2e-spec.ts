@@ -128,11 +128,17 @@ describe('registry-managed HAProxy slots', () => {
     expect(rounds.find((r) => r.finished_at !== null)?.unrouted).toBe(1);
 
     await second.stop('SIGKILL'); // pruned at the next round, which gives its slot to the third
-    await waitFor('third routed', () => upInHaproxy(third), 4 * INTERVAL_MS);
-    const services = (await request<{ services: Routed[] }>(registry.url, '/services')).body.services;
-    expect(services.find((s) => s.id === `127.0.0.1:${third.port}`)?.haproxy_server).toMatch(
-      /^likes\/s[12]$/,
+    // HAProxy takes the slot first; the registry records it once the whole sync is applied, a moment later.
+    const routedAs = async () =>
+      (await request<{ services: Routed[] }>(registry.url, '/services')).body.services.find(
+        (s) => s.id === `127.0.0.1:${third.port}`,
+      )?.haproxy_server;
+    await waitFor(
+      'third routed',
+      async () => (await upInHaproxy(third)) && (await routedAs()),
+      4 * INTERVAL_MS,
     );
+    expect(await routedAs()).toMatch(/^likes\/s[12]$/);
     const answers = new Set<number>();
     for (let i = 0; i < 4; i++)
       answers.add((await request<{ port: number }>(`http://127.0.0.1:${haproxy.likes}`, '/')).body.port);
