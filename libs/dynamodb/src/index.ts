@@ -4,3 +4,4 @@ export * from './dynamo-liveness';
 export * from './store-errors';
 export * from './tables';
 export * from './local-dynamodb';
+export * from './init-tables';

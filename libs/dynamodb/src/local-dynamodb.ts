@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listening, LOOPBACK, startLocalServer } from '@app/config';
@@ -7,13 +6,9 @@ import { listening, LOOPBACK, startLocalServer } from '@app/config';
 export interface InitRecord {
   /** Whose record: the file `chirp-init-<name>` in the data directory. */
   name: string;
-  /** What it made, as {@link fingerprint} of its table definitions: a changed definition checks again. */
+  /** What it made, as a digest of its table definitions: a changed definition checks again. */
   value: string;
 }
-
-/** A short digest of `definitions` (JSON), for an {@link InitRecord}. */
-export const fingerprint = (definitions: unknown): string =>
-  createHash('sha256').update(JSON.stringify(definitions)).digest('hex').slice(0, 16);
 
 /**
  * Runs `work` (an app's `--init`) with DynamoDB answering: when the endpoint is a DynamoDB Local on

@@ -1,4 +1,4 @@
-import { createDynamoClient, ensureTables, fingerprint, withLocalDynamoDb } from '@app/dynamodb';
+import { initDynamoTables } from '@app/dynamodb';
 import type { PollsConfig } from '../polls.config';
 import { tableDefinitions } from './tables';
 
@@ -8,23 +8,12 @@ import { tableDefinitions } from './tables';
  * last `--init` that did so recorded the same tables beside its files).
  */
 export async function initTables(config: PollsConfig, log: (line: string) => void): Promise<void> {
-  const definitions = tableDefinitions(config);
-  const record = { name: 'polls', value: fingerprint(definitions) };
-  await withLocalDynamoDb(
-    config.DYNAMODB_ENDPOINT,
-    config.DYNAMODB_DATA_DIR,
-    log,
-    async () => {
-      const client = createDynamoClient({ ...config, DYNAMODB_MAX_ATTEMPTS: 5 });
-      try {
-        await ensureTables(client, definitions, log);
-        log(
-          `tables ${config.POLLS_TABLE} (index ${config.POLLS_TITLE_INDEX}) and ${config.VOTES_TABLE} ACTIVE`,
-        );
-      } finally {
-        client.destroy();
-      }
-    },
-    record,
-  );
+  await initDynamoTables(config, log, {
+    name: 'polls',
+    definitions: tableDefinitions(config),
+    finish: () =>
+      log(
+        `tables ${config.POLLS_TABLE} (index ${config.POLLS_TITLE_INDEX}) and ${config.VOTES_TABLE} ACTIVE`,
+      ),
+  });
 }

@@ -1,4 +1,4 @@
-import { createDynamoClient, ensureTables, fingerprint, withLocalDynamoDb } from '@app/dynamodb';
+import { initDynamoTables } from '@app/dynamodb';
 import { UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import type { RegistryConfig } from '../registry.config';
 import { registryTable } from './dynamodb/registry-table';
@@ -11,32 +11,23 @@ export async function initStore(config: RegistryConfig, log: (line: string) => v
     log(`database ready at ${config.REGISTRY_DB_PATH}`);
     return;
   }
-  const table = registryTable(config.REGISTRY_TABLE);
-  const record = { name: 'registry', value: fingerprint({ table, ttl: 'expires_at' }) };
-  await withLocalDynamoDb(
-    config.DYNAMODB_ENDPOINT,
-    config.DYNAMODB_DATA_DIR,
-    log,
-    async () => {
-      const client = createDynamoClient({ ...config, DYNAMODB_MAX_ATTEMPTS: 5 });
-      try {
-        await ensureTables(client, [table], log);
-        // Checks expire by themselves (expires_at); setting it again is harmless.
-        await client
-          .send(
-            new UpdateTimeToLiveCommand({
-              TableName: config.REGISTRY_TABLE,
-              TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
-            }),
-          )
-          .catch((error: Error) => {
-            if (!/already enabled/i.test(error.message)) throw error;
-          });
-        log(`table ${config.REGISTRY_TABLE} ACTIVE`);
-      } finally {
-        client.destroy();
-      }
+  await initDynamoTables(config, log, {
+    name: 'registry',
+    definitions: [registryTable(config.REGISTRY_TABLE)],
+    settings: { ttl: 'expires_at' },
+    finish: async (client) => {
+      // Checks expire by themselves (expires_at); setting it again is harmless.
+      await client
+        .send(
+          new UpdateTimeToLiveCommand({
+            TableName: config.REGISTRY_TABLE,
+            TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
+          }),
+        )
+        .catch((error: Error) => {
+          if (!/already enabled/i.test(error.message)) throw error;
+        });
+      log(`table ${config.REGISTRY_TABLE} ACTIVE`);
     },
-    record,
-  );
+  });
 }
