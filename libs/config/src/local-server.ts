@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Host names that mean this machine: a store there that is not running may be started by `--init`. */
@@ -51,4 +53,22 @@ async function stop(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
   await exited;
   clearTimeout(timer);
+}
+
+/**
+ * What the last `--init` that started a local store recorded beside the store's files (`dataDir/name`),
+ * or undefined. Lets a later `--init` leave that store stopped when its files hold what it would make,
+ * rather than start it only to find so, just before foreman starts it again.
+ */
+export function readInitRecord(dataDir: string, name: string): string | undefined {
+  try {
+    return readFileSync(join(dataDir, name), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Records `value` beside a local store's files (see {@link readInitRecord}). */
+export function writeInitRecord(dataDir: string, name: string, value: string): void {
+  writeFileSync(join(dataDir, name), `${value}\n`);
 }

@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { listening, LOOPBACK, startLocalServer } from '@app/config';
+import { listening, LOOPBACK, readInitRecord, startLocalServer, writeInitRecord } from '@app/config';
 
 /** What an app's `--init` made on a DynamoDB Local, recorded beside its files (see {@link withLocalDynamoDb}). */
 export interface InitRecord {
@@ -27,11 +27,11 @@ export async function withLocalDynamoDb(
   const url = endpoint ? new URL(endpoint) : undefined;
   const port = url ? Number(url.port) || 80 : 0;
   if (!url || !LOOPBACK.has(url.hostname) || (await listening(url.hostname, port))) return work();
-  const file = join(dataDir, `chirp-init-${record?.name}`);
-  if (record !== undefined && recorded(file) === record.value) {
+  const file = `chirp-init-${record?.name}`;
+  if (record !== undefined && readInitRecord(dataDir, file) === record.value) {
     log(
       `DynamoDB Local is not running; ${dataDir} holds what --init made: nothing to do ` +
-        `(remove ${file} to check again)`,
+        `(remove ${join(dataDir, file)} to check again)`,
     );
     return;
   }
@@ -49,16 +49,8 @@ export async function withLocalDynamoDb(
   const stop = await startLocalServer('DynamoDB Local', 'bash', args, url.hostname, port);
   try {
     await work();
-    if (record !== undefined) writeFileSync(file, `${record.value}\n`); // its files are the ones just checked
+    if (record !== undefined) writeInitRecord(dataDir, file, record.value); // its files are the ones just checked
   } finally {
     await stop();
-  }
-}
-
-function recorded(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch {
-    return undefined;
   }
 }

@@ -1,3 +1,4 @@
+import { readInitRecord, writeInitRecord } from '@app/config';
 import { Registry } from 'prom-client';
 import { IndexesRepository } from '../likes/indexes.repository';
 import { LegacyLikesRepository } from '../likes/legacy-likes.repository';
@@ -6,7 +7,7 @@ import { LikesRepairService } from '../likes/likes-repair.service';
 import { RepairMetrics } from '../likes/repair-metrics';
 import type { LikesConfig } from '../likes.config';
 import { createRedis, type LikesRedis } from './redis.client';
-import { localStoreStopped, recordedLayout, recordLayout, startLocalStore } from './local-store';
+import { LAYOUT_RECORD, localStoreStopped, startLocalStore } from './local-store';
 
 /**
  * `main.js --init`: closes the open intents (what killed instances left half done: proportional to
@@ -17,7 +18,7 @@ import { localStoreStopped, recordedLayout, recordLayout, startLocalStore } from
  */
 export async function initLikesStore(config: LikesConfig, log: (line: string) => void): Promise<void> {
   const local = !config.REDIS_CLUSTER_NODES && (await localStoreStopped(config.REDIS_URL));
-  if (local && recordedLayout(config.REDIS_DATA_DIR) === LAYOUT) {
+  if (local && readInitRecord(config.REDIS_DATA_DIR, LAYOUT_RECORD) === LAYOUT) {
     // The start path (bin/start.sh): foreman starts this Redis next, and each instance closes the
     // open intents when it starts. Remove ${config.REDIS_DATA_DIR}/chirp-layout to check again.
     log(`Redis is not running; ${config.REDIS_DATA_DIR} holds the current key layout: nothing to do`);
@@ -35,7 +36,7 @@ export async function initLikesStore(config: LikesConfig, log: (line: string) =>
       const open = await repairer(redis, config).repairOpen();
       log(`open intents repaired: ${open.intents} on ${open.posts} marked posts`);
     });
-    if (stop) recordLayout(config.REDIS_DATA_DIR, LAYOUT); // its files are the ones we just checked
+    if (stop) writeInitRecord(config.REDIS_DATA_DIR, LAYOUT_RECORD, LAYOUT); // its files are the ones we just checked
   } finally {
     await stop?.();
   }

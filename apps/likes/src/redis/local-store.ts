@@ -1,5 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { listening, LOOPBACK, startLocalServer } from '@app/config';
 
 /** True when `redisUrl` is a Redis on this machine that is not running (the one `--init` may start). */
@@ -9,22 +8,11 @@ export async function localStoreStopped(redisUrl: string): Promise<boolean> {
 }
 
 /**
- * The key layout the local Redis's files in `dataDir` hold, as the last `--init` that started it
- * recorded beside them (`chirp-layout`), or undefined. Lets a later `--init` leave that Redis stopped
- * rather than start it, load every key, and stop it, only for foreman to load them all again.
+ * The record of the key layout the local Redis's files hold, written by the `--init` that started it
+ * (`readInitRecord`/`writeInitRecord`): a later `--init` then leaves that Redis stopped rather than
+ * start it, load every key, and stop it, only for foreman to load them all again.
  */
-export function recordedLayout(dataDir: string): string | undefined {
-  try {
-    return readFileSync(join(dataDir, 'chirp-layout'), 'utf8').trim();
-  } catch {
-    return undefined;
-  }
-}
-
-/** Records the layout of the local Redis's files in `dataDir` (see {@link recordedLayout}). */
-export function recordLayout(dataDir: string, layout: string): void {
-  writeFileSync(join(dataDir, 'chirp-layout'), `${layout}\n`);
-}
+export const LAYOUT_RECORD = 'chirp-layout';
 
 /**
  * For `--init`: when `redisUrl` is a Redis on this machine that is not running, starts it as the
