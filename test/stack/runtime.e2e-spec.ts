@@ -1,8 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { TestApp } from '../support';
+import { readFileSync } from 'node:fs';
+import { registryDbPath, TestApp } from '../support';
 
 // The one supported Node.js line: .nvmrc names it, package.json pins the package that brings it.
 const wanted = `v${readFileSync('.nvmrc', 'utf8').trim()}`;
@@ -21,11 +19,13 @@ describe('the project’s Node.js', () => {
   it('runs an app, with better-sqlite3 loaded', async () => {
     // The registry keeps its records in SQLite: answering /health-check means better-sqlite3 loaded.
     registry = await TestApp.start('registry', {
-      REGISTRY_DB_PATH: join(mkdtempSync(join(tmpdir(), 'chirp-runtime-')), 'registry.db'),
+      REGISTRY_DB_PATH: registryDbPath('runtime'),
       HAPROXY_RUNTIME_ADDR: '',
     });
     const metrics = await (await fetch(`${registry.url}/metrics`)).text();
     expect(metrics).toContain(`nodejs_version_info{version="${wanted}"`);
+    // A process warning (a deprecated option, say) is printed at every start of every instance.
+    expect(registry.child.output).not.toMatch(/\(node:\d+\) .*Warning/);
   });
 
   it('is what bin/node runs and what the Procfile starts the apps with', () => {

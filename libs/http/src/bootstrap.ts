@@ -24,7 +24,7 @@ export async function createApp(
     forceCloseConnections: 'idle',
     // No app uses Nest middleware; middie's onRequest hook would run on every request for nothing.
     skipMiddie: true,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH }, // at the top level, Fastify warns at every start (FSTDEP022)
     http: { requireHostHeader: false }, // checked by requireHost, to answer in JSON
     clientErrorHandler,
     // Fastify's router refuses a malformed URL (400) or an over-long path parameter (414) before Nest
