@@ -1,9 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startRedis, type StoreProcess, TestApp, TestHaproxy, waitFor } from '../support';
+import { registryDbPath, startRedis, type StoreProcess, TestApp, TestHaproxy, waitFor } from '../support';
 import { initPostsDb, startLikes } from './likes-support';
 
 const run = promisify(execFile);
@@ -27,7 +24,7 @@ describe('likes through HAProxy (3 instances, filled by the registry), called wi
   beforeAll(async () => {
     haproxy = await TestHaproxy.start();
     registry = await TestApp.start('registry', {
-      REGISTRY_DB_PATH: join(mkdtempSync(join(tmpdir(), 'chirp-reg-')), 'registry.db'),
+      REGISTRY_DB_PATH: registryDbPath('reg'),
       HAPROXY_RUNTIME_ADDR: haproxy.runtimeAddr,
       HEALTH_CHECK_INTERVAL_MS: '1000',
       HAPROXY_DRAIN_TIMEOUT_MS: '2000',

@@ -1,9 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startDynamoDb, type StoreProcess, TestApp, TestHaproxy, waitFor } from '../support';
+import { registryDbPath, startDynamoDb, type StoreProcess, TestApp, TestHaproxy, waitFor } from '../support';
 import { initTables, type Page, type Poll, pollsEnv } from './polls-support';
 
 const run = promisify(execFile);
@@ -27,7 +24,7 @@ describe('polls through HAProxy, as the README shows it', () => {
     dynamo = await startDynamoDb();
     haproxy = await TestHaproxy.start();
     registry = await TestApp.start('registry', {
-      REGISTRY_DB_PATH: join(mkdtempSync(join(tmpdir(), 'chirp-reg-')), 'registry.db'),
+      REGISTRY_DB_PATH: registryDbPath('reg'),
       HAPROXY_RUNTIME_ADDR: haproxy.runtimeAddr,
       HEALTH_CHECK_INTERVAL_MS: '1000',
     });

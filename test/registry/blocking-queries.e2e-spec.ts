@@ -1,8 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { request } from '../support';
+import { registryDbPath, request } from '../support';
 import { startRegistry } from './registry-support';
 
 const register = (app: NestFastifyApplication, port: number) =>
@@ -19,7 +16,7 @@ describe('blocking queries (?index=&wait=)', () => {
   let other: NestFastifyApplication;
 
   beforeAll(async () => {
-    db = join(mkdtempSync(join(tmpdir(), 'chirp-watch-')), 'registry.db');
+    db = registryDbPath('watch');
     // Two registry processes' worth of state on one database, as in a two-registry formation.
     app = await startRegistry({ REGISTRY_DB_PATH: db, REGISTRY_MAX_HELD_QUERIES: '2' });
     other = await startRegistry({ REGISTRY_DB_PATH: db });

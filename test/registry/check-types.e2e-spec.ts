@@ -1,13 +1,10 @@
-import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import { RegistrationService } from '../../libs/discovery/src/registration.service';
 import { RegistryClient } from '../../libs/discovery/src/registry.client';
 import { serverEnv } from '../../libs/config/src/server.config';
-import { EchoServer, freePort, request, TestApp, TestHaproxy, waitFor } from '../support';
+import { EchoServer, freePort, registryDbPath, request, TestApp, TestHaproxy, waitFor } from '../support';
 
 const FULL_ROUND_MS = 2_000;
 const TTL = '2s';
@@ -57,7 +54,7 @@ describe('check types and per-instance intervals', () => {
   beforeAll(async () => {
     haproxy = await TestHaproxy.start({ slots: 4 });
     registry = await TestApp.start('registry', {
-      REGISTRY_DB_PATH: join(mkdtempSync(join(tmpdir(), 'chirp-checks-')), 'registry.db'),
+      REGISTRY_DB_PATH: registryDbPath('checks'),
       HAPROXY_RUNTIME_ADDR: haproxy.runtimeAddr,
       HEALTH_CHECK_INTERVAL_MS: String(FULL_ROUND_MS),
       HEALTH_CHECK_TIMEOUT_MS: '500',

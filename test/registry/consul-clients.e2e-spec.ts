@@ -1,13 +1,11 @@
 import Consul from 'consul';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   AGENT_SELF,
   CATALOG_SERVICE,
   CATALOG_SERVICES,
   decodeGo,
   EchoServer,
+  registryDbPath,
   request,
   SERVICE_ENTRY,
   TestApp,
@@ -64,7 +62,7 @@ function prometheusLabels(entry: Entry, service: string, dc: string): Record<str
 }
 
 describe('Consul’s clients against the registry', () => {
-  const db = join(mkdtempSync(join(tmpdir(), 'chirp-consul-')), 'registry.db');
+  const db = registryDbPath('consul');
   const env = {
     REGISTRY_DB_PATH: db,
     HAPROXY_RUNTIME_ADDR: '',

@@ -1,8 +1,14 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import { Child, EchoServer, request, TestApp, TestHaproxy, TestPrometheus, waitFor } from '../support';
+import {
+  Child,
+  EchoServer,
+  registryDbPath,
+  request,
+  TestApp,
+  TestHaproxy,
+  TestPrometheus,
+  waitFor,
+} from '../support';
 
 jest.setTimeout(120_000);
 
@@ -101,7 +107,7 @@ describe("Eureka's REST API", () => {
   beforeAll(async () => {
     haproxy = await TestHaproxy.start({ slots: 8 });
     registry = await TestApp.start('registry', {
-      REGISTRY_DB_PATH: join(mkdtempSync(join(tmpdir(), 'chirp-eureka-')), 'registry.db'),
+      REGISTRY_DB_PATH: registryDbPath('eureka'),
       HAPROXY_RUNTIME_ADDR: haproxy.runtimeAddr,
       HEALTH_CHECK_INTERVAL_MS: '1000',
       HEALTH_CHECK_TIMEOUT_MS: '500',

@@ -1,9 +1,6 @@
-import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, request, RuntimeGate, TestApp, TestHaproxy, waitFor } from '../support';
+import { freePort, registryDbPath, request, RuntimeGate, TestApp, TestHaproxy, waitFor } from '../support';
 
 const PUSH_TIMEOUT_MS = 1_000;
 const INSTANCES = 30;
@@ -111,7 +108,7 @@ describe('several HAProxies kept in step', () => {
       ports.push(port);
     }
     env = {
-      REGISTRY_DB_PATH: join(mkdtempSync(join(tmpdir(), 'chirp-front-doors-')), 'registry.db'),
+      REGISTRY_DB_PATH: registryDbPath('front-doors'),
       HAPROXY_RUNTIME_ADDRS: [haproxies[0].runtimeAddr, haproxies[1].runtimeAddr, gate.addr].join(','),
       HAPROXY_PUSH_TIMEOUT_MS: String(PUSH_TIMEOUT_MS),
       HEALTH_CHECK_INTERVAL_MS: '3600000',

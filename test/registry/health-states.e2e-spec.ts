@@ -1,7 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { request, startRedis, type StoreProcess, TestApp, TestHaproxy, waitFor } from '../support';
+import {
+  registryDbPath,
+  request,
+  startRedis,
+  type StoreProcess,
+  TestApp,
+  TestHaproxy,
+  waitFor,
+} from '../support';
 import { initPostsDb, redisClient, startLikes } from '../likes/likes-support';
 
 const INTERVAL_MS = 2000;
@@ -82,7 +87,7 @@ describe('health states: critical instances, mass-failure protection, fast reche
     redis = await startRedis();
     postsDb = initPostsDb(redis);
     registry = await TestApp.start('registry', {
-      REGISTRY_DB_PATH: join(mkdtempSync(join(tmpdir(), 'chirp-health-states-')), 'registry.db'),
+      REGISTRY_DB_PATH: registryDbPath('health-states'),
       HAPROXY_RUNTIME_ADDR: haproxy.runtimeAddr,
       HEALTH_CHECK_INTERVAL_MS: String(INTERVAL_MS),
       HEALTH_CHECK_TIMEOUT_MS: String(TIMEOUT_MS),

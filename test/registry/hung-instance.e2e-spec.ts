@@ -1,8 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EchoServer, request, TestApp } from '../support';
+import { EchoServer, registryDbPath, request, TestApp } from '../support';
 
 interface Round {
   started_at: string;
@@ -25,7 +22,7 @@ describe('a hung instance', () => {
 
   beforeAll(async () => {
     registry = await TestApp.start('registry', {
-      REGISTRY_DB_PATH: join(mkdtempSync(join(tmpdir(), 'chirp-hung-')), 'registry.db'),
+      REGISTRY_DB_PATH: registryDbPath('hung'),
       HAPROXY_RUNTIME_ADDR: '',
       HEALTH_CHECK_INTERVAL_MS: String(INTERVAL_MS),
       HEALTH_CHECK_TIMEOUT_MS: String(TIMEOUT_MS),

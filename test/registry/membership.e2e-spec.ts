@@ -1,7 +1,4 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { EchoServer, request, TestApp, TestHaproxy, waitFor } from '../support';
+import { EchoServer, registryDbPath, request, TestApp, TestHaproxy, waitFor } from '../support';
 
 const INTERVAL_MS = 1000;
 const TIMEOUT_MS = 600;
@@ -11,7 +8,7 @@ const REQUESTS = 2000;
 describe('registry and HAProxy membership', () => {
   let haproxy: TestHaproxy;
   let registry: TestApp;
-  const dbPath = join(mkdtempSync(join(tmpdir(), 'chirp-membership-')), 'registry.db');
+  const dbPath = registryDbPath('membership');
   const echoes: EchoServer[] = [];
 
   const startRegistry = () =>

@@ -1,15 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { request, startInProcess } from '../support';
+import { registryDbPath, request, startInProcess } from '../support';
 import { loadRegistryConfig } from '../../apps/registry/src/registry.config';
 import { RegistryModule } from '../../apps/registry/src/registry.module';
 
 /** The registry in-process against a real SQLite file, HAProxy updates off. */
 export async function startRegistry(env: Record<string, string> = {}): Promise<NestFastifyApplication> {
   const config = loadRegistryConfig({
-    REGISTRY_DB_PATH: join(mkdtempSync(join(tmpdir(), 'chirp-api-')), 'registry.db'),
+    REGISTRY_DB_PATH: registryDbPath('api'),
     HAPROXY_RUNTIME_ADDR: '',
     LOG_LEVEL: 'error',
     ...env,

@@ -1,8 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EchoServer, request, RuntimeGate, TestApp, TestHaproxy, waitFor } from '../support';
+import { EchoServer, registryDbPath, request, RuntimeGate, TestApp, TestHaproxy, waitFor } from '../support';
 
 const INTERVAL_MS = 1000;
 /** Long enough for a change that does not wait its turn to reach HAProxy (a few Runtime API calls). */
@@ -54,7 +51,7 @@ describe('registry-managed HAProxy slots', () => {
     haproxy = await TestHaproxy.start({ slots: 2 });
     gate = await RuntimeGate.start(haproxy.runtime);
     registry = await TestApp.start('registry', {
-      REGISTRY_DB_PATH: join(mkdtempSync(join(tmpdir(), 'chirp-slots-')), 'registry.db'),
+      REGISTRY_DB_PATH: registryDbPath('slots'),
       HAPROXY_RUNTIME_ADDR: gate.addr,
       HEALTH_CHECK_INTERVAL_MS: String(INTERVAL_MS),
       HEALTH_CHECK_TIMEOUT_MS: '500',

@@ -1,8 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EchoServer, request, TestApp, TestHaproxy, waitFor } from '../support';
+import { EchoServer, registryDbPath, request, TestApp, TestHaproxy, waitFor } from '../support';
 
 interface Round {
   holder: string;
@@ -17,7 +14,7 @@ describe('two registry processes on one database', () => {
   let a: TestApp;
   let b: TestApp;
   const echoes: EchoServer[] = [];
-  const dbPath = join(mkdtempSync(join(tmpdir(), 'chirp-two-')), 'registry.db');
+  const dbPath = registryDbPath('two');
   const start = () =>
     TestApp.start('registry', {
       REGISTRY_DB_PATH: dbPath,

@@ -1,8 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EchoServer, Load, request, TestApp, TestHaproxy, waitFor } from '../support';
+import { EchoServer, Load, registryDbPath, request, TestApp, TestHaproxy, waitFor } from '../support';
 
 const INTERVAL_MS = 1000;
 
@@ -56,7 +53,7 @@ describe('weights and maintenance through HAProxy', () => {
   beforeAll(async () => {
     haproxy = await TestHaproxy.start({ slots: 4 });
     registry = await TestApp.start('registry', {
-      REGISTRY_DB_PATH: join(mkdtempSync(join(tmpdir(), 'chirp-weights-')), 'registry.db'),
+      REGISTRY_DB_PATH: registryDbPath('weights'),
       HAPROXY_RUNTIME_ADDR: haproxy.runtimeAddr,
       HEALTH_CHECK_INTERVAL_MS: String(INTERVAL_MS),
       HEALTH_CHECK_TIMEOUT_MS: '500',

@@ -1,7 +1,4 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { rawRequest, TestApp } from '../support';
+import { rawRequest, registryDbPath, TestApp } from '../support';
 
 // What Node itself refuses, before Fastify or the app sees a request, still answers in the apps' shape.
 describe("Node's own refusals, on an app's port", () => {
@@ -9,7 +6,7 @@ describe("Node's own refusals, on an app's port", () => {
 
   beforeAll(async () => {
     app = await TestApp.start('registry', {
-      REGISTRY_DB_PATH: join(mkdtempSync(join(tmpdir(), 'chirp-node-errors-')), 'registry.db'),
+      REGISTRY_DB_PATH: registryDbPath('node-errors'),
     });
   });
   afterAll(() => app?.stop());

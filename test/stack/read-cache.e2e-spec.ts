@@ -1,9 +1,6 @@
-import { mkdtempSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EchoServer, TestApp, TestHaproxy, waitFor } from '../support';
+import { EchoServer, registryDbPath, TestApp, TestHaproxy, waitFor } from '../support';
 
 const MAX_AGE_S = 2;
 
@@ -45,7 +42,7 @@ describe("HAProxy's read cache", () => {
   beforeAll(async () => {
     haproxy = await TestHaproxy.start({ cacheMaxAge: MAX_AGE_S });
     registry = await TestApp.start('registry', {
-      REGISTRY_DB_PATH: join(mkdtempSync(join(tmpdir(), 'chirp-cache-')), 'registry.db'),
+      REGISTRY_DB_PATH: registryDbPath('cache'),
       HAPROXY_RUNTIME_ADDR: haproxy.runtimeAddr,
     });
     likes = await EchoServer.start();

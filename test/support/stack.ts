@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { TestApp } from './apps';
 import { TestHaproxy } from './haproxy';
-import { type StoreProcess, startDynamoDb, startRedis } from './stores';
+import { registryDbPath, startDynamoDb, startRedis, type StoreProcess } from './stores';
 import { waitFor } from './processes';
 
 const run = promisify(execFile);
@@ -16,7 +16,7 @@ export async function startRegistryBehindHaproxy(
 ): Promise<{ haproxy: TestHaproxy; registry: TestApp }> {
   const haproxy = await TestHaproxy.start();
   const registry = await TestApp.start('registry', {
-    REGISTRY_DB_PATH: join(mkdtempSync(join(tmpdir(), 'chirp-reg-')), 'registry.db'),
+    REGISTRY_DB_PATH: registryDbPath('reg'),
     HAPROXY_RUNTIME_ADDR: haproxy.runtimeAddr,
     ...env,
   });

@@ -3,6 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Child, freePort, listening, waitFor } from './processes';
 
+/** A path for a new registry SQLite file, in a directory of its own named after `name`. */
+export const registryDbPath = (name: string): string =>
+  join(mkdtempSync(join(tmpdir(), `chirp-${name}-`)), 'registry.db');
+
 /** A store server started by a test on a free port; `restart` keeps the port (and the data). */
 export class StoreProcess {
   constructor(
