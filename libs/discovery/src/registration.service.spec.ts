@@ -1,5 +1,6 @@
 import { createMock, type DeepMocked } from '@golevelup/ts-jest';
 import { Logger } from '@nestjs/common';
+import { AxiosError, AxiosHeaders, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { RegistrationService } from './registration.service';
 import type { RegisteredInstance, RegistryClient } from './registry.client';
 
@@ -41,6 +42,47 @@ describe(RegistrationService.name, () => {
     sut.start();
     await until(() => sut.instanceId === instance.id);
     expect(client.register).toHaveBeenCalledTimes(3);
+  });
+
+  it('says nothing while the first attempts fail, as they do while the formation boots', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    client.register
+      .mockRejectedValueOnce(new Error('ECONNREFUSED'))
+      .mockRejectedValueOnce(new Error('ECONNREFUSED'));
+    client.register.mockRejectedValueOnce(new Error('ECONNREFUSED'));
+    sut.start();
+    await until(() => sut.instanceId === instance.id);
+    expect(client.register).toHaveBeenCalledTimes(4);
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
+  });
+
+  it('warns once failing has lasted, naming the request and its answer, then every ten attempts', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    const config = {
+      method: 'post',
+      baseURL: 'http://127.0.0.1:5500',
+      url: '/services',
+      headers: new AxiosHeaders(),
+    } as InternalAxiosRequestConfig;
+    const unavailable = new AxiosError(
+      'Request failed with status code 503',
+      'ERR_BAD_RESPONSE',
+      config,
+      null,
+      {
+        status: 503,
+      } as AxiosResponse,
+    );
+    client.register.mockRejectedValueOnce(unavailable).mockRejectedValueOnce(unavailable);
+    sut = new RegistrationService(client, 20, 0); // no quiet start
+    sut.start();
+    await until(() => sut.instanceId === instance.id);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0][0]).toMatch(
+      /^http:\/\/127\.0\.0\.1:5500 not registered after \d+\.\d s \(attempt 1\): POST http:\/\/127\.0\.0\.1:5500\/services answered 503$/,
+    );
+    warn.mockRestore();
   });
 
   it('registers again when the registry forgot it', async () => {

@@ -1,6 +1,14 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import axios, { isAxiosError } from 'axios';
 import { backOff } from 'exponential-backoff';
 import { RegistryClient } from './registry.client';
+
+/**
+ * How long registration may fail before it is worth a warning: under `npm start` every instance boots
+ * beside the registry and HAProxy, and its first attempts meet a registry not up yet (a 503) or its
+ * own stores still connecting. That is the normal start, not news.
+ */
+const QUIET_START_MS = 5_000;
 
 /**
  * Keeps this instance registered: registers once the server listens (retrying with backoff and
@@ -19,6 +27,7 @@ export class RegistrationService implements BeforeApplicationShutdown {
   constructor(
     private readonly client: RegistryClient,
     private readonly heartbeatMs: number,
+    private readonly quietStartMs = QUIET_START_MS,
   ) {}
 
   /** Registers (in the background, until accepted) and starts checking the registry still knows us. */
@@ -43,22 +52,28 @@ export class RegistrationService implements BeforeApplicationShutdown {
       await this.client.deregister(this.id);
       this.logger.log(`deregistered ${this.id}`);
     } catch (error) {
-      this.logger.warn(`could not deregister ${this.id}: ${String(error)}`);
+      this.logger.warn(`could not deregister ${this.id}: ${failure(error)}`);
     }
   }
 
   private registerUntilAccepted(): Promise<void> {
-    this.registering ??= backOff(() => this.client.register(), {
+    if (this.registering) return this.registering;
+    const since = Date.now();
+    let warned = 0; // the attempt of the last warning
+    this.registering = backOff(() => this.client.register(), {
       numOfAttempts: Number.MAX_SAFE_INTEGER,
       startingDelay: 100,
       maxDelay: 5_000,
       jitter: 'full',
       retry: (error, attempt) => {
         if (this.stopping) return false;
-        // Right after listen the instance's own stores are often still connecting, so the first
-        // attempts failing is normal; say so once it lasts (the registry may be down, or a store).
-        if (attempt === 3 || attempt % 10 === 0) {
-          this.logger.warn(`${this.client.url} not registered yet (attempt ${attempt}): ${String(error)}`);
+        const waited = Date.now() - since;
+        // Once failing has lasted, then every ten attempts (about every 50 s at the longest delay).
+        if (waited >= this.quietStartMs && (warned === 0 || attempt - warned >= 10)) {
+          warned = attempt;
+          this.logger.warn(
+            `${this.client.url} not registered after ${(waited / 1000).toFixed(1)} s (attempt ${attempt}): ${failure(error)}`,
+          );
         }
         return true;
       },
@@ -68,7 +83,7 @@ export class RegistrationService implements BeforeApplicationShutdown {
         this.logger.log(`registered ${instance.service_name} ${instance.url} as ${instance.id}`);
       })
       .catch((error) => {
-        if (!this.stopping) this.logger.error(`registration abandoned: ${String(error)}`);
+        if (!this.stopping) this.logger.error(`registration abandoned: ${failure(error)}`);
       })
       .finally(() => (this.registering = undefined));
     return this.registering;
@@ -85,7 +100,15 @@ export class RegistrationService implements BeforeApplicationShutdown {
       this.logger.warn(`registry forgot ${this.id}; registering again`);
       await this.registerUntilAccepted();
     } catch (error) {
-      this.logger.warn(`registry heartbeat failed: ${String(error)}`);
+      this.logger.warn(`registry heartbeat failed: ${failure(error)}`);
     }
   }
+}
+
+/** What failed, for a log line: the request and its answer or error code when it was an HTTP call. */
+function failure(error: unknown): string {
+  if (!isAxiosError(error)) return String(error);
+  const { config, response, code, message } = error;
+  const target = config ? `${config.method?.toUpperCase() ?? 'GET'} ${axios.getUri(config)}` : 'a request';
+  return response ? `${target} answered ${response.status}` : `${target}: ${code ?? message}`;
 }
