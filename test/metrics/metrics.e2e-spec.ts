@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { promtool, request, TestStack, waitFor } from '../support';
 
 jest.setTimeout(120_000);
@@ -31,6 +32,24 @@ describe('GET /metrics', () => {
       // Process metrics come with every app's own.
       expect(response.body).toContain('process_cpu_seconds_total');
     }
+  });
+
+  it("exposes the metrics the README's table lists, and no other of its own", async () => {
+    const section =
+      /^## Metrics \(Prometheus\)\n([\s\S]*?)^## /m.exec(readFileSync('README.md', 'utf8'))?.[1] ?? '';
+    // A row's first cell names one metric or several (`process_*`, `nodejs_*`).
+    const documented = [...section.matchAll(/^\| (`[^|]+) \|/gm)].flatMap((m) =>
+      [...m[1].matchAll(/`([^`]+)`/g)].map((name) => name[1]),
+    );
+    const families = [stack.likes[0].url, stack.polls[0].url, stack.registry.url].map(async (url) =>
+      [...(await metricsOf(url)).matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]),
+    );
+    const exposed = new Set((await Promise.all(families)).flat());
+    const listed = (name: string) =>
+      documented.some((row) => (row.endsWith('*') ? name.startsWith(row.slice(0, -1)) : name === row));
+    expect(documented.length).toBeGreaterThan(10);
+    expect(documented.filter((row) => !row.endsWith('*') && !exposed.has(row))).toEqual([]);
+    expect([...exposed].filter((name) => !listed(name))).toEqual([]);
   });
 
   it('labels requests with the route template and status, never the raw URL', async () => {
