@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { promtool, request, TestStack, waitFor } from '../support';
+import { promtool, readmeTableNames, request, TestStack, waitFor } from '../support';
 
 jest.setTimeout(120_000);
 
@@ -35,12 +34,7 @@ describe('GET /metrics', () => {
   });
 
   it("exposes the metrics the README's table lists, and no other of its own", async () => {
-    const section =
-      /^## Metrics \(Prometheus\)\n([\s\S]*?)^## /m.exec(readFileSync('README.md', 'utf8'))?.[1] ?? '';
-    // A row's first cell names one metric or several (`process_*`, `nodejs_*`).
-    const documented = [...section.matchAll(/^\| (`[^|]+) \|/gm)].flatMap((m) =>
-      [...m[1].matchAll(/`([^`]+)`/g)].map((name) => name[1]),
-    );
+    const documented = readmeTableNames('Metrics (Prometheus)');
     const families = [stack.likes[0].url, stack.polls[0].url, stack.registry.url].map(async (url) =>
       [...(await metricsOf(url)).matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]),
     );

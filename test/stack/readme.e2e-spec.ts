@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { TestStack } from '../support';
+import { readmeTableNames, TestStack } from '../support';
 import { likesEnv } from '../../apps/likes/src/likes.config';
 import { pollsEnv } from '../../apps/polls/src/polls.config';
 import { registryEnv } from '../../apps/registry/src/registry.config';
@@ -18,18 +18,9 @@ function readmeCommands(): string[] {
   return blocks.flatMap((block) => block.split('\n')).filter((line) => /^(\w+=\$\()?http /.test(line.trim()));
 }
 
-/** The backticked names in the first cell of each row of the README section headed `heading`. */
-function tableNames(heading: string): string[] {
-  const readme = readFileSync('README.md', 'utf8');
-  const section = readme.slice(readme.indexOf(`\n## ${heading}\n`)).split(/\n## /)[1] ?? '';
-  return [...section.matchAll(/^\| (`[^|]+) \|/gm)].flatMap((row) =>
-    [...row[1].matchAll(/`([^`]+)`/g)].map((name) => name[1]),
-  );
-}
-
 describe("README's Configuration table", () => {
   it('lists every setting the apps read', () => {
-    const documented = new Set(tableNames('Configuration'));
+    const documented = new Set(readmeTableNames('Configuration'));
     const read = new Set([likesEnv, pollsEnv, registryEnv].flatMap((schema) => Object.keys(schema.shape)));
     expect(read.size).toBeGreaterThan(20);
     expect([...read].filter((name) => !documented.has(name)).sort()).toEqual([]);

@@ -16,3 +16,4 @@ export * from './redis-cluster';
 export * from './go-json';
 export * from './contract';
 export * from './schema-arbitrary';
+export * from './readme';
