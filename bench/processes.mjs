@@ -26,9 +26,19 @@ export const stopAll = () => (stopping = true);
 export function start(name, command, args, env = {}) {
   const child = new Child(name, command, args, env).start();
   child.label = name.split(' ')[0];
-  void child.exited().then(() => !stopping && console.error(`${name} exited:\n${child.output.slice(-4000)}`));
+  void child
+    .exited()
+    .then(
+      () => !stopping && !child.retired && console.error(`${name} exited:\n${child.output.slice(-4000)}`),
+    );
   children.push(child);
   return child;
+}
+
+/** Stops one child started with {@link start} (SIGKILL: a benchmark's server has nothing to save). */
+export function retire(child) {
+  child.retired = true;
+  return child.stop('SIGKILL');
 }
 
 /**
@@ -72,8 +82,8 @@ export async function startLikesStores(dir, posts) {
 }
 
 /**
- * One likes instance (the built app) on `env`'s stores, measured alone (no registry): its port and pid
- * once it answers /health-check.
+ * One likes instance (the built app) on `env`'s stores, measured alone (no registry): its port, pid
+ * and Child once it answers /health-check.
  */
 export async function startLikesApp(name, env) {
   const port = await freePort();
@@ -85,7 +95,7 @@ export async function startLikesApp(name, env) {
     REGISTRY_URL: 'http://127.0.0.1:9',
   });
   await waitFor(name, async () => (await fetch(`http://127.0.0.1:${port}/health-check`)).ok);
-  return { port, pid: child.pid };
+  return { port, pid: child.pid, child };
 }
 
 /** HAProxy on `config` (haproxy.cfg by default) on fresh loopback ports; returns them once it listens. */
