@@ -3,7 +3,8 @@
 // script, same zod rules, same posts cache, same JSON), both directly on their own ports, same Redis,
 // same posts.db, same wrk settings. The cost of /metrics's request timing (target <= 3%) is measured
 // twice: end to end, against the same app with METRICS_ENABLED=false, and as its share of a CPU
-// profile of the app under the like load.
+// profile of the app under the like load. What being a likes process costs the same code, apart from
+// any per-request work, is measured by bench/process-cost.mjs.
 // Two things made this machine's figures move by more than the differences measured, and the method
 // answers each:
 // - A server's req/s moves by 10-20% from one second to the next on its own: two servers are compared
@@ -94,11 +95,17 @@ time a server was let run; CPU is all its threads' (schedstat).
 |---|---|---|---:|---:|---:|---:|---:|---:|`);
 const results = { like: {}, top: {} }; // operation -> pair -> per-round ratios
 for (let round = 1; round <= Number(opts.rounds); round++) {
-  const servers = {
-    nest: await startNest('likes'),
-    'nest, metrics off': await startNest('likes-no-metrics', { METRICS_ENABLED: 'false' }),
-    baseline: await startBaseline(),
-  };
+  const starts = [
+    ['nest', () => startNest('likes')],
+    ['nest, metrics off', () => startNest('likes-no-metrics', { METRICS_ENABLED: 'false' })],
+    ['baseline', startBaseline],
+  ];
+  // Started in a different order each round, in case the order favours one.
+  const servers = {};
+  for (let i = 0; i < starts.length; i++) {
+    const [name, startServer] = starts[(i + round) % starts.length];
+    servers[name] = await startServer();
+  }
   for (const server of Object.values(servers)) {
     for (const operation of ['like', 'top'])
       await wrk(...withLoad(operations[operation](server), Number(opts.warmup)));
