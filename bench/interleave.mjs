@@ -15,6 +15,15 @@ export function cpuNanos(pid) {
   );
 }
 
+/** SIGCONT, unless the process is gone (its exit is reported where it was started). */
+function resume(pid) {
+  try {
+    process.kill(pid, 'SIGCONT');
+  } catch (error) {
+    if (error.code !== 'ESRCH') throw error;
+  }
+}
+
 /**
  * Loads `servers` (two of `{ pid }`) with wrk, `load(server)` giving each its `[url, options]`, for
  * `seconds`, letting them run in turns of `sliceMs`. For each: req/s over the time it was let run,
@@ -54,6 +63,6 @@ export async function interleaved(servers, load, { seconds, sliceMs, connections
       };
     });
   } finally {
-    for (const s of servers) process.kill(s.pid, 'SIGCONT');
+    for (const s of servers) resume(s.pid);
   }
 }
