@@ -21,18 +21,10 @@ import { mkdtempSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { interleaved } from './interleave.mjs';
-import {
-  freePort,
-  listening,
-  retire,
-  start,
-  startLikesApp,
-  startLikesStores,
-  stopAll,
-  waitFor,
-} from './processes.mjs';
+import { retire, startLikesApp, startLikesBaseline, startLikesStores, stopAll } from './processes.mjs';
+import { median } from './stats.mjs';
 import { shareOf, startProfiler, stopProfiler } from './cpu-profile.mjs';
-import { GENERATOR_CPU_LIMIT, likesLoadOptions, wrk } from './wrk.mjs';
+import { GENERATOR_CPU_LIMIT, likesLoadOptions, likesLoads, wrk } from './wrk.mjs';
 
 const opts = likesLoadOptions({
   duration: { type: 'string', default: '8' },
@@ -55,25 +47,8 @@ const startNest = (name, env = {}) =>
     CPU_PROFILE_FILE: profileOf(name),
     ...env,
   });
-async function startBaseline() {
-  const port = await freePort();
-  const child = start('baseline', process.execPath, ['bench/baseline-likes.mjs'], {
-    ...common,
-    PORT: String(port),
-  });
-  await waitFor('baseline', () => listening(port));
-  return { port, pid: child.pid, child };
-}
-
-let runs = 0; // each like run's users are new (USER_PREFIX), so no run repeats a like
-const operations = {
-  like: ({ port }) => [
-    `http://127.0.0.1:${port}`,
-    { script: 'bench/wrk/like.lua', env: { POSTS: String(POSTS), USER_PREFIX: `r${runs++}x` } },
-  ],
-  // Asked past HAProxy's cache elsewhere; here there is none, the header changes nothing.
-  top: ({ port }) => [`http://127.0.0.1:${port}/top/likes`, { headers: ['cache-control: no-cache'] }],
-};
+const startBaseline = () => startLikesBaseline(common);
+const operations = likesLoads(POSTS, 'r');
 const pairs = [
   ['nest', 'baseline'],
   ['nest', 'nest, metrics off'],
@@ -142,11 +117,6 @@ function withLoad([url, options], duration) {
   return [url, { ...options, connections: CONNECTIONS, duration }];
 }
 
-const median = (xs) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length / 2;
-  return Number.isInteger(mid) ? (sorted[mid - 1] + sorted[mid]) / 2 : sorted[Math.floor(mid)];
-};
 const spread = (xs) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
 /** The summary of one pair: median req/s of each, the median per-round ratios and their spreads. */
 function compare([a, b], target, heading) {

@@ -13,15 +13,7 @@ import { SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  freePort,
-  listening,
-  start,
-  startLikesApp,
-  startLikesStores,
-  stopAll,
-  waitFor,
-} from './processes.mjs';
+import { startLikesApp, startLikesBaseline, startLikesStores, stopAll } from './processes.mjs';
 import { likesLoadOptions, wrk } from './wrk.mjs';
 
 const { operation = 'top', ...opts } = likesLoadOptions({ operation: { type: 'string' } });
@@ -38,15 +30,10 @@ const dir = mkdtempSync(join(tmpdir(), 'chirp-perf-'));
 const stores = await startLikesStores(dir, Number(opts.posts));
 const env = { ...stores, NODE_OPTIONS: '--perf-basic-prof-only-functions' }; // names JIT code for perf
 const app = await startLikesApp('likes', env);
-const basePort = await freePort();
-const base = start('baseline', process.execPath, ['bench/baseline-likes.mjs'], {
-  ...env,
-  PORT: String(basePort),
-});
-await waitFor('baseline', () => listening(basePort));
+const base = await startLikesBaseline(env);
 const servers = [
   { name: 'nest', port: app.port, pid: app.pid },
-  { name: 'baseline', port: basePort, pid: base.pid },
+  { name: 'baseline', port: base.port, pid: base.pid },
 ];
 
 const load = (server, run) =>

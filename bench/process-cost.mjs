@@ -15,13 +15,14 @@ import {
   freePort,
   listening,
   retire,
-  start,
   startLikesApp,
+  startLikesBaseline,
   startLikesStores,
   stopAll,
   waitFor,
 } from './processes.mjs';
-import { likesLoadOptions, wrk } from './wrk.mjs';
+import { median } from './stats.mjs';
+import { likesLoadOptions, likesLoads, wrk } from './wrk.mjs';
 
 const opts = likesLoadOptions({
   duration: { type: 'string', default: '8' },
@@ -34,15 +35,7 @@ const CONNECTIONS = Number(opts.connections);
 const dir = mkdtempSync(join(tmpdir(), 'chirp-process-cost-'));
 const common = await startLikesStores(dir, POSTS);
 
-async function baselineAlone() {
-  const port = await freePort();
-  const child = start('baseline', process.execPath, ['bench/baseline-likes.mjs'], {
-    ...common,
-    PORT: String(port),
-  });
-  await waitFor('baseline', () => listening(port));
-  return { port, pid: child.pid, child };
-}
+const baselineAlone = () => startLikesBaseline(common);
 /** A likes instance with the baseline served beside it; `app` is the instance's own port. */
 async function likesWithBaseline() {
   const port = await freePort();
@@ -55,14 +48,7 @@ async function likesWithBaseline() {
   return { port, pid: app.pid, child: app.child, app: app.port };
 }
 
-let runs = 0;
-const operations = {
-  like: ({ port }) => [
-    `http://127.0.0.1:${port}`,
-    { script: 'bench/wrk/like.lua', env: { POSTS: String(POSTS), USER_PREFIX: `c${runs++}x` } },
-  ],
-  top: ({ port }) => [`http://127.0.0.1:${port}/top/likes`, {}],
-};
+const operations = likesLoads(POSTS, 'c');
 const withLoad = ([url, options], duration) => [url, { ...options, connections: CONNECTIONS, duration }];
 
 const seed = await baselineAlone(); // the top list needs likes
@@ -102,11 +88,6 @@ for (let round = 1; round <= Number(opts.rounds); round++) {
   await retire(host.child);
   await retire(alone.child);
 }
-const median = (xs) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length / 2;
-  return Number.isInteger(mid) ? (sorted[mid - 1] + sorted[mid]) / 2 : sorted[Math.floor(mid)];
-};
 console.log(
   '\n| operation | inside / alone (the process) | nest / alone (all) | nest / inside (per request) |\n|---|---:|---:|---:|',
 );

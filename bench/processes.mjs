@@ -98,6 +98,20 @@ export async function startLikesApp(name, env) {
   return { port, pid: child.pid, child };
 }
 
+/**
+ * The bare baseline (bench/baseline-likes.mjs) on `env`'s stores: its port, pid and Child once it
+ * listens.
+ */
+export async function startLikesBaseline(env) {
+  const port = await freePort();
+  const child = start('baseline', process.execPath, ['bench/baseline-likes.mjs'], {
+    ...env,
+    PORT: String(port),
+  });
+  await waitFor('baseline', () => listening(port));
+  return { port, pid: child.pid, child };
+}
+
 /** HAProxy on `config` (haproxy.cfg by default) on fresh loopback ports; returns them once it listens. */
 export async function startHaproxy(name = 'haproxy', config = 'haproxy.cfg', slots = 16) {
   const [likes, polls, registry, stats, runtime, metrics] = await Promise.all(

@@ -20,6 +20,23 @@ export const likesLoadOptions = (more = {}) =>
     },
   }).values;
 
+/**
+ * What the likes benchmarks send a server (`{ port }`), as wrk's `[url, options]`: `like`, the seed's
+ * POST /new/likes, each request a new random user (each run's users new, so no run repeats a like)
+ * on one of `posts` posts; `top`, GET /top/likes.
+ */
+export function likesLoads(posts, prefix) {
+  let runs = 0;
+  return {
+    like: ({ port }) => [
+      `http://127.0.0.1:${port}`,
+      { script: 'bench/wrk/like.lua', env: { POSTS: String(posts), USER_PREFIX: `${prefix}${runs++}x` } },
+    ],
+    // Asked past HAProxy's cache elsewhere; directly there is none, and the header changes nothing.
+    top: ({ port }) => [`http://127.0.0.1:${port}/top/likes`, { headers: ['cache-control: no-cache'] }],
+  };
+}
+
 /** Above this share of one core, the generator may be what limits a run: its figures are flagged. */
 export const GENERATOR_CPU_LIMIT = 0.8;
 
